@@ -1,0 +1,133 @@
+//! Geodesic measures on the WGS84 ellipsoid (Karney's algorithms via `geo::Geodesic`).
+//!
+//! Planar measures on degrees are wrong by tens of percent at Kuiwen's latitude, so every area,
+//! perimeter and length shown to a planner comes from here.
+
+use geo::orient::Direction;
+use geo::{Distance, Geodesic, GeodesicArea, Geometry, Length, Orient, Point};
+
+/// Square metres in one 亩 (mu): 10000/15 m², the legal definition.
+pub const M2_PER_MU: f64 = 10_000.0 / 15.0;
+/// Square metres in one 公顷 (hectare).
+pub const M2_PER_HECTARE: f64 = 10_000.0;
+/// Square metres in one km².
+pub const M2_PER_KM2: f64 = 1_000_000.0;
+
+/// The geodesic area of a polygon in m², whatever the winding of its rings.
+///
+/// Karney's algorithm reads a clockwise ring as "everything but the inside" (the rest of the
+/// globe), and files from older tools often wind that way, so rings are oriented first.
+pub fn polygon_area_m2(p: &geo::Polygon<f64>) -> f64 {
+    p.orient(Direction::Default).geodesic_area_unsigned()
+}
+
+/// The geodesic area of a geometry in m² (0 for points and lines).
+pub fn area_m2(geometry: &Geometry<f64>) -> f64 {
+    match geometry {
+        Geometry::Polygon(p) => polygon_area_m2(p),
+        Geometry::MultiPolygon(mp) => mp.iter().map(polygon_area_m2).sum(),
+        Geometry::Rect(r) => polygon_area_m2(&r.to_polygon()),
+        Geometry::Triangle(t) => polygon_area_m2(&t.to_polygon()),
+        Geometry::GeometryCollection(gc) => gc.iter().map(area_m2).sum(),
+        _ => 0.0,
+    }
+}
+
+/// The geodesic perimeter of a polygonal geometry in m (outer and inner rings), 0 otherwise.
+pub fn perimeter_m(geometry: &Geometry<f64>) -> f64 {
+    match geometry {
+        Geometry::Polygon(p) => p.geodesic_perimeter(),
+        Geometry::MultiPolygon(mp) => mp.iter().map(|p| p.geodesic_perimeter()).sum(),
+        Geometry::Rect(r) => r.to_polygon().geodesic_perimeter(),
+        Geometry::Triangle(t) => t.to_polygon().geodesic_perimeter(),
+        Geometry::GeometryCollection(gc) => gc.iter().map(perimeter_m).sum(),
+        _ => 0.0,
+    }
+}
+
+/// The geodesic length of a linear geometry in m, 0 otherwise.
+pub fn length_m(geometry: &Geometry<f64>) -> f64 {
+    match geometry {
+        Geometry::LineString(ls) => Geodesic.length(ls),
+        Geometry::MultiLineString(mls) => mls.iter().map(|ls| Geodesic.length(ls)).sum(),
+        Geometry::Line(l) => Geodesic.distance(Point::from(l.start), Point::from(l.end)),
+        Geometry::GeometryCollection(gc) => gc.iter().map(length_m).sum(),
+        _ => 0.0,
+    }
+}
+
+/// The geodesic distance between two lon/lat points in m.
+pub fn distance_m(a: [f64; 2], b: [f64; 2]) -> f64 {
+    Geodesic.distance(Point::new(a[0], a[1]), Point::new(b[0], b[1]))
+}
+
+/// An area in m² as the units Chinese planners read: km², 公顷 and 亩.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AreaUnits {
+    /// Square kilometres.
+    pub km2: f64,
+    /// Hectares (公顷).
+    pub hectares: f64,
+    /// Mu (亩).
+    pub mu: f64,
+}
+
+impl AreaUnits {
+    /// Convert square metres.
+    pub fn from_m2(area_m2: f64) -> Self {
+        Self { km2: area_m2 / M2_PER_KM2, hectares: area_m2 / M2_PER_HECTARE, mu: area_m2 / M2_PER_MU }
+    }
+}
+
+/// A distance for display: metres below 1 km, kilometres above.
+pub fn format_distance(distance_m: f64) -> String {
+    if distance_m < 1000.0 { format!("{distance_m:.0} m") } else { format!("{:.2} km", distance_m / 1000.0) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{LineString, Polygon, line_string, polygon};
+
+    #[test]
+    fn one_km_east_west_at_kuiwen_latitude() {
+        // 1 km east of (119.1, 36.7): Δlon = 1000 m / (N cosφ) = 1000 / 5 118 469 rad ≈ 0.0111939°.
+        let ls: LineString<f64> = line_string![(x: 119.1, y: 36.7), (x: 119.1 + 0.011_193_9, y: 36.7)];
+        let len = length_m(&ls.into());
+        assert!((len - 1000.0).abs() < 1.0, "{len}");
+    }
+
+    #[test]
+    fn area_of_a_one_km_square_is_one_km2_not_planar_degrees() {
+        let (dlon, dlat) = (0.011_193_9, 0.009_008_5); // ≈1 km each way at 36.7°N
+        let sq: Polygon<f64> = polygon![(x: 119.1, y: 36.7), (x: 119.1 + dlon, y: 36.7), (x: 119.1 + dlon, y: 36.7 + dlat), (x: 119.1, y: 36.7 + dlat)];
+        let g: Geometry<f64> = sq.into();
+        let a = area_m2(&g);
+        assert!((a - 1.0e6).abs() < 2_000.0, "{a}");
+        let u = AreaUnits::from_m2(a);
+        assert!((u.hectares - 100.0).abs() < 0.3);
+        assert!((u.mu - 1500.0).abs() < 4.0);
+        let p = perimeter_m(&g);
+        assert!((p - 4000.0).abs() < 5.0, "{p}");
+    }
+
+    #[test]
+    fn area_ignores_winding_and_subtracts_holes() {
+        let outer = LineString::from(vec![(0.0, 0.0), (0.02, 0.0), (0.02, 0.02), (0.0, 0.02), (0.0, 0.0)]);
+        let hole =
+            LineString::from(vec![(0.005, 0.005), (0.015, 0.005), (0.015, 0.015), (0.005, 0.015), (0.005, 0.005)]);
+        let with_hole = Polygon::new(outer.clone(), vec![hole]);
+        let mut reversed = outer.clone();
+        reversed.0.reverse();
+        let full = area_m2(&Polygon::new(outer, vec![]).into());
+        assert!((area_m2(&Polygon::new(reversed, vec![]).into()) - full).abs() < 1e-6 * full);
+        let a = area_m2(&with_hole.into());
+        assert!((a / full - 0.75).abs() < 0.001, "{}", a / full);
+    }
+
+    #[test]
+    fn formats_distances() {
+        assert_eq!(format_distance(950.0), "950 m");
+        assert_eq!(format_distance(1234.0), "1.23 km");
+    }
+}

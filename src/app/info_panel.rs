@@ -1,0 +1,140 @@
+//! The right panel: everything known about the selected feature.
+
+use egui::{Panel, RichText};
+use serde_json::Value;
+
+use super::AtlasApp;
+use super::format::{number, property_value};
+use crate::analysis::measure::{AreaUnits, area_m2, format_distance, length_m, perimeter_m};
+use crate::model::GeometryKind;
+
+/// Properties shown in the header rather than the table.
+const HEADER_KEYS: [&str; 4] = ["name", "name_en", "category", "id"];
+
+pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
+    let lang = app.lang();
+    Panel::right("info").resizable(true).default_size(330.0).show(ui, |ui| {
+        ui.heading(lang.t("要素信息", "Feature details"));
+        ui.separator();
+        let Some(sel) = app.selection.clone() else {
+            ui.label(lang.t(
+                "在地图上单击一个片区、园区、网格或设施，或使用上方搜索。",
+                "Click a district, park, grid or facility on the map, or use the search above.",
+            ));
+            return;
+        };
+        let Some(entry) = app.layer(&sel.layer) else { return };
+        let Some(f) = entry.layer.features.get(sel.feature) else { return };
+        let name = f.display_name(lang.english()).unwrap_or("—").to_owned();
+        ui.label(RichText::new(&name).size(20.0).strong());
+        if let (Some(en), false) = (f.name_en(), lang.english()) {
+            ui.label(RichText::new(en).italics().weak());
+        }
+        let mut zoom = false;
+        let mut clear = false;
+        ui.horizontal(|ui| {
+            zoom = ui.button(lang.t("缩放至", "Zoom to")).clicked();
+            clear = ui.button(lang.t("取消选择", "Clear selection")).clicked();
+        });
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            egui::Grid::new("summary").num_columns(2).striped(true).spacing([12.0, 4.0]).show(ui, |ui| {
+                ui.label(lang.t("图层", "Layer"));
+                ui.label(entry.layer.name(lang.english()));
+                ui.end_row();
+                if let Some(c) = f.category() {
+                    ui.label(lang.t("类别", "Category"));
+                    ui.label(category_label(c, lang.english()));
+                    ui.end_row();
+                }
+                if let Some(g) = &f.geometry {
+                    match f.kind() {
+                        GeometryKind::Polygon | GeometryKind::Mixed => {
+                            let a = AreaUnits::from_m2(area_m2(g));
+                            ui.label(lang.t("面积（椭球）", "Area (geodesic)"));
+                            ui.label(format!(
+                                "{} km²\n{} {}\n{} {}",
+                                number(a.km2, 3),
+                                number(a.hectares, 1),
+                                lang.t("公顷", "ha"),
+                                number(a.mu, 0),
+                                lang.t("亩", "mu")
+                            ));
+                            ui.end_row();
+                            ui.label(lang.t("周长", "Perimeter"));
+                            ui.label(format_distance(perimeter_m(g)));
+                            ui.end_row();
+                        }
+                        GeometryKind::Line => {
+                            ui.label(lang.t("长度（椭球）", "Length (geodesic)"));
+                            ui.label(format_distance(length_m(g)));
+                            ui.end_row();
+                        }
+                        GeometryKind::Point => {
+                            if let Some(b) = f.bbox {
+                                ui.label(lang.t("位置", "Location"));
+                                ui.label(format!("{:.5}°E, {:.5}°N", b[0], b[1]));
+                                ui.end_row();
+                            }
+                        }
+                        GeometryKind::Empty => {}
+                    }
+                }
+            });
+            ui.add_space(8.0);
+            ui.label(RichText::new(lang.t("属性", "Properties")).strong());
+            egui::Grid::new("props").num_columns(2).striped(true).spacing([12.0, 4.0]).min_col_width(90.0).show(
+                ui,
+                |ui| {
+                    for (k, v) in f.properties.iter().filter(|(k, _)| !HEADER_KEYS.contains(&k.as_str())) {
+                        ui.label(RichText::new(k).monospace().weak());
+                        match v {
+                            Value::String(s) if s.starts_with("http://") || s.starts_with("https://") => {
+                                ui.hyperlink(s);
+                            }
+                            _ => {
+                                ui.add(egui::Label::new(property_value(k, v, lang)).wrap());
+                            }
+                        }
+                        ui.end_row();
+                    }
+                },
+            );
+        });
+        if zoom {
+            app.select_and_zoom(sel);
+        } else if clear {
+            app.selection = None;
+        }
+    });
+}
+
+/// Readable names for the categories of the embedded data (others show as written).
+pub fn category_label(c: &str, english: bool) -> String {
+    let zh = match c {
+        "development_district" => "开发片区",
+        "new_town" => "新城",
+        "park" => "产业园区",
+        "subdistrict" => "街道",
+        "community" => "社区",
+        "grid" => "二级网格",
+        "boundary" => "行政区界",
+        "railway" => "铁路",
+        "station" => "车站",
+        "river" => "河流",
+        "road" => "道路",
+        "junior_middle_school" => "初中",
+        "primary_school" => "小学",
+        "kindergarten" => "幼儿园",
+        "health_center" => "社区卫生服务中心",
+        "clinic" => "门诊/卫生站",
+        "nursing_home" => "养老院",
+        "elderly_daycare" => "老年人日间照料中心",
+        "cultural_center" => "文化活动中心",
+        "sports_ground" => "运动场地",
+        "market" => "菜市场/商业",
+        "community_service" => "社区服务站",
+        "bus_stop" => "公交站",
+        other => other,
+    };
+    if english { c.replace('_', " ") } else { zh.to_owned() }
+}

@@ -1,0 +1,158 @@
+//! The map: walkers tiles underneath, our layers painted on top, picking, scale bar and credits.
+
+use egui::{Align2, CentralPanel, Color32, FontId, Pos2, Stroke, vec2};
+use walkers::{Map, Tiles, lon_lat};
+
+use super::{AtlasApp, FeatureRef};
+use crate::model::PickTolerance;
+use crate::render::{Highlight, LayerCache, MapView, paint_layer, place_labels};
+
+/// Pick tolerance for lines and points, in screen points.
+const PICK_TOLERANCE_PT: f64 = 6.0;
+
+pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
+    // The plain background under the tiles: what shows offline or with no basemap.
+    let paper = if ui.visuals().dark_mode { Color32::from_rgb(38, 42, 48) } else { Color32::from_rgb(242, 239, 233) };
+    CentralPanel::default().frame(egui::Frame::NONE.fill(paper)).show(ui, |ui| {
+        let rect = ui.available_rect_before_wrap();
+        app.last_map_rect = Some(rect);
+        if let Some(b) = app.pending_fit.take() {
+            let (zoom, center) = MapView::fit(rect, b, 30.0, app.projection);
+            app.map_memory.center_at(lon_lat(center[0], center[1]));
+            let _ = app.map_memory.set_zoom(zoom);
+        }
+        // Refresh stale render caches (first frame, reloads, projection changes).
+        let projection = app.projection;
+        for e in &mut app.layers {
+            if e.cache.is_stale(&e.layer, projection, e.generation) {
+                e.cache = LayerCache::build(&e.layer, projection, e.generation);
+            }
+        }
+        let lang = app.lang();
+        let english = lang.english();
+        let selection = app.selection.clone();
+        let hover = app.hover.clone();
+        let layers = &app.layers;
+        let (mut base, mut overlays): (Option<&mut dyn Tiles>, Vec<&mut dyn Tiles>) = match app.tiles.as_mut() {
+            Some(t) => {
+                let mut it = t.layers.iter_mut().map(|l| l as &mut dyn Tiles);
+                (it.next(), it.collect())
+            }
+            None => (None, Vec::new()),
+        };
+        let attribution = base.as_deref_mut().map(|t| t.attribution());
+        let default_center = lon_lat(119.16, 36.69);
+        let mut map = Map::new(base, &mut app.map_memory, default_center)
+            .with_projection(&projection)
+            .zoom_with_ctrl(false)
+            .double_click_to_zoom(true);
+        for o in overlays.drain(..) {
+            map = map.with_layer(o, 1.0);
+        }
+        let out = map.show(ui, |ui, response, projector, _memory| {
+            let center = projector.unproject(response.rect.center().to_vec2());
+            let view = MapView::new(response.rect, [center.x(), center.y()], projector.zoom(), projection);
+            let painter = ui.painter().with_clip_rect(response.rect);
+            let mut labels = Vec::new();
+            for (rank, e) in layers.iter().enumerate().filter(|(_, e)| e.layer.visible) {
+                let highlight = Highlight {
+                    selected: selection.as_ref().filter(|s| s.layer == e.layer.key).map(|s| s.feature),
+                    hovered: hover.as_ref().filter(|s| s.layer == e.layer.key).map(|s| s.feature),
+                };
+                paint_layer(&painter, &view, &e.layer, &e.cache, highlight, english, &mut labels, rank);
+            }
+            place_labels(&painter, labels, 13.0, attribution.is_none() || !ui.visuals().dark_mode);
+            scale_bar(&painter, &view, ui.visuals().dark_mode);
+            let pointer = response.hover_pos();
+            let cursor = pointer.map(|p| view.screen_to_lon_lat(p));
+            let picked_hover = cursor.and_then(|ll| pick(layers, &view, ll));
+            let clicked = if response.clicked() {
+                response.interact_pointer_pos().map(|p| pick(layers, &view, view.screen_to_lon_lat(p)))
+            } else {
+                None
+            };
+            (cursor, picked_hover, clicked, view)
+        });
+        let (cursor, picked_hover, clicked, view) = out.inner;
+        app.last_view = Some(view);
+        app.cursor_lon_lat = cursor;
+        app.hover = picked_hover;
+        if let Some(hit) = clicked {
+            app.selection = hit;
+        }
+        if let Some(a) = attribution {
+            attribution_overlay(ui, out.response.rect, a.text, a.url);
+        }
+    });
+}
+
+/// The topmost visible feature under `lon_lat`.
+fn pick(layers: &[super::LayerEntry], view: &MapView, lon_lat: [f64; 2]) -> Option<FeatureRef> {
+    let tolerance = PickTolerance { radius_m: PICK_TOLERANCE_PT * view.metres_per_point() };
+    layers.iter().rev().filter(|e| e.layer.visible).find_map(|e| {
+        e.layer
+            .index
+            .pick(&e.layer.features, lon_lat, tolerance)
+            .map(|i| FeatureRef { layer: e.layer.key.clone(), feature: i })
+    })
+}
+
+/// A metric scale bar at the bottom left: the longest round length under 120 points.
+fn scale_bar(painter: &egui::Painter, view: &MapView, dark: bool) {
+    let m_per_pt = view.metres_per_point();
+    if !m_per_pt.is_finite() || m_per_pt <= 0.0 {
+        return;
+    }
+    let max_m = 120.0 * m_per_pt;
+    let steps = [1.0, 2.0, 5.0];
+    let mut len_m = 1.0;
+    'outer: for exp in 0..8 {
+        for s in steps {
+            let v = s * 10f64.powi(exp);
+            if v > max_m {
+                break 'outer;
+            }
+            len_m = v;
+        }
+    }
+    let len_pt = (len_m / m_per_pt) as f32;
+    let origin = view.rect.left_bottom() + vec2(14.0, -16.0);
+    let (fg, bg) = if dark {
+        (Color32::WHITE, Color32::from_black_alpha(160))
+    } else {
+        (Color32::BLACK, Color32::from_white_alpha(190))
+    };
+    let text = if len_m >= 1000.0 { format!("{} km", len_m / 1000.0) } else { format!("{len_m} m") };
+    painter.rect_filled(
+        egui::Rect::from_min_max(origin + vec2(-6.0, -22.0), origin + vec2(len_pt + 6.0, 6.0)),
+        3.0,
+        bg,
+    );
+    let stroke = Stroke::new(2.0, fg);
+    painter.line_segment([origin, origin + vec2(len_pt, 0.0)], stroke);
+    painter.line_segment([origin, origin + vec2(0.0, -6.0)], stroke);
+    painter.line_segment([origin + vec2(len_pt, 0.0), origin + vec2(len_pt, -6.0)], stroke);
+    painter.text(origin + vec2(len_pt / 2.0, -8.0), Align2::CENTER_BOTTOM, text, FontId::proportional(12.0), fg);
+}
+
+/// The basemap credit, always visible at the map's bottom-right corner.
+fn attribution_overlay(ui: &mut egui::Ui, rect: egui::Rect, text: &str, url: &str) {
+    let pos: Pos2 = rect.right_bottom() - vec2(6.0, 6.0);
+    egui::Area::new(egui::Id::unique("attribution"))
+        .fixed_pos(pos)
+        .pivot(Align2::RIGHT_BOTTOM)
+        .order(egui::Order::Foreground)
+        .show(ui.ctx(), |ui| {
+            egui::Frame::NONE
+                .fill(Color32::from_white_alpha(200))
+                .inner_margin(egui::Margin::symmetric(6, 2))
+                .corner_radius(3.0)
+                .show(ui, |ui| {
+                    if url.is_empty() {
+                        ui.label(egui::RichText::new(text).size(11.0).color(Color32::BLACK));
+                    } else {
+                        ui.hyperlink_to(egui::RichText::new(text).size(11.0), url);
+                    }
+                });
+        });
+}

@@ -1,0 +1,332 @@
+//! The egui application: panels around a walkers map. One file per panel; this one holds the
+//! state they share and the frame loop.
+
+pub mod fonts;
+pub mod format;
+pub mod i18n;
+mod info_panel;
+mod layers_panel;
+mod loading;
+mod map_panel;
+mod status_bar;
+mod top_bar;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use walkers::{HttpOptions, HttpTiles, MapMemory, Tiles};
+
+use crate::basemap::health::{self, WatchedTiles};
+use crate::basemap::{Basemap, MapProjection, tile_cache_dir, user_agent};
+use crate::io::embedded;
+use crate::model::{BBox, Layer, bbox_union};
+use crate::render::LayerCache;
+pub use i18n::Lang;
+use loading::Loader;
+
+/// What the app remembers between runs (eframe storage).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Persisted {
+    /// Interface language.
+    pub lang: Lang,
+    /// The chosen basemap.
+    pub basemap: Basemap,
+    /// Dark interface theme (light by default: it reads best beside printed plans).
+    pub dark_theme: bool,
+}
+
+impl Default for Persisted {
+    fn default() -> Self {
+        Self { lang: Lang::Zh, basemap: Basemap::Osm, dark_theme: false }
+    }
+}
+
+/// How the app starts (from the command line).
+#[derive(Clone, Debug, Default)]
+pub struct StartOptions {
+    /// Extra GeoJSON files to open as layers.
+    pub files: Vec<PathBuf>,
+    /// A basemap that overrides the remembered one.
+    pub basemap: Option<Basemap>,
+    /// Declared coordinate system for the files.
+    pub crs: Option<crate::io::crs::Crs>,
+    /// Start in English.
+    pub english: Option<bool>,
+}
+
+/// A layer with its render cache.
+pub struct LayerEntry {
+    /// The data.
+    pub layer: Layer,
+    /// Projected, tessellated shapes.
+    pub cache: LayerCache,
+    /// Bumped whenever the features change, to invalidate the cache.
+    pub generation: u64,
+}
+
+/// A selected or hovered feature: layer key and feature index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FeatureRef {
+    /// The layer's key.
+    pub layer: String,
+    /// Index of the feature in the layer.
+    pub feature: usize,
+}
+
+/// A message for the user (errors and notices), shown in the status bar and the message list.
+#[derive(Clone, Debug)]
+pub struct Notice {
+    /// The text, already in the interface language where it came from us.
+    pub text: String,
+    /// Whether it is an error.
+    pub error: bool,
+}
+
+/// The active basemap's tile sources, bottom first.
+struct ActiveTiles {
+    layers: Vec<WatchedTiles<HttpTiles>>,
+}
+
+/// The application.
+pub struct AtlasApp {
+    /// Remembered settings.
+    pub persisted: Persisted,
+    /// Layers, bottom first.
+    pub layers: Vec<LayerEntry>,
+    /// The selected feature.
+    pub selection: Option<FeatureRef>,
+    /// The feature under the pointer.
+    pub hover: Option<FeatureRef>,
+    /// Text in the search box.
+    pub search: String,
+    /// Messages for the user.
+    pub notices: Vec<Notice>,
+    map_memory: MapMemory,
+    tiles: Option<ActiveTiles>,
+    projection: MapProjection,
+    /// A box to fit on the next frame.
+    pending_fit: Option<BBox>,
+    last_map_rect: Option<egui::Rect>,
+    /// The view of the last painted frame (for tests and tools that need screen positions).
+    last_view: Option<crate::render::MapView>,
+    cursor_lon_lat: Option<[f64; 2]>,
+    started: Instant,
+    first_frame: Option<Duration>,
+    loader: Loader,
+    egui_ctx: egui::Context,
+    tianditu_key: Option<String>,
+    next_generation: u64,
+}
+
+impl AtlasApp {
+    /// Build the app: fonts, embedded layers, remembered settings, basemap, files to open.
+    pub fn new(ctx: &egui::Context, storage: Option<&dyn eframe::Storage>, start: StartOptions) -> Self {
+        let started = Instant::now();
+        fonts::install(ctx);
+        let mut persisted: Persisted = storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)).unwrap_or_default();
+        if let Some(b) = start.basemap.clone() {
+            persisted.basemap = b;
+        }
+        if let Some(en) = start.english {
+            persisted.lang = if en { Lang::En } else { Lang::Zh };
+        }
+        ctx.set_theme(if persisted.dark_theme { egui::Theme::Dark } else { egui::Theme::Light });
+        let mut notices = Vec::new();
+        let layers = match embedded::load_all() {
+            Ok(layers) => layers,
+            Err((file, e)) => {
+                notices.push(Notice { text: format!("{file}: {e}"), error: true });
+                Vec::new()
+            }
+        };
+        let mut app = Self {
+            persisted,
+            layers: Vec::new(),
+            selection: None,
+            hover: None,
+            search: String::new(),
+            notices,
+            map_memory: MapMemory::default(),
+            tiles: None,
+            projection: MapProjection::WebMercator,
+            pending_fit: None,
+            last_map_rect: None,
+            last_view: None,
+            cursor_lon_lat: None,
+            started,
+            first_frame: None,
+            loader: Loader::default(),
+            egui_ctx: ctx.clone(),
+            tianditu_key: std::env::var("TIANDITU_KEY").ok().filter(|k| !k.trim().is_empty()),
+            next_generation: 1,
+        };
+        for layer in layers {
+            app.push_layer(layer);
+        }
+        app.pending_fit = app.all_bbox();
+        app.set_basemap(app.persisted.basemap.clone());
+        for path in start.files {
+            app.loader.open(path, start.crs, ctx);
+        }
+        app
+    }
+
+    /// Add a layer on top.
+    pub fn push_layer(&mut self, layer: Layer) {
+        let generation = self.bump();
+        self.layers.push(LayerEntry { layer, cache: LayerCache::default(), generation });
+    }
+
+    fn bump(&mut self) -> u64 {
+        self.next_generation += 1;
+        self.next_generation
+    }
+
+    /// The interface language.
+    pub fn lang(&self) -> Lang {
+        self.persisted.lang
+    }
+
+    /// The box around every visible layer (or every layer when none is visible).
+    pub fn all_bbox(&self) -> Option<BBox> {
+        let visible = self.layers.iter().filter(|e| e.layer.visible).fold(None, |acc, e| bbox_union(acc, e.layer.bbox));
+        visible.or_else(|| self.layers.iter().fold(None, |acc, e| bbox_union(acc, e.layer.bbox)))
+    }
+
+    /// Ask the map to fit a box on the next frame.
+    pub fn fit(&mut self, bbox: BBox) {
+        self.pending_fit = Some(bbox);
+    }
+
+    /// Find a layer by key.
+    pub fn layer(&self, key: &str) -> Option<&LayerEntry> {
+        self.layers.iter().find(|e| e.layer.key == key)
+    }
+
+    /// Select a feature and zoom to it.
+    pub fn select_and_zoom(&mut self, r: FeatureRef) {
+        let bbox = self.layer(&r.layer).and_then(|e| e.layer.features.get(r.feature)).and_then(|f| f.bbox);
+        if let Some(b) = bbox {
+            // A point or a tiny feature gets a neighbourhood around it, not zoom 19.
+            let pad = 0.004;
+            let b = if b[2] - b[0] < pad && b[3] - b[1] < pad {
+                [b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad]
+            } else {
+                b
+            };
+            self.fit(b);
+        }
+        if let Some(e) = self.layers.iter_mut().find(|e| e.layer.key == r.layer) {
+            e.layer.visible = true;
+        }
+        self.selection = Some(r);
+    }
+
+    /// Switch basemap: new tile sources, projection and cleared health counters.
+    pub fn set_basemap(&mut self, basemap: Basemap) {
+        health::reset();
+        self.projection = basemap.projection();
+        let sources = basemap.http_sources(self.tianditu_key.as_deref());
+        if basemap.needs_tianditu_key() && self.tianditu_key.is_none() {
+            self.notices.push(Notice {
+                text: self
+                    .lang()
+                    .t(
+                        "天地图需要密钥：请设置环境变量 TIANDITU_KEY（在 天地图 官网免费申请“服务器端”密钥）",
+                        "Tianditu needs a key: set TIANDITU_KEY (a free server-side key from tianditu.gov.cn)",
+                    )
+                    .to_owned(),
+                error: true,
+            });
+        }
+        let layers = sources
+            .into_iter()
+            .map(|s| {
+                let options = HttpOptions {
+                    cache: tile_cache_dir(&basemap.key()),
+                    user_agent: walkers::HeaderValue::from_str(&user_agent()).ok(),
+                    ..Default::default()
+                };
+                WatchedTiles(HttpTiles::with_options(s, options, self.egui_ctx.clone()))
+            })
+            .collect::<Vec<_>>();
+        self.tiles = if layers.is_empty() { None } else { Some(ActiveTiles { layers }) };
+        self.persisted.basemap = basemap;
+    }
+
+    /// Where a WGS84 position was on screen in the last frame.
+    pub fn screen_pos(&self, lon_lat: [f64; 2]) -> Option<egui::Pos2> {
+        self.last_view.map(|v| v.lon_lat_to_screen(lon_lat))
+    }
+
+    /// The current zoom level.
+    pub fn zoom(&self) -> f64 {
+        self.map_memory.zoom()
+    }
+
+    /// Time from start to the first painted frame, once known.
+    pub fn first_frame_after(&self) -> Option<Duration> {
+        self.first_frame
+    }
+
+    /// The basemap health for the status bar.
+    fn tile_status(&self) -> health::TileStatus {
+        match &self.tiles {
+            None => health::TileStatus::Off,
+            Some(t) => health::status(t.layers.iter().map(|l| l.stats().in_progress).sum()),
+        }
+    }
+
+    /// Take finished background loads into the layer list.
+    fn poll_loader(&mut self) {
+        for done in self.loader.poll(&self.egui_ctx.clone()) {
+            match done {
+                Ok(layer) => {
+                    let bbox = layer.bbox;
+                    let n = layer.features.len();
+                    let name = layer.name_zh.clone();
+                    self.push_layer(layer);
+                    if let Some(b) = bbox {
+                        self.fit(b);
+                    }
+                    self.notices.push(Notice {
+                        text: format!(
+                            "{} {name}: {n} {}",
+                            self.lang().t("已载入", "Loaded"),
+                            self.lang().t("个要素", "features")
+                        ),
+                        error: false,
+                    });
+                }
+                Err(text) => self.notices.push(Notice { text, error: true }),
+            }
+        }
+    }
+}
+
+impl eframe::App for AtlasApp {
+    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.poll_loader();
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        top_bar::show(self, ui);
+        status_bar::show(self, ui);
+        layers_panel::show(self, ui);
+        info_panel::show(self, ui);
+        map_panel::show(self, ui);
+        if self.first_frame.is_none() {
+            self.first_frame = Some(self.started.elapsed());
+            log::info!("first frame {} ms after start", self.started.elapsed().as_millis());
+        }
+        if self.loader.busy() {
+            ui.ctx().request_repaint_after(Duration::from_millis(100));
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.persisted);
+    }
+}

@@ -1,0 +1,158 @@
+//! The top bar: file menu, search, basemap switcher and language.
+
+use egui::{Key, Panel};
+
+use super::{AtlasApp, FeatureRef, Lang};
+use crate::basemap::Basemap;
+
+/// At most this many search results are listed.
+const MAX_RESULTS: usize = 12;
+
+pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
+    let lang = app.lang();
+    Panel::top("top_bar").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.menu_button(lang.t("文件", "File"), |ui| {
+                if ui.button(lang.t("打开 GeoJSON…", "Open GeoJSON…")).clicked() {
+                    ui.close();
+                    open_dialog(app);
+                }
+                if ui.button(lang.t("全图", "Fit all")).clicked() {
+                    ui.close();
+                    if let Some(b) = app.all_bbox() {
+                        app.fit(b);
+                    }
+                }
+            });
+            ui.separator();
+            ui.label(lang.t("搜索", "Search"));
+            let response = ui.add(
+                egui::TextEdit::singleline(&mut app.search)
+                    .hint_text(lang.t("名称（中文或英文）", "name (Chinese or English)"))
+                    .desired_width(220.0),
+            );
+            let results = if app.search.trim().is_empty() { Vec::new() } else { search(app, app.search.trim()) };
+            let enter = response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+            if enter && let Some((r, _)) = results.first() {
+                app.select_and_zoom(r.clone());
+                app.search.clear();
+            }
+            if !results.is_empty() && (response.has_focus() || response.lost_focus()) {
+                let popup_id = ui.make_persistent_id("search_results");
+                egui::Area::new(popup_id).fixed_pos(response.rect.left_bottom()).order(egui::Order::Foreground).show(
+                    ui.ctx(),
+                    |ui| {
+                        egui::Frame::popup(ui.style()).show(ui, |ui| {
+                            ui.set_min_width(320.0);
+                            for (r, label) in results.iter().take(MAX_RESULTS) {
+                                if ui.selectable_label(false, label).clicked() {
+                                    app.select_and_zoom(r.clone());
+                                    app.search.clear();
+                                }
+                            }
+                        });
+                    },
+                );
+            } else if !app.search.trim().is_empty() && response.has_focus() {
+                ui.label(lang.t("无结果", "no match"));
+            }
+            ui.separator();
+            basemap_switcher(app, ui);
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let other = match lang {
+                    Lang::Zh => ("English", Lang::En),
+                    Lang::En => ("中文", Lang::Zh),
+                };
+                if ui.button(other.0).on_hover_text(lang.t("切换界面语言", "Switch the interface language")).clicked()
+                {
+                    app.persisted.lang = other.1;
+                }
+                let theme = if app.persisted.dark_theme { lang.t("浅色", "Light") } else { lang.t("深色", "Dark") };
+                if ui.button(theme).on_hover_text(lang.t("切换界面明暗", "Switch light/dark interface")).clicked()
+                {
+                    app.persisted.dark_theme = !app.persisted.dark_theme;
+                    ui.ctx().set_theme(if app.persisted.dark_theme { egui::Theme::Dark } else { egui::Theme::Light });
+                }
+                ui.strong(lang.t("奎文规划一张图", "Kuiwen Atlas"));
+            });
+        });
+    });
+}
+
+fn basemap_switcher(app: &mut AtlasApp, ui: &mut egui::Ui) {
+    let lang = app.lang();
+    let current = app.persisted.basemap.clone();
+    let mut chosen = None;
+    egui::ComboBox::new("basemap", lang.t("底图", "Basemap"))
+        .selected_text(current.label(lang.english()))
+        .width(190.0)
+        .show_ui(ui, |ui| {
+            for b in Basemap::BUILT_IN {
+                if ui.selectable_label(b == current, b.label(lang.english())).clicked() {
+                    chosen = Some(b);
+                }
+            }
+            if let Basemap::Xyz(_) | Basemap::PmTiles(_) = current {
+                let _ = ui.selectable_label(true, current.label(lang.english()));
+            }
+        });
+    if let Some(b) = chosen.filter(|b| *b != current) {
+        app.set_basemap(b);
+    }
+}
+
+/// Features whose Chinese or English name contains the query, best matches first: exact names,
+/// then prefixes, then anywhere; upper layers before lower ones among equals.
+pub(super) fn search(app: &AtlasApp, query: &str) -> Vec<(FeatureRef, String)> {
+    let q = query.to_lowercase();
+    let mut hits: Vec<(u8, usize, FeatureRef, String)> = Vec::new();
+    for (rank, e) in app.layers.iter().enumerate().rev() {
+        for (i, f) in e.layer.features.iter().enumerate() {
+            let zh = f.name().unwrap_or_default();
+            let en = f.name_en().unwrap_or_default();
+            let score = [zh.to_lowercase(), en.to_lowercase()]
+                .iter()
+                .filter(|n| !n.is_empty())
+                .filter_map(|n| {
+                    if *n == q {
+                        Some(0)
+                    } else if n.starts_with(&q) {
+                        Some(1)
+                    } else if n.contains(&q) {
+                        Some(2)
+                    } else {
+                        None
+                    }
+                })
+                .min();
+            if let Some(s) = score {
+                let label = format!(
+                    "{}  · {}",
+                    f.display_name(app.lang().english()).unwrap_or_default(),
+                    e.layer.name(app.lang().english())
+                );
+                hits.push((s, usize::MAX - rank, FeatureRef { layer: e.layer.key.clone(), feature: i }, label));
+            }
+        }
+    }
+    hits.sort_by_key(|h| (h.0, h.1));
+    hits.into_iter().map(|(_, _, r, l)| (r, l)).collect()
+}
+
+/// The native file dialog, off the UI thread (rfd's async dialog driven by a helper thread).
+fn open_dialog(app: &mut AtlasApp) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let ctx = app.egui_ctx.clone();
+    std::thread::spawn(move || {
+        let files = pollster::block_on(
+            rfd::AsyncFileDialog::new()
+                .add_filter("GeoJSON", &["geojson", "json"])
+                .set_title("打开 GeoJSON / Open GeoJSON")
+                .pick_files(),
+        );
+        let paths: Vec<_> = files.unwrap_or_default().into_iter().map(|f| f.path().to_owned()).collect();
+        let _ = tx.send(paths);
+        ctx.request_repaint();
+    });
+    app.loader.dialog = Some(rx);
+}

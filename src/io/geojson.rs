@@ -1,0 +1,804 @@
+//! GeoJSON (RFC 7946) loading with validation a planner can act on.
+//!
+//! The text is parsed with serde_json (which gives line and column for syntax errors), then
+//! walked by hand so that every problem names the feature and the line it starts on, says what
+//! is wrong in Chinese and English, and suggests the fix. Good features of a file load even when
+//! some are bad; the caller decides whether a file with errors replaces what it had.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use geo::{Coord, Geometry, GeometryCollection, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::crs::{Crs, guess_projected};
+use super::scan::{feature_offsets, line_col};
+use crate::model::{BBox, Feature, bbox_union};
+
+/// Files larger than this are refused before reading (2 GiB): the app would not hold them anyway.
+pub const MAX_FILE_BYTES: u64 = 2 << 30;
+
+/// How a file is read.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LoadOptions {
+    /// The coordinate system the user declared for the file; `None` means "WGS84 unless the file's
+    /// legacy `crs` member says otherwise".
+    pub declared_crs: Option<Crs>,
+}
+
+/// One problem found in a file, with where it is.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Diagnostic {
+    /// What is wrong and what to do, in English.
+    pub message: String,
+    /// The same in Chinese.
+    #[serde(skip)]
+    pub message_zh: String,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column, when known.
+    pub column: Option<usize>,
+    /// 0-based index of the feature in the collection, when the problem is inside one.
+    pub feature: Option<usize>,
+}
+
+impl Diagnostic {
+    fn new(en: impl Into<String>, zh: impl Into<String>) -> Self {
+        Self { message: en.into(), message_zh: zh.into(), line: None, column: None, feature: None }
+    }
+
+    /// "line 12, column 3, feature #4" (or the Chinese form), for messages.
+    pub fn location(&self, english: bool) -> String {
+        let mut parts = Vec::new();
+        if let Some(l) = self.line {
+            parts.push(if english { format!("line {l}") } else { format!("第 {l} 行") });
+        }
+        if let Some(c) = self.column {
+            parts.push(if english { format!("column {c}") } else { format!("第 {c} 列") });
+        }
+        if let Some(f) = self.feature {
+            parts.push(if english { format!("feature #{f}") } else { format!("第 {f} 个要素") });
+        }
+        parts.join(", ")
+    }
+
+    /// The message in the chosen language.
+    pub fn text(&self, english: bool) -> &str {
+        if english || self.message_zh.is_empty() { &self.message } else { &self.message_zh }
+    }
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let loc = self.location(true);
+        if loc.is_empty() { write!(f, "{}", self.message) } else { write!(f, "{loc}: {}", self.message) }
+    }
+}
+
+/// A file that could not be read as GeoJSON at all.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is larger than the app accepts.
+    #[error("{path} is {size_bytes} bytes, more than the {limit_bytes} bytes the app opens")]
+    TooLarge {
+        /// The file.
+        path: String,
+        /// Its size.
+        size_bytes: u64,
+        /// The limit.
+        limit_bytes: u64,
+    },
+    /// Not GeoJSON (bad JSON, wrong top level, unsupported crs…): the diagnostic says where.
+    #[error("{0}")]
+    Invalid(Diagnostic),
+}
+
+impl LoadError {
+    /// The diagnostic form (for `check` output and the UI).
+    pub fn diagnostic(&self) -> Diagnostic {
+        match self {
+            LoadError::Invalid(d) => d.clone(),
+            other => Diagnostic::new(
+                other.to_string(),
+                match other {
+                    LoadError::Io { path, source } => format!("无法读取 {path}：{source}"),
+                    LoadError::TooLarge { path, size_bytes, .. } => {
+                        format!("{path} 大小为 {size_bytes} 字节，超过可打开的上限")
+                    }
+                    LoadError::Invalid(_) => String::new(),
+                },
+            ),
+        }
+    }
+}
+
+/// The result of reading a file: what loaded, and what was wrong.
+#[derive(Clone, Debug, Default)]
+pub struct Parsed {
+    /// The features that loaded, in WGS84.
+    pub features: Vec<Feature>,
+    /// Problems that made a feature (or the file) unusable. A file with errors is invalid.
+    pub errors: Vec<Diagnostic>,
+    /// Things worth knowing that did not stop loading (3D coordinates, BOM, foreign members…).
+    pub warnings: Vec<Diagnostic>,
+    /// The coordinate system the file was read in.
+    pub crs: Crs,
+    /// The collection's own `name` member, if any (many tools write one).
+    pub name: Option<String>,
+}
+
+impl Parsed {
+    /// Whether the file is valid (no errors).
+    pub fn ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// Count of features per GeoJSON geometry type name (`"Polygon"`, …; `"null"` for none).
+    pub fn geometry_types(&self) -> BTreeMap<String, usize> {
+        let mut m = BTreeMap::new();
+        for f in &self.features {
+            *m.entry(geometry_type_name(f.geometry.as_ref()).to_owned()).or_insert(0) += 1;
+        }
+        m
+    }
+
+    /// The box around every feature.
+    pub fn bbox(&self) -> Option<BBox> {
+        self.features.iter().fold(None, |acc, f| bbox_union(acc, f.bbox))
+    }
+}
+
+/// The GeoJSON type name of a geometry.
+pub fn geometry_type_name(g: Option<&Geometry<f64>>) -> &'static str {
+    match g {
+        None => "null",
+        Some(Geometry::Point(_)) => "Point",
+        Some(Geometry::MultiPoint(_)) => "MultiPoint",
+        Some(Geometry::LineString(_) | Geometry::Line(_)) => "LineString",
+        Some(Geometry::MultiLineString(_)) => "MultiLineString",
+        Some(Geometry::Polygon(_) | Geometry::Rect(_) | Geometry::Triangle(_)) => "Polygon",
+        Some(Geometry::MultiPolygon(_)) => "MultiPolygon",
+        Some(Geometry::GeometryCollection(_)) => "GeometryCollection",
+    }
+}
+
+/// Read and parse a file.
+pub fn load_path(path: &Path, options: LoadOptions) -> Result<Parsed, LoadError> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|source| LoadError::Io { path: shown.clone(), source })?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge { path: shown, size_bytes: meta.len(), limit_bytes: MAX_FILE_BYTES });
+    }
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: shown, source })?;
+    parse_bytes(&bytes, options)
+}
+
+fn invalid(en: impl Into<String>, zh: impl Into<String>) -> LoadError {
+    LoadError::Invalid(Diagnostic::new(en, zh))
+}
+
+/// Parse GeoJSON text (a FeatureCollection, a Feature or a bare geometry).
+pub fn parse_bytes(bytes: &[u8], options: LoadOptions) -> Result<Parsed, LoadError> {
+    let mut warnings = Vec::new();
+    let mut text = bytes;
+    if let Some(rest) = text.strip_prefix(b"\xEF\xBB\xBF") {
+        text = rest;
+        warnings.push(Diagnostic::new(
+            "the file starts with a UTF-8 byte-order mark (ignored)",
+            "文件以 UTF-8 BOM 开头（已忽略）",
+        ));
+    }
+    if text.starts_with(b"\xFF\xFE") || text.starts_with(b"\xFE\xFF") {
+        return Err(invalid(
+            "the file is UTF-16 encoded; GeoJSON must be UTF-8: save it again as UTF-8",
+            "文件是 UTF-16 编码；GeoJSON 必须是 UTF-8：请另存为 UTF-8",
+        ));
+    }
+    if let Err(e) = std::str::from_utf8(text) {
+        let (line, column) = line_col(text, e.valid_up_to());
+        let mut d = Diagnostic::new(
+            "the file is not valid UTF-8 text (perhaps GBK/GB18030): save it again as UTF-8",
+            "文件不是有效的 UTF-8 文本（可能是 GBK/GB18030 编码）：请另存为 UTF-8",
+        );
+        d.line = Some(line);
+        d.column = Some(column);
+        return Err(LoadError::Invalid(d));
+    }
+    if text.iter().all(u8::is_ascii_whitespace) {
+        return Err(invalid("the file is empty", "文件是空的"));
+    }
+    let root: Value = serde_json::from_slice(text).map_err(|e| {
+        let what = match e.classify() {
+            serde_json::error::Category::Eof => {
+                "the file ends too early (truncated or still being written?)".to_owned()
+            }
+            _ => e.to_string().split(" at line").next().unwrap_or_default().to_owned(),
+        };
+        let mut d = Diagnostic::new(
+            format!("not valid JSON: {what}"),
+            format!(
+                "不是有效的 JSON：{}",
+                if e.classify() == serde_json::error::Category::Eof {
+                    "文件不完整（被截断或仍在写入？）".to_owned()
+                } else {
+                    what.clone()
+                }
+            ),
+        );
+        d.line = Some(e.line());
+        d.column = Some(e.column());
+        LoadError::Invalid(d)
+    })?;
+    let Value::Object(obj) = root else {
+        return Err(invalid(
+            format!("not GeoJSON: the top level is {}, it must be an object with a \"type\"", json_kind(&root)),
+            format!("不是 GeoJSON：最外层是{}，应为带 \"type\" 的对象", json_kind_zh(&root)),
+        ));
+    };
+    let ty = match obj.get("type") {
+        Some(Value::String(s)) => s.as_str(),
+        Some(other) => {
+            return Err(invalid(
+                format!("not GeoJSON: \"type\" must be a string, found {}", json_kind(other)),
+                format!("不是 GeoJSON：\"type\" 应为字符串，实际为{}", json_kind_zh(other)),
+            ));
+        }
+        None => {
+            return Err(invalid(
+                "not GeoJSON: the top-level object has no \"type\" member",
+                "不是 GeoJSON：最外层对象缺少 \"type\" 成员",
+            ));
+        }
+    };
+
+    let crs = resolve_crs(&obj, options, &mut warnings)?;
+    let mut ctx =
+        Ctx { crs, errors: Vec::new(), warnings, feature: None, line: None, warned_3d: false, warned_projected: false };
+    let offsets = feature_offsets(text);
+    let mut features = Vec::new();
+    match ty {
+        "FeatureCollection" => {
+            let list = match obj.get("features") {
+                Some(Value::Array(a)) => a,
+                Some(other) => {
+                    return Err(invalid(
+                        format!("\"features\" must be an array, found {}", json_kind(other)),
+                        format!("\"features\" 应为数组，实际为{}", json_kind_zh(other)),
+                    ));
+                }
+                None => {
+                    return Err(invalid(
+                        "a FeatureCollection needs a \"features\" array",
+                        "FeatureCollection 缺少 \"features\" 数组",
+                    ));
+                }
+            };
+            for (i, v) in list.iter().enumerate() {
+                ctx.feature = Some(i);
+                ctx.line = offsets.get(i).map(|&o| line_col(text, o));
+                if let Some(f) = ctx.feature_from(v) {
+                    features.push(f);
+                }
+            }
+        }
+        "Feature" => {
+            ctx.feature = Some(0);
+            if let Some(f) = ctx.feature_from(&Value::Object(obj.clone())) {
+                features.push(f);
+            }
+        }
+        "Point" | "MultiPoint" | "LineString" | "MultiLineString" | "Polygon" | "MultiPolygon"
+        | "GeometryCollection" => {
+            if let Some(g) = ctx.geometry(&Value::Object(obj.clone()), 0) {
+                features.push(Feature::new(None, Some(g), Map::new()));
+            }
+        }
+        other => {
+            return Err(invalid(
+                format!(
+                    "not GeoJSON: unknown \"type\": \"{other}\" (expected FeatureCollection, Feature or a geometry type; names are case-sensitive)"
+                ),
+                format!(
+                    "不是 GeoJSON：未知的 \"type\"：\"{other}\"（应为 FeatureCollection、Feature 或几何类型，区分大小写）"
+                ),
+            ));
+        }
+    }
+    let name = obj.get("name").and_then(Value::as_str).map(str::to_owned);
+    Ok(Parsed { features, errors: ctx.errors, warnings: ctx.warnings, crs, name })
+}
+
+/// The coordinate system to read in: the user's declaration wins, then the legacy `crs` member.
+fn resolve_crs(
+    obj: &Map<String, Value>,
+    options: LoadOptions,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Crs, LoadError> {
+    let named = obj.get("crs").and_then(|c| c.get("properties")).and_then(|p| p.get("name")).and_then(Value::as_str);
+    if let Some(declared) = options.declared_crs {
+        if named.is_some() {
+            warnings.push(Diagnostic::new(
+                format!("the file's \"crs\" member is overridden by the declared {}", declared.name()),
+                format!("文件的 \"crs\" 成员被用户指定的 {} 覆盖", declared.name()),
+            ));
+        }
+        return Ok(declared);
+    }
+    match (obj.get("crs"), named) {
+        (None | Some(Value::Null), _) => Ok(Crs::Wgs84),
+        (Some(_), Some(name)) => match Crs::from_epsg_urn(name) {
+            Some(c) => {
+                warnings.push(Diagnostic::new(
+                    format!("legacy \"crs\" member ({name}) honoured; RFC 7946 files are always WGS84"),
+                    format!("已按旧式 \"crs\" 成员（{name}）读取；RFC 7946 文件应始终为 WGS84"),
+                ));
+                Ok(c)
+            }
+            None => Err(invalid(
+                format!(
+                    "unsupported coordinate system in \"crs\": {name}. Supported: EPSG:4326, EPSG:4490 (CGCS2000), EPSG:3857. Re-export the file as EPSG:4326 (e.g. ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson)"
+                ),
+                format!(
+                    "不支持 \"crs\" 中的坐标系：{name}。支持 EPSG:4326、EPSG:4490（CGCS2000）、EPSG:3857。请将文件重新导出为 EPSG:4326（例如 ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson）"
+                ),
+            )),
+        },
+        (Some(_), None) => Err(invalid(
+            "the \"crs\" member is not understood (expected {\"type\":\"name\",\"properties\":{\"name\":\"EPSG:…\"}})",
+            "无法识别 \"crs\" 成员（应为 {\"type\":\"name\",\"properties\":{\"name\":\"EPSG:…\"}}）",
+        )),
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn json_kind_zh(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "布尔值",
+        Value::Number(_) => "数字",
+        Value::String(_) => "字符串",
+        Value::Array(_) => "数组",
+        Value::Object(_) => "对象",
+    }
+}
+
+/// Walking state: where we are, for messages.
+struct Ctx {
+    crs: Crs,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    feature: Option<usize>,
+    line: Option<(usize, usize)>,
+    warned_3d: bool,
+    warned_projected: bool,
+}
+
+const MAX_GEOMETRY_DEPTH: usize = 8;
+
+impl Ctx {
+    fn here(&self, en: impl Into<String>, zh: impl Into<String>) -> Diagnostic {
+        let mut d = Diagnostic::new(en, zh);
+        d.feature = self.feature;
+        if let Some((l, c)) = self.line {
+            d.line = Some(l);
+            d.column = Some(c);
+        }
+        d
+    }
+
+    fn error(&mut self, en: impl Into<String>, zh: impl Into<String>) {
+        let d = self.here(en, zh);
+        self.errors.push(d);
+    }
+
+    fn warn(&mut self, en: impl Into<String>, zh: impl Into<String>) {
+        let d = self.here(en, zh);
+        self.warnings.push(d);
+    }
+
+    fn feature_from(&mut self, v: &Value) -> Option<Feature> {
+        let Value::Object(o) = v else {
+            self.error(
+                format!("a feature must be an object, found {}", json_kind(v)),
+                format!("要素应为对象，实际为{}", json_kind_zh(v)),
+            );
+            return None;
+        };
+        match o.get("type").and_then(Value::as_str) {
+            Some("Feature") => {}
+            Some(t) => {
+                self.error(
+                    format!("\"type\" of a feature must be \"Feature\", found \"{t}\""),
+                    format!("要素的 \"type\" 应为 \"Feature\"，实际为 \"{t}\""),
+                );
+                return None;
+            }
+            None => {
+                self.error("the feature has no \"type\": \"Feature\"", "要素缺少 \"type\": \"Feature\"");
+                return None;
+            }
+        }
+        let properties = match o.get("properties") {
+            None | Some(Value::Null) => Map::new(),
+            Some(Value::Object(p)) => p.clone(),
+            Some(other) => {
+                self.error(
+                    format!("\"properties\" must be an object or null, found {}", json_kind(other)),
+                    format!("\"properties\" 应为对象或 null，实际为{}", json_kind_zh(other)),
+                );
+                return None;
+            }
+        };
+        let id = match o.get("id") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            Some(other) => {
+                self.warn(
+                    format!("\"id\" should be a string or number, found {} (ignored)", json_kind(other)),
+                    format!("\"id\" 应为字符串或数字，实际为{}（已忽略）", json_kind_zh(other)),
+                );
+                None
+            }
+        };
+        let geometry = match o.get("geometry") {
+            None => {
+                self.error(
+                    "the feature has no \"geometry\" member (use null for none)",
+                    "要素缺少 \"geometry\" 成员（没有几何时应写 null）",
+                );
+                return None;
+            }
+            Some(Value::Null) => None,
+            Some(g) => Some(self.geometry(g, 0)?),
+        };
+        Some(Feature::new(id, geometry, properties))
+    }
+
+    fn geometry(&mut self, v: &Value, depth: usize) -> Option<Geometry<f64>> {
+        let Value::Object(o) = v else {
+            self.error(
+                format!("a geometry must be an object, found {}", json_kind(v)),
+                format!("几何应为对象，实际为{}", json_kind_zh(v)),
+            );
+            return None;
+        };
+        let Some(ty) = o.get("type").and_then(Value::as_str) else {
+            self.error("the geometry has no \"type\" string", "几何缺少 \"type\" 字符串");
+            return None;
+        };
+        if ty == "GeometryCollection" {
+            if depth >= MAX_GEOMETRY_DEPTH {
+                self.error("GeometryCollections nested too deeply", "GeometryCollection 嵌套过深");
+                return None;
+            }
+            let Some(Value::Array(parts)) = o.get("geometries") else {
+                self.error(
+                    "a GeometryCollection needs a \"geometries\" array",
+                    "GeometryCollection 缺少 \"geometries\" 数组",
+                );
+                return None;
+            };
+            let mut out = Vec::with_capacity(parts.len());
+            for p in parts {
+                out.push(self.geometry(p, depth + 1)?);
+            }
+            return Some(Geometry::GeometryCollection(GeometryCollection(out)));
+        }
+        let Some(coords) = o.get("coordinates") else {
+            self.error(format!("the {ty} has no \"coordinates\""), format!("{ty} 缺少 \"coordinates\""));
+            return None;
+        };
+        match ty {
+            "Point" => self.position(coords).map(|c| Geometry::Point(Point(c))),
+            "MultiPoint" => {
+                let list = self.array(coords, ty, "positions", "坐标")?;
+                let pts = list.iter().map(|p| self.position(p).map(Point)).collect::<Option<Vec<_>>>()?;
+                Some(Geometry::MultiPoint(MultiPoint(pts)))
+            }
+            "LineString" => self.line(coords).map(Geometry::LineString),
+            "MultiLineString" => {
+                let list = self.array(coords, ty, "lines", "线")?;
+                let lines = list.iter().map(|l| self.line(l)).collect::<Option<Vec<_>>>()?;
+                Some(Geometry::MultiLineString(MultiLineString(lines)))
+            }
+            "Polygon" => self.polygon(coords).map(Geometry::Polygon),
+            "MultiPolygon" => {
+                let list = self.array(coords, ty, "polygons", "多边形")?;
+                let polys = list.iter().map(|p| self.polygon(p)).collect::<Option<Vec<_>>>()?;
+                Some(Geometry::MultiPolygon(MultiPolygon(polys)))
+            }
+            other => {
+                self.error(
+                    format!("unknown geometry type \"{other}\" (expected Point, MultiPoint, LineString, MultiLineString, Polygon, MultiPolygon or GeometryCollection; case-sensitive)"),
+                    format!("未知的几何类型 \"{other}\"（区分大小写）"),
+                );
+                None
+            }
+        }
+    }
+
+    fn array<'v>(&mut self, v: &'v Value, ty: &str, what_en: &str, what_zh: &str) -> Option<&'v Vec<Value>> {
+        match v {
+            Value::Array(a) => Some(a),
+            other => {
+                self.error(
+                    format!("the coordinates of a {ty} must be an array of {what_en}, found {}", json_kind(other)),
+                    format!("{ty} 的坐标应为{what_zh}数组，实际为{}", json_kind_zh(other)),
+                );
+                None
+            }
+        }
+    }
+
+    fn position(&mut self, v: &Value) -> Option<Coord<f64>> {
+        let Value::Array(nums) = v else {
+            self.error(
+                format!("a position must be an array of numbers [lon, lat], found {}", json_kind(v)),
+                format!("坐标点应为数字数组 [经度, 纬度]，实际为{}", json_kind_zh(v)),
+            );
+            return None;
+        };
+        if nums.len() < 2 {
+            self.error(
+                format!("a position needs at least 2 numbers [lon, lat], found {}", nums.len()),
+                format!("坐标点至少需要 2 个数 [经度, 纬度]，实际为 {} 个", nums.len()),
+            );
+            return None;
+        }
+        let mut xy = [0.0f64; 2];
+        for (k, n) in nums.iter().enumerate() {
+            let Some(x) = n.as_f64() else {
+                self.error(
+                    format!("a coordinate must be a number, found {}", json_kind(n)),
+                    format!("坐标值应为数字，实际为{}", json_kind_zh(n)),
+                );
+                return None;
+            };
+            if !x.is_finite() {
+                self.error("a coordinate is not a finite number", "坐标值不是有限数");
+                return None;
+            }
+            if k < 2 {
+                xy[k] = x;
+            }
+        }
+        if nums.len() > 2 && !self.warned_3d {
+            self.warned_3d = true;
+            self.warn(
+                "3D coordinates: heights are kept out of the map (only lon/lat are used)",
+                "三维坐标：高程被忽略（仅使用经纬度）",
+            );
+        }
+        let (x, y) = (xy[0], xy[1]);
+        match self.crs {
+            Crs::WebMercator => {
+                let (lon, lat) = self.crs.to_wgs84(x, y);
+                if !(-180.0..=180.0).contains(&lon)
+                    || !(-90.0..=90.0).contains(&lat)
+                    || !lon.is_finite()
+                    || !lat.is_finite()
+                {
+                    self.error(
+                        format!("coordinate ({x}, {y}) is outside the Web Mercator range"),
+                        format!("坐标 ({x}, {y}) 超出 Web 墨卡托范围"),
+                    );
+                    return None;
+                }
+                Some(Coord { x: lon, y: lat })
+            }
+            crs => {
+                if (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y) {
+                    let (lon, lat) = crs.to_wgs84(x, y);
+                    return Some(Coord { x: lon, y: lat });
+                }
+                if let Some(guess) = guess_projected(x, y) {
+                    if !self.warned_projected {
+                        self.warned_projected = true;
+                        self.error(
+                            format!("coordinate ({x}, {y}) is not longitude/latitude: {}", guess.advice_en()),
+                            format!("坐标 ({x}, {y}) 不是经纬度：{}", guess.advice_zh()),
+                        );
+                    }
+                    return None;
+                }
+                if (-90.0..=90.0).contains(&x) && (-180.0..=180.0).contains(&y) && !(-90.0..=90.0).contains(&y) {
+                    self.error(
+                        format!("coordinate ({x}, {y}) is out of range: latitude {y} is beyond ±90. Are longitude and latitude swapped? GeoJSON is [lon, lat]"),
+                        format!("坐标 ({x}, {y}) 超出范围：纬度 {y} 超过 ±90。经纬度是否写反了？GeoJSON 的顺序是 [经度, 纬度]"),
+                    );
+                } else {
+                    self.error(
+                        format!("coordinate ({x}, {y}) is out of range: longitude must be within ±180 and latitude within ±90"),
+                        format!("坐标 ({x}, {y}) 超出范围：经度应在 ±180 之内，纬度应在 ±90 之内"),
+                    );
+                }
+                None
+            }
+        }
+    }
+
+    fn line(&mut self, v: &Value) -> Option<LineString<f64>> {
+        let list = self.array(v, "LineString", "positions", "坐标点")?;
+        if list.len() < 2 {
+            self.error(
+                format!("a LineString needs at least 2 positions, found {}", list.len()),
+                format!("LineString 至少需要 2 个坐标点，实际为 {} 个", list.len()),
+            );
+            return None;
+        }
+        let coords = list.iter().map(|p| self.position(p)).collect::<Option<Vec<_>>>()?;
+        Some(LineString(coords))
+    }
+
+    fn polygon(&mut self, v: &Value) -> Option<Polygon<f64>> {
+        let rings = self.array(v, "Polygon", "rings", "环")?;
+        if rings.is_empty() {
+            self.error("a Polygon needs at least one ring", "Polygon 至少需要一个环");
+            return None;
+        }
+        let mut out = Vec::with_capacity(rings.len());
+        for (r, ring) in rings.iter().enumerate() {
+            let list = self.array(ring, "Polygon ring", "positions", "坐标点")?;
+            if list.len() < 4 {
+                self.error(
+                    format!("ring {r} of a Polygon has {} positions; a closed ring needs at least 4 (the first repeated at the end)", list.len()),
+                    format!("多边形的第 {r} 个环只有 {} 个坐标点；闭合的环至少需要 4 个（首点在末尾重复）", list.len()),
+                );
+                return None;
+            }
+            let coords = list.iter().map(|p| self.position(p)).collect::<Option<Vec<_>>>()?;
+            let (first, last) = (coords[0], coords[coords.len() - 1]);
+            if first != last {
+                self.error(
+                    format!(
+                        "ring {r} of a Polygon is not closed: the last position ({}, {}) must equal the first ({}, {})",
+                        last.x, last.y, first.x, first.y
+                    ),
+                    format!(
+                        "多边形的第 {r} 个环未闭合：末点 ({}, {}) 应与首点 ({}, {}) 相同",
+                        last.x, last.y, first.x, first.y
+                    ),
+                );
+                return None;
+            }
+            out.push(LineString(coords));
+        }
+        let exterior = out.remove(0);
+        Some(Polygon::new(exterior, out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Result<Parsed, LoadError> {
+        parse_bytes(s.as_bytes(), LoadOptions::default())
+    }
+
+    fn first_error(s: &str) -> Diagnostic {
+        match parse(s) {
+            Ok(p) => p.errors.first().cloned().unwrap_or_else(|| panic!("no error for {s}")),
+            Err(e) => e.diagnostic(),
+        }
+    }
+
+    const SQUARE: &str =
+        r#"{"type":"Polygon","coordinates":[[[119.1,36.7],[119.2,36.7],[119.2,36.8],[119.1,36.8],[119.1,36.7]]]}"#;
+
+    #[test]
+    fn loads_a_collection_with_properties_ids_and_null_geometry() {
+        let text = format!(
+            r#"{{"type":"FeatureCollection","name":"t","features":[
+{{"type":"Feature","id":7,"properties":{{"name":"甲"}},"geometry":{SQUARE}}},
+{{"type":"Feature","properties":null,"geometry":null}}]}}"#
+        );
+        let p = parse(&text).unwrap_or_else(|e| panic!("{e}"));
+        assert!(p.ok(), "{:?}", p.errors);
+        assert_eq!(p.features.len(), 2);
+        assert_eq!(p.features[0].id.as_deref(), Some("7"));
+        assert_eq!(p.features[0].name(), Some("甲"));
+        assert_eq!(p.geometry_types().get("Polygon"), Some(&1));
+        assert_eq!(p.geometry_types().get("null"), Some(&1));
+        assert_eq!(p.name.as_deref(), Some("t"));
+    }
+
+    #[test]
+    fn bom_3d_geometry_collection_and_foreign_members_load() {
+        let text = "\u{feff}{\"type\":\"Feature\",\"foo\":1,\"properties\":{},\"geometry\":{\"type\":\"GeometryCollection\",\"geometries\":[{\"type\":\"Point\",\"coordinates\":[119.1,36.7,12.5]}]}}";
+        let p = parse(text).unwrap_or_else(|e| panic!("{e}"));
+        assert!(p.ok());
+        assert_eq!(p.features.len(), 1);
+        assert_eq!(p.warnings.len(), 2, "{:?}", p.warnings);
+    }
+
+    #[test]
+    fn syntax_error_has_line_and_column() {
+        let d = first_error("{\"type\":\"FeatureCollection\",\n\"features\":[\n{\"type\":\"Feature\",,}]}");
+        assert!(d.message.contains("not valid JSON"), "{d}");
+        assert_eq!(d.line, Some(3));
+        assert!(d.column.is_some());
+    }
+
+    #[test]
+    fn truncated_file_says_so() {
+        let d = first_error("{\"type\":\"FeatureCollection\",\"features\":[{\"type\":");
+        assert!(d.message.contains("ends too early"), "{d}");
+    }
+
+    #[test]
+    fn not_geojson_messages() {
+        assert!(first_error("[1,2]").message.contains("top level is an array"));
+        assert!(first_error("{\"a\":1}").message.contains("no \"type\""));
+        assert!(first_error("{\"type\":\"featurecollection\",\"features\":[]}").message.contains("unknown \"type\""));
+        assert!(first_error("{\"type\":\"FeatureCollection\",\"features\":{}}").message.contains("must be an array"));
+        assert!(first_error("").message.contains("empty"));
+    }
+
+    #[test]
+    fn feature_level_errors_name_the_feature_and_its_line() {
+        let text = "{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\",\"properties\":{},\"geometry\":null},\n{\"type\":\"Feature\",\"properties\":[],\"geometry\":null}\n]}";
+        let p = parse(text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.features.len(), 1, "the good feature still loads");
+        let d = &p.errors[0];
+        assert_eq!(d.feature, Some(1));
+        assert_eq!(d.line, Some(3));
+        assert!(d.message.contains("\"properties\" must be an object"));
+    }
+
+    #[test]
+    fn geometry_errors() {
+        let wrap = |g: &str| format!("{{\"type\":\"Feature\",\"properties\":{{}},\"geometry\":{g}}}");
+        let cases = [
+            (r#"{"type":"LineString","coordinates":[[119.1,36.7]]}"#, "at least 2 positions"),
+            (r#"{"type":"Polygon","coordinates":[[[119.1,36.7],[119.2,36.7],[119.1,36.7]]]}"#, "at least 4"),
+            (
+                r#"{"type":"Polygon","coordinates":[[[119.1,36.7],[119.2,36.7],[119.2,36.8],[119.1,36.8]]]}"#,
+                "not closed",
+            ),
+            (r#"{"type":"Point","coordinates":[119.1]}"#, "at least 2 numbers"),
+            (r#"{"type":"Point","coordinates":["119.1",36.7]}"#, "must be a number"),
+            (r#"{"type":"Point","coordinates":[119.1,95.0]}"#, "out of range"),
+            (r#"{"type":"Point","coordinates":[36.7,119.1]}"#, "swapped"),
+            (r#"{"type":"Circle","coordinates":[1,2]}"#, "unknown geometry type"),
+            (r#"{"type":"Point"}"#, "no \"coordinates\""),
+        ];
+        for (g, expect) in cases {
+            let d = first_error(&wrap(g));
+            assert!(d.message.contains(expect), "{g}: {d}");
+            assert!(!d.message_zh.is_empty());
+        }
+    }
+
+    #[test]
+    fn legacy_crs_member() {
+        let ok = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4490"}},"features":[]}"#;
+        let bad =
+            r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:4528"}},"features":[]}"#;
+        let p = parse(ok);
+        assert!(p.is_ok_and(|p| p.ok()));
+        let d = first_error(bad);
+        assert!(d.message.contains("unsupported coordinate system"), "{d}");
+    }
+}

@@ -1,0 +1,107 @@
+//! A light scanner over raw JSON text that finds where each element of the top-level
+//! `features` array starts, so errors can name the line of the feature they concern
+//! (`serde_json::Value` keeps no positions).
+
+/// Byte offsets of the elements of the top-level object's `features` array, in order.
+/// Returns an empty list when the text has no such array (the caller then names no line).
+pub fn feature_offsets(text: &[u8]) -> Vec<usize> {
+    let mut offsets = Vec::new();
+    let mut depth = 0usize;
+    let mut i = 0usize;
+    // The most recent string seen at depth 1 (a key of the top-level object).
+    let mut last_key_at_depth1: Option<(usize, usize)> = None;
+    // Depth of the `features` array once entered.
+    let mut features_depth: Option<usize> = None;
+    let mut expect_element = false;
+    while i < text.len() {
+        let c = text[i];
+        match c {
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < text.len() {
+                    match text[i] {
+                        b'\\' => i += 2,
+                        b'"' => break,
+                        _ => i += 1,
+                    }
+                }
+                if depth == 1 {
+                    last_key_at_depth1 = Some((start, i.min(text.len())));
+                }
+                if expect_element {
+                    offsets.push(start - 1);
+                    expect_element = false;
+                }
+            }
+            b'{' | b'[' => {
+                if expect_element {
+                    offsets.push(i);
+                    expect_element = false;
+                }
+                depth += 1;
+                if c == b'[' && depth == 2 && features_depth.is_none() {
+                    if let Some((s, e)) = last_key_at_depth1 {
+                        if &text[s..e] == b"features" {
+                            features_depth = Some(depth);
+                            expect_element = true;
+                        }
+                    }
+                }
+            }
+            b'}' | b']' => {
+                if features_depth == Some(depth) && c == b']' {
+                    return offsets;
+                }
+                depth = depth.saturating_sub(1);
+                expect_element = false;
+            }
+            b',' => {
+                if features_depth == Some(depth) {
+                    expect_element = true;
+                }
+            }
+            b' ' | b'\t' | b'\r' | b'\n' | b':' => {}
+            _ => {
+                if expect_element {
+                    offsets.push(i);
+                    expect_element = false;
+                }
+            }
+        }
+        i += 1;
+    }
+    offsets
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_col(text: &[u8], offset: usize) -> (usize, usize) {
+    let upto = &text[..offset.min(text.len())];
+    let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
+    let col = upto.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_feature_starts_and_skips_strings_with_brackets() {
+        let text = br#"{"type":"FeatureCollection","name":"a [b] {c}",
+"features":[
+ {"type":"Feature","properties":{"n":"x]"},"geometry":null},
+ {"type":"Feature","properties":{"features":[1,2]},"geometry":null}
+]}"#;
+        let offs = feature_offsets(text);
+        assert_eq!(offs.len(), 2);
+        assert_eq!(line_col(text, offs[0]), (3, 2));
+        assert_eq!(line_col(text, offs[1]), (4, 2));
+    }
+
+    #[test]
+    fn no_features_array_gives_nothing() {
+        assert!(feature_offsets(br#"{"type":"Point","coordinates":[1,2]}"#).is_empty());
+        assert!(feature_offsets(b"").is_empty());
+    }
+}

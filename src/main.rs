@@ -1,0 +1,45 @@
+//! `kuiwen-atlas`: the viewer, and `check` for validating files without a window.
+
+use clap::Parser;
+use kuiwen_atlas::app::{AtlasApp, StartOptions};
+use kuiwen_atlas::basemap::Basemap;
+use kuiwen_atlas::basemap::health::TileLogHook;
+use kuiwen_atlas::cli::{Cli, Command, run_check};
+use kuiwen_atlas::io::crs::Crs;
+
+fn main() -> std::process::ExitCode {
+    TileLogHook::install();
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Check { json, crs, files }) => {
+            std::process::ExitCode::from(run_check(&files, json, crs.as_deref()) as u8)
+        }
+        None => match run_viewer(cli) {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("kuiwen-atlas: {e}");
+                std::process::ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+fn run_viewer(cli: Cli) -> anyhow::Result<()> {
+    let basemap = cli.basemap.as_deref().map(str::parse::<Basemap>).transpose()?;
+    let crs = cli.crs.as_deref().map(str::parse::<Crs>).transpose().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let start = StartOptions { files: cli.files, basemap, crs, english: cli.english.then_some(true) };
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("奎文规划一张图 · Kuiwen Atlas")
+            .with_inner_size([1400.0, 900.0])
+            .with_min_inner_size([800.0, 500.0])
+            .with_maximized(true),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "kuiwen-atlas",
+        options,
+        Box::new(move |cc| Ok(Box::new(AtlasApp::new(&cc.egui_ctx, cc.storage, start)))),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+}

@@ -1,0 +1,103 @@
+//! A layer: a named set of features with its index and style.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::{BBox, Feature, GeometryKind, SpatialIndex, Style, bbox_union};
+
+/// Where a layer's data came from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LayerOrigin {
+    /// A file compiled into the binary (under `geodata/`).
+    Embedded {
+        /// The file name, e.g. `parks.geojson`.
+        file: &'static str,
+    },
+    /// A file on disk.
+    File {
+        /// The path it was loaded from.
+        path: PathBuf,
+    },
+    /// Made inside the app (analysis results, measurements).
+    Generated,
+}
+
+/// A layer of features.
+#[derive(Clone, Debug)]
+pub struct Layer {
+    /// A stable key (the embedded file stem, or the file path), unique among open layers.
+    pub key: String,
+    /// The Chinese display name.
+    pub name_zh: String,
+    /// The English display name.
+    pub name_en: String,
+    /// Where it came from.
+    pub origin: LayerOrigin,
+    /// The features, in drawing order (later ones on top).
+    pub features: Vec<Feature>,
+    /// The union of the features' boxes.
+    pub bbox: Option<BBox>,
+    /// The R-tree over the features.
+    pub index: SpatialIndex,
+    /// How it is drawn.
+    pub style: Style,
+    /// Whether it is shown.
+    pub visible: bool,
+}
+
+impl Layer {
+    /// A layer over `features`, with its box and index computed.
+    pub fn new(
+        key: impl Into<String>,
+        name_zh: impl Into<String>,
+        name_en: impl Into<String>,
+        origin: LayerOrigin,
+        features: Vec<Feature>,
+        style: Style,
+    ) -> Self {
+        let bbox = features.iter().fold(None, |acc, f| bbox_union(acc, f.bbox));
+        let index = SpatialIndex::build(&features);
+        Self {
+            key: key.into(),
+            name_zh: name_zh.into(),
+            name_en: name_en.into(),
+            origin,
+            features,
+            bbox,
+            index,
+            style,
+            visible: true,
+        }
+    }
+
+    /// The display name in the given language.
+    pub fn name(&self, english: bool) -> &str {
+        if english { &self.name_en } else { &self.name_zh }
+    }
+
+    /// Replace the features (after a reload), recomputing box and index.
+    pub fn set_features(&mut self, features: Vec<Feature>) {
+        self.bbox = features.iter().fold(None, |acc, f| bbox_union(acc, f.bbox));
+        self.index = SpatialIndex::build(&features);
+        self.features = features;
+    }
+
+    /// How many features of each geometry kind the layer holds.
+    pub fn kind_counts(&self) -> BTreeMap<GeometryKind, usize> {
+        let mut counts = BTreeMap::new();
+        for f in &self.features {
+            *counts.entry(f.kind()).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    /// The dominant geometry kind (for the legend swatch).
+    pub fn main_kind(&self) -> GeometryKind {
+        self.kind_counts()
+            .into_iter()
+            .filter(|(k, _)| *k != GeometryKind::Empty)
+            .max_by_key(|(_, n)| *n)
+            .map(|(k, _)| k)
+            .unwrap_or(GeometryKind::Empty)
+    }
+}

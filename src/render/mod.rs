@@ -1,0 +1,120 @@
+//! Layers into egui shapes: projection cache, culling, tessellation, outlines and labels.
+//!
+//! Geometry is projected once per layer and projection into the 0–1 Web Mercator square and
+//! polygons are tessellated there (earcut, so concave shapes, holes and multipolygons fill
+//! correctly). A frame only scales and shifts those vertices to the screen, which is affine, so the
+//! cached triangles stay valid at every zoom.
+
+mod cache;
+mod labels;
+mod paint;
+
+pub use cache::{FeatureShape, LayerCache, PolygonMesh};
+pub use labels::{LabelCandidate, place_labels};
+pub use paint::{Highlight, PaintStats, paint_layer, to_color32};
+
+use egui::{Pos2, Rect, pos2};
+
+use crate::basemap::MapProjection;
+use crate::basemap::projection::world_px;
+use crate::model::BBox;
+
+/// Where the map is looking: enough to turn cached normalized coordinates into screen points.
+#[derive(Clone, Copy, Debug)]
+pub struct MapView {
+    /// The map's rectangle on screen.
+    pub rect: Rect,
+    /// The map centre in normalized (0–1) projected coordinates.
+    pub center_norm: [f64; 2],
+    /// Zoom level.
+    pub zoom: f64,
+    /// The projection.
+    pub projection: MapProjection,
+}
+
+impl MapView {
+    /// A view centred on `center_lon_lat`.
+    pub fn new(rect: Rect, center_lon_lat: [f64; 2], zoom: f64, projection: MapProjection) -> Self {
+        Self { rect, center_norm: projection.normalized(center_lon_lat[0], center_lon_lat[1]), zoom, projection }
+    }
+
+    /// Pixels of the whole world at this zoom.
+    pub fn world_px(&self) -> f64 {
+        world_px(self.zoom)
+    }
+
+    /// A normalized coordinate on screen.
+    #[inline]
+    pub fn to_screen(&self, norm: [f64; 2]) -> Pos2 {
+        let w = self.world_px();
+        let c = self.rect.center();
+        pos2(
+            (c.x as f64 + (norm[0] - self.center_norm[0]) * w) as f32,
+            (c.y as f64 + (norm[1] - self.center_norm[1]) * w) as f32,
+        )
+    }
+
+    /// A WGS84 position on screen.
+    pub fn lon_lat_to_screen(&self, lon_lat: [f64; 2]) -> Pos2 {
+        self.to_screen(self.projection.normalized(lon_lat[0], lon_lat[1]))
+    }
+
+    /// The WGS84 position under a screen point.
+    pub fn screen_to_lon_lat(&self, p: Pos2) -> [f64; 2] {
+        let w = self.world_px();
+        let c = self.rect.center();
+        let x = self.center_norm[0] + (p.x as f64 - c.x as f64) / w;
+        let y = self.center_norm[1] + (p.y as f64 - c.y as f64) / w;
+        self.projection.unnormalized(x, y)
+    }
+
+    /// The WGS84 box seen on screen, grown by `margin_px` on each side (for culling).
+    pub fn visible_bbox(&self, margin_px: f32) -> BBox {
+        let r = self.rect.expand(margin_px);
+        let a = self.screen_to_lon_lat(r.left_top());
+        let b = self.screen_to_lon_lat(r.right_bottom());
+        // GCJ-02 shifts by well under a kilometre: widen by 0.01° so culling never drops an edge feature.
+        let pad = if self.projection == MapProjection::Gcj02Mercator { 0.01 } else { 0.0 };
+        [a[0].min(b[0]) - pad, a[1].min(b[1]) - pad, a[0].max(b[0]) + pad, a[1].max(b[1]) + pad]
+    }
+
+    /// Metres per screen point at the view centre (for scale bars and pick tolerances).
+    pub fn metres_per_point(&self) -> f64 {
+        let [_, lat] = self.projection.unnormalized(self.center_norm[0], self.center_norm[1]);
+        40_075_016.686 * lat.to_radians().cos() / self.world_px()
+    }
+
+    /// The zoom and centre that fit `bbox` into `rect` with `padding_px` around it.
+    pub fn fit(rect: Rect, bbox: BBox, padding_px: f32, projection: MapProjection) -> (f64, [f64; 2]) {
+        let a = projection.normalized(bbox[0], bbox[1]);
+        let b = projection.normalized(bbox[2], bbox[3]);
+        let (dx, dy) = ((b[0] - a[0]).abs().max(1e-12), (b[1] - a[1]).abs().max(1e-12));
+        let w = (rect.width() - 2.0 * padding_px).max(50.0) as f64;
+        let h = (rect.height() - 2.0 * padding_px).max(50.0) as f64;
+        let world = (w / dx).min(h / dy);
+        let zoom = (world / 256.0).log2().clamp(1.0, 19.0);
+        let center = projection.unnormalized((a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0);
+        (zoom, center)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn screen_round_trip_and_fit() {
+        let rect = Rect::from_min_size(pos2(0.0, 0.0), egui::vec2(800.0, 600.0));
+        let v = MapView::new(rect, [119.13, 36.71], 13.0, MapProjection::WebMercator);
+        assert!((v.lon_lat_to_screen([119.13, 36.71]) - rect.center()).length() < 0.01);
+        let ll = v.screen_to_lon_lat(pos2(100.0, 50.0));
+        assert!((v.lon_lat_to_screen(ll) - pos2(100.0, 50.0)).length() < 0.01);
+        let bbox = [119.09, 36.61, 119.30, 36.77];
+        let (zoom, center) = MapView::fit(rect, bbox, 20.0, MapProjection::WebMercator);
+        let fitted = MapView::new(rect, center, zoom, MapProjection::WebMercator);
+        let a = fitted.lon_lat_to_screen([bbox[0], bbox[1]]);
+        let b = fitted.lon_lat_to_screen([bbox[2], bbox[3]]);
+        assert!(rect.contains(a) && rect.contains(b));
+        assert!((b.x - a.x) > 700.0 || (a.y - b.y) > 500.0, "fills the view: {a:?} {b:?}");
+    }
+}

@@ -1,0 +1,200 @@
+//! Painting one layer's cached shapes for the current view.
+
+use egui::epaint::{Mesh, PathShape, PathStroke};
+use egui::{Color32, Painter, Pos2, Shape, Stroke};
+
+use super::{LabelCandidate, LayerCache, MapView};
+use crate::model::{Layer, Rgba};
+
+/// The features to draw emphasised.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Highlight {
+    /// The selected feature of this layer.
+    pub selected: Option<usize>,
+    /// The feature under the pointer.
+    pub hovered: Option<usize>,
+}
+
+/// What a paint pass did (for the frame-time read-out and tests).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PaintStats {
+    /// Features drawn.
+    pub drawn: usize,
+    /// Features skipped as off-screen.
+    pub culled: usize,
+    /// Features drawn as a dot because smaller than a pixel.
+    pub dots: usize,
+}
+
+/// Colour with the layer opacity applied.
+pub fn to_color32(c: Rgba, opacity: f32) -> Color32 {
+    let c = c.faded(opacity);
+    Color32::from_rgba_unmultiplied(c.0[0], c.0[1], c.0[2], c.0[3])
+}
+
+/// Paint the visible features of `layer` and collect their label candidates.
+pub fn paint_layer(
+    painter: &Painter,
+    view: &MapView,
+    layer: &Layer,
+    cache: &LayerCache,
+    highlight: Highlight,
+    english: bool,
+    labels: &mut Vec<LabelCandidate>,
+    layer_rank: usize,
+) -> PaintStats {
+    let mut stats = PaintStats::default();
+    let style = &layer.style;
+    let fill = to_color32(style.fill, style.opacity);
+    let stroke_color = to_color32(style.stroke, style.opacity);
+    let stroke = Stroke::new(style.stroke_width_pt, stroke_color);
+    let bbox = view.visible_bbox(64.0);
+    let mut visible: Vec<usize> = layer.index.query_bbox(bbox).collect();
+    visible.sort_unstable();
+    stats.culled = layer.features.len().saturating_sub(visible.len());
+    let w = view.world_px();
+    let mut mesh = Mesh::default();
+    let mut outlines: Vec<Shape> = Vec::new();
+    let show_labels = style.labels && view.zoom as f32 >= style.label_min_zoom;
+    // Symbols shrink when zoomed out so hundreds of facilities do not bury the overview.
+    let point_radius = style.point_radius_pt * ((view.zoom as f32 - 10.0) / 4.0).clamp(0.45, 1.0);
+    for &i in &visible {
+        let (Some(shape), Some(feature)) = (cache.shapes.get(i), layer.features.get(i)) else { continue };
+        let size_px = ((shape.extent[2] - shape.extent[0]).max(shape.extent[3] - shape.extent[1])) * w;
+        if size_px < 1.0 && shape.points.is_empty() {
+            // Sub-pixel: a dot tells the reader something is there without tessellating it.
+            let c =
+                view.to_screen([(shape.extent[0] + shape.extent[2]) / 2.0, (shape.extent[1] + shape.extent[3]) / 2.0]);
+            outlines.push(Shape::circle_filled(c, 0.8, stroke_color));
+            stats.dots += 1;
+            continue;
+        }
+        stats.drawn += 1;
+        for poly in &shape.polygons {
+            if fill.a() > 0 {
+                let base = mesh.vertices.len() as u32;
+                for v in &poly.vertices {
+                    mesh.colored_vertex(view.to_screen(*v), fill);
+                }
+                mesh.indices.extend(poly.indices.iter().map(|i| base + i));
+            }
+            for ring in &poly.rings {
+                let pts: Vec<Pos2> = ring.iter().map(|p| view.to_screen(*p)).collect();
+                push_line(&mut outlines, pts, stroke, style.dashed, true);
+            }
+        }
+        for line in &shape.lines {
+            let pts: Vec<Pos2> = line.iter().map(|p| view.to_screen(*p)).collect();
+            if style.dashed {
+                // A railway reads as a dark line with white dashes, on any basemap.
+                outlines.push(Shape::line(pts.clone(), Stroke::new(stroke.width + 1.0, stroke_color)));
+                outlines.extend(Shape::dashed_line(
+                    &pts,
+                    Stroke::new((stroke.width - 1.0).max(1.0), Color32::WHITE),
+                    8.0,
+                    8.0,
+                ));
+            } else {
+                // A light casing under the line keeps it visible on dark imagery.
+                outlines
+                    .push(Shape::line(pts.clone(), Stroke::new(stroke.width + 1.5, Color32::from_white_alpha(150))));
+                outlines.push(Shape::line(pts, stroke));
+            }
+        }
+        for p in &shape.points {
+            let c = view.to_screen(*p);
+            outlines.push(Shape::circle_filled(c, point_radius, stroke_color));
+            outlines.push(Shape::circle_stroke(
+                c,
+                point_radius,
+                Stroke::new(if point_radius > 2.5 { 1.2 } else { 0.6 }, Color32::WHITE),
+            ));
+        }
+        if show_labels {
+            if let (Some(anchor), Some(text)) = (shape.label_anchor, label_text(feature, &style.label_field, english)) {
+                let area_px = (shape.extent[2] - shape.extent[0]) * (shape.extent[3] - shape.extent[1]) * w * w;
+                labels.push(LabelCandidate {
+                    text,
+                    at: view.to_screen(anchor),
+                    priority: label_priority(style.label_priority, layer_rank, area_px, shape.points.is_empty()),
+                    is_point: !shape.points.is_empty(),
+                });
+            }
+        }
+    }
+    if !mesh.is_empty() {
+        painter.add(Shape::mesh(mesh));
+    }
+    painter.extend(outlines);
+    for (idx, color, width) in [
+        (highlight.hovered, Color32::from_rgb(255, 255, 255), 3.0),
+        (highlight.selected, Color32::from_rgb(255, 214, 0), 4.0),
+    ] {
+        if let Some(i) = idx {
+            paint_emphasis(painter, view, cache, i, color, width, style.point_radius_pt);
+        }
+    }
+    stats
+}
+
+fn label_text(feature: &crate::model::Feature, field: &str, english: bool) -> Option<String> {
+    if field == "name" {
+        return feature.display_name(english).map(str::to_owned);
+    }
+    match feature.properties.get(field)? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Higher first: the layer's label priority, then upper layers, then bigger features.
+fn label_priority(layer_priority: f32, layer_rank: usize, area_px: f64, is_area: bool) -> f64 {
+    layer_priority as f64 * 1.0e12 + layer_rank as f64 * 1.0e9 + if is_area { area_px.min(9.0e8) } else { 0.0 }
+}
+
+fn push_line(out: &mut Vec<Shape>, mut pts: Vec<Pos2>, stroke: Stroke, dashed: bool, closed: bool) {
+    if stroke.width <= 0.0 || stroke.color.a() == 0 {
+        return;
+    }
+    if dashed {
+        if closed && let Some(&first) = pts.first() {
+            pts.push(first);
+        }
+        out.extend(Shape::dashed_line(&pts, stroke, 10.0, 6.0));
+    } else if closed {
+        out.push(Shape::Path(PathShape::closed_line(pts, PathStroke::from(stroke))));
+    } else {
+        out.push(Shape::line(pts, stroke));
+    }
+}
+
+/// A dark-haloed bright outline around one feature, readable on any basemap.
+fn paint_emphasis(
+    painter: &Painter,
+    view: &MapView,
+    cache: &LayerCache,
+    i: usize,
+    color: Color32,
+    width: f32,
+    point_radius: f32,
+) {
+    let Some(shape) = cache.shapes.get(i) else { return };
+    let halo = Stroke::new(width + 2.5, Color32::from_black_alpha(200));
+    let line = Stroke::new(width, color);
+    for ring in shape.polygons.iter().flat_map(|p| &p.rings) {
+        let pts: Vec<Pos2> = ring.iter().map(|p| view.to_screen(*p)).collect();
+        painter.add(PathShape::closed_line(pts.clone(), PathStroke::from(halo)));
+        painter.add(PathShape::closed_line(pts, PathStroke::from(line)));
+    }
+    for l in &shape.lines {
+        let pts: Vec<Pos2> = l.iter().map(|p| view.to_screen(*p)).collect();
+        painter.add(Shape::line(pts.clone(), halo));
+        painter.add(Shape::line(pts, line));
+    }
+    for p in &shape.points {
+        let c = view.to_screen(*p);
+        painter.circle_stroke(c, point_radius + 3.0, halo);
+        painter.circle_stroke(c, point_radius + 3.0, line);
+    }
+}
