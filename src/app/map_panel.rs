@@ -3,7 +3,8 @@
 use egui::{Align2, CentralPanel, Color32, FontId, Pos2, Stroke, vec2};
 use walkers::{Map, Tiles, lon_lat};
 
-use super::{AtlasApp, FeatureRef};
+use super::tools::{MapInteraction, Tool};
+use super::{AtlasApp, FeatureRef, life_circle_panel, measure_tool};
 use crate::model::PickTolerance;
 use crate::render::{Highlight, LayerCache, MapView, paint_layer, place_labels};
 
@@ -31,6 +32,7 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
         let lang = app.lang();
         let english = lang.english();
         let selection = app.selection.clone();
+        let tool = app.tool;
         let hover = app.hover.clone();
         let layers = &app.layers;
         let (mut base, mut overlays): (Option<&mut dyn Tiles>, Vec<&mut dyn Tiles>) = match app.tiles.as_mut() {
@@ -66,7 +68,7 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
             let pointer = response.hover_pos();
             let cursor = pointer.map(|p| view.screen_to_lon_lat(p));
             let picked_hover = cursor.and_then(|ll| pick(layers, &view, ll));
-            let clicked = if response.clicked() {
+            let clicked = if response.clicked() && tool == Tool::Select {
                 response.interact_pointer_pos().map(|p| pick(layers, &view, view.screen_to_lon_lat(p)))
             } else {
                 None
@@ -80,6 +82,15 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
         if let Some(hit) = clicked {
             app.selection = hit;
         }
+        // Tools get the map's response after it is drawn, and paint on top of the layers.
+        let interaction = MapInteraction { response: out.response.clone(), view, painter: ui.painter_at(out.response.rect) };
+        match app.tool {
+            Tool::Select => {}
+            Tool::LifeCircle => life_circle_panel::on_map(app, &interaction),
+            Tool::Measure => measure_tool::on_map(app, &interaction),
+        }
+        life_circle_panel::paint_overlay(app, &interaction);
+        measure_tool::paint_overlay(app, &interaction);
         if let Some(a) = attribution {
             attribution_overlay(ui, out.response.rect, a.text, a.url);
         }

@@ -6,9 +6,12 @@ pub mod format;
 pub mod i18n;
 mod info_panel;
 mod layers_panel;
+mod life_circle_panel;
 mod loading;
 mod map_panel;
+mod measure_tool;
 mod status_bar;
+pub mod tools;
 mod top_bar;
 
 use std::path::PathBuf;
@@ -101,6 +104,8 @@ pub struct AtlasApp {
     pub hover: Option<FeatureRef>,
     /// Text in the search box.
     pub search: String,
+    /// The active map tool.
+    pub tool: tools::Tool,
     /// Messages for the user.
     pub notices: Vec<Notice>,
     map_memory: MapMemory,
@@ -147,6 +152,7 @@ impl AtlasApp {
             selection: None,
             hover: None,
             search: String::new(),
+            tool: tools::Tool::Select,
             notices,
             map_memory: MapMemory::default(),
             tiles: None,
@@ -316,6 +322,9 @@ impl eframe::App for AtlasApp {
         status_bar::show(self, ui);
         layers_panel::show(self, ui);
         info_panel::show(self, ui);
+        if self.tool == tools::Tool::LifeCircle {
+            life_circle_panel::show_panel(self, ui);
+        }
         map_panel::show(self, ui);
         if self.first_frame.is_none() {
             self.first_frame = Some(self.started.elapsed());

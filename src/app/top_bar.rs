@@ -57,6 +57,18 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
                 ui.label(lang.t("无结果", "no match"));
             }
             ui.separator();
+            for tool in super::tools::Tool::ALL {
+                let (zh, en) = tool.label();
+                if ui.selectable_label(app.tool == tool, lang.t(zh, en)).clicked() {
+                    app.tool = tool;
+                }
+            }
+            if ui.button(lang.t("全图", "Fit all")).on_hover_text(lang.t("缩放到全部可见图层", "Zoom to all visible layers")).clicked()
+                && let Some(b) = app.all_bbox()
+            {
+                app.fit(b);
+            }
+            ui.separator();
             basemap_switcher(app, ui);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let other = match lang {
