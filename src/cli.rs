@@ -28,6 +28,15 @@ pub struct Cli {
     /// Start with the English interface.
     #[arg(long)]
     pub english: bool,
+    /// Open a workspace file (`.kuiwen.json`).
+    #[arg(long)]
+    pub workspace: Option<PathBuf>,
+    /// Open the attribute table on this layer at start (a layer key, e.g. `communities`, `parks`).
+    #[arg(long, value_name = "LAYER_KEY")]
+    pub table: Option<String>,
+    /// Open the charts window at start: stats, investment, area, households or grids.
+    #[arg(long, value_name = "CHART", num_args = 0..=1, default_missing_value = "investment")]
+    pub charts: Option<String>,
 }
 
 /// Subcommands.

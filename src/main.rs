@@ -27,7 +27,7 @@ fn main() -> std::process::ExitCode {
 fn run_viewer(cli: Cli) -> anyhow::Result<()> {
     let basemap = cli.basemap.as_deref().map(str::parse::<Basemap>).transpose()?;
     let crs = cli.crs.as_deref().map(str::parse::<Crs>).transpose().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let start = StartOptions { files: cli.files, basemap, crs, english: cli.english.then_some(true) };
+    let start = StartOptions { files: cli.files, basemap, crs, english: cli.english.then_some(true), workspace: cli.workspace, table: cli.table, charts: cli.charts, ..Default::default() };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("奎文规划一张图 · Kuiwen Atlas")

@@ -61,6 +61,31 @@ pub fn distance_m(a: [f64; 2], b: [f64; 2]) -> f64 {
     Geodesic.distance(Point::new(a[0], a[1]), Point::new(b[0], b[1]))
 }
 
+/// The geodesic length in m of the polyline through `points` (lon/lat), 0 for fewer than two.
+pub fn path_length_m(points: &[[f64; 2]]) -> f64 {
+    points.windows(2).map(|w| distance_m(w[0], w[1])).sum()
+}
+
+/// The polygon whose exterior ring runs through `points` (lon/lat, closed automatically), or
+/// `None` for fewer than three points.
+pub fn ring_polygon(points: &[[f64; 2]]) -> Option<geo::Polygon<f64>> {
+    (points.len() >= 3).then(|| geo::Polygon::new(points.iter().map(|p| (p[0], p[1])).collect(), vec![]))
+}
+
+/// The geodesic area in m² of the polygon through `points` (closed automatically, either winding),
+/// 0 for fewer than three points.
+pub fn ring_area_m2(points: &[[f64; 2]]) -> f64 {
+    ring_polygon(points).map_or(0.0, |p| polygon_area_m2(&p))
+}
+
+/// The geodesic perimeter in m of the closed ring through `points`, 0 for fewer than three.
+pub fn ring_perimeter_m(points: &[[f64; 2]]) -> f64 {
+    match points {
+        [first, .., last] if points.len() >= 3 => path_length_m(points) + distance_m(*last, *first),
+        _ => 0.0,
+    }
+}
+
 /// An area in m² as the units Chinese planners read: km², 公顷 and 亩.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct AreaUnits {

@@ -2,3 +2,7 @@
 //! coverage). No egui here.
 
 pub mod measure;
+pub mod stats;
+pub mod coverage;
+pub mod life_circle;
+pub mod network;

@@ -2,7 +2,9 @@
 
 use egui::{Panel, RichText, Slider};
 
-use super::AtlasApp;
+use super::{AtlasApp, Lang, LayerEntry};
+use crate::io::crs::Crs;
+use crate::model::{Classification, LayerOrigin};
 use crate::model::GeometryKind;
 use crate::render::to_color32;
 
@@ -12,8 +14,10 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
     let mut move_down = None;
     let mut zoom_to = None;
     let count = app.layers.len();
+    let mut actions = Vec::new();
     Panel::left("layers").resizable(true).default_size(270.0).show(ui, |ui| {
         ui.heading(lang.t("图层", "Layers"));
+        loads_in_progress(app, ui);
         ui.separator();
         egui::ScrollArea::vertical().show(ui, |ui| {
             for idx in (0..count).rev() {
@@ -53,10 +57,17 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
                         move_down = Some(idx);
                     }
                 });
+                layer_details(ui, e, idx, lang, &mut actions);
                 ui.add_space(2.0);
             }
         });
     });
+    for a in actions {
+        match a {
+            Action::Reload(k) => app.reload_layer(&k),
+            Action::Remove(k) => app.remove_layer(&k),
+        }
+    }
     if let Some(i) = move_up {
         app.layers.swap(i, i + 1);
     }
@@ -86,5 +97,145 @@ fn swatch(ui: &mut egui::Ui, layer: &crate::model::Layer) {
             p.rect_filled(r, 2.0, to_color32(s.fill, 1.0));
             p.rect_stroke(r, 2.0, stroke, egui::StrokeKind::Inside);
         }
+    }
+}
+
+/// What the layer list asks the app to do after drawing.
+enum Action {
+    Reload(String),
+    Remove(String),
+}
+
+/// Progress bars with a cancel button for files being read.
+fn loads_in_progress(app: &AtlasApp, ui: &mut egui::Ui) {
+    let lang = app.lang();
+    for job in app.loader.jobs() {
+        let name = job.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        ui.horizontal(|ui| {
+            let mb = |b: u64| b as f64 / 1_048_576.0;
+            let read = job.bytes_read.load(std::sync::atomic::Ordering::Relaxed);
+            ui.add(
+                egui::ProgressBar::new(job.fraction())
+                    .desired_width(170.0)
+                    .text(format!("{name} {:.1}/{:.1} MB", mb(read), mb(job.total_bytes))),
+            );
+            if ui.small_button(lang.t("取消", "Cancel")).clicked() {
+                job.cancel();
+            }
+        });
+    }
+}
+
+/// The collapsible part of a layer row: style, classification, labels, and for files the
+/// coordinate system, auto-reload, errors and the change list.
+fn layer_details(ui: &mut egui::Ui, e: &mut LayerEntry, idx: usize, lang: Lang, actions: &mut Vec<Action>) {
+    let has_error = e.last_error.is_some();
+    let title = if has_error { lang.t("详情 ⚠", "Details ⚠") } else { lang.t("详情", "Details") };
+    egui::CollapsingHeader::new(title).id_salt(("layer_details", idx, e.layer.key.clone())).default_open(has_error).show(
+        ui,
+        |ui| {
+            if let Some(err) = &e.last_error {
+                ui.add(egui::Label::new(RichText::new(err).color(egui::Color32::from_rgb(200, 40, 40)).small()).wrap());
+            }
+            style_editor(ui, e, lang);
+            if let LayerOrigin::File { path } = &e.layer.origin {
+                ui.label(RichText::new(path.display().to_string()).small().weak());
+                ui.horizontal(|ui| {
+                    ui.checkbox(&mut e.auto_reload, lang.t("文件变化时自动重载", "Reload when the file changes"));
+                });
+                ui.horizontal(|ui| {
+                    if ui.small_button(lang.t("重新载入", "Reload")).clicked() {
+                        actions.push(Action::Reload(e.layer.key.clone()));
+                    }
+                    if ui.small_button(lang.t("移除图层", "Remove layer")).clicked() {
+                        actions.push(Action::Remove(e.layer.key.clone()));
+                    }
+                });
+                let before = e.crs;
+                egui::ComboBox::new(("crs", idx), lang.t("坐标系", "Coordinate system"))
+                    .selected_text(e.crs.map(|c| crs_label(c, lang)).unwrap_or_else(|| lang.t("WGS84（默认）", "WGS84 (default)").to_owned()))
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut e.crs, None, lang.t("WGS84（默认）", "WGS84 (default)"));
+                        for c in Crs::ALL {
+                            ui.selectable_value(&mut e.crs, Some(c), crs_label(c, lang));
+                        }
+                    });
+                if e.crs != before {
+                    actions.push(Action::Reload(e.layer.key.clone()));
+                }
+                if !e.changes.is_empty() {
+                    egui::CollapsingHeader::new(format!("{} ({})", lang.t("变更记录", "Changes"), e.changes.len()))
+                        .id_salt(("changes", idx, e.layer.key.clone()))
+                        .default_open(true)
+                        .show(ui, |ui| {
+                            for c in e.changes.iter().rev().take(20) {
+                                ui.label(RichText::new(format!("{}  +{} ~{} −{}", c.at, c.added.len(), c.modified.len(), c.removed.len())).strong());
+                                for (sign, names, color) in [
+                                    ("+", &c.added, egui::Color32::from_rgb(0, 150, 60)),
+                                    ("~", &c.modified, egui::Color32::from_rgb(210, 110, 0)),
+                                    ("−", &c.removed, egui::Color32::from_rgb(200, 30, 30)),
+                                ] {
+                                    for n in names.iter().take(30) {
+                                        ui.label(RichText::new(format!("{sign} {n}")).color(color).small());
+                                    }
+                                }
+                            }
+                        });
+                }
+            }
+        },
+    );
+}
+
+fn crs_label(c: Crs, lang: Lang) -> String {
+    if lang.english() { c.label_en().to_owned() } else { c.label_zh().to_owned() }
+}
+
+/// Colours, width, label field, and classification by a property.
+fn style_editor(ui: &mut egui::Ui, e: &mut LayerEntry, lang: Lang) {
+    let keys = e.layer.property_keys();
+    let style = &mut e.layer.style;
+    ui.horizontal(|ui| {
+        ui.label(lang.t("填充", "Fill"));
+        let mut fill = egui::Color32::from_rgba_unmultiplied(style.fill.0[0], style.fill.0[1], style.fill.0[2], style.fill.0[3]);
+        if ui.color_edit_button_srgba(&mut fill).changed() {
+            style.fill = crate::model::Rgba(fill.to_srgba_unmultiplied());
+        }
+        ui.label(lang.t("边线", "Outline"));
+        let mut stroke = egui::Color32::from_rgba_unmultiplied(style.stroke.0[0], style.stroke.0[1], style.stroke.0[2], style.stroke.0[3]);
+        if ui.color_edit_button_srgba(&mut stroke).changed() {
+            style.stroke = crate::model::Rgba(stroke.to_srgba_unmultiplied());
+        }
+        ui.add(egui::DragValue::new(&mut style.stroke_width_pt).range(0.0..=12.0).speed(0.1).suffix(" pt"));
+    });
+    ui.horizontal(|ui| {
+        ui.checkbox(&mut style.labels, lang.t("标注", "Labels"));
+        egui::ComboBox::new(("label_field", e.layer.key.clone()), lang.t("标注字段", "Label field")).selected_text(style.label_field.clone()).show_ui(ui, |ui| {
+            for (k, _) in &keys {
+                ui.selectable_value(&mut style.label_field, k.clone(), k);
+            }
+        });
+    });
+    let current = match &style.classification {
+        Classification::Single => lang.t("单一颜色", "Single colour").to_owned(),
+        Classification::Categorized { field, .. } => format!("{}: {field}", lang.t("按类别", "Categories")),
+        Classification::Graduated { field, .. } => format!("{}: {field}", lang.t("分级", "Graduated")),
+    };
+    let mut chosen: Option<Classification> = None;
+    egui::ComboBox::new(("classify", e.layer.key.clone()), lang.t("分类着色", "Colour by")).selected_text(current).width(180.0).show_ui(ui, |ui| {
+        if ui.selectable_label(style.classification == Classification::Single, lang.t("单一颜色", "Single colour")).clicked() {
+            chosen = Some(Classification::Single);
+        }
+        for (k, numeric) in &keys {
+            if ui.selectable_label(false, format!("{}: {k}", lang.t("按类别", "Categories"))).clicked() {
+                chosen = Some(Classification::categorized(&e.layer.features, k));
+            }
+            if *numeric && ui.selectable_label(false, format!("{}: {k}", lang.t("分级", "Graduated"))).clicked() {
+                chosen = Some(Classification::graduated(&e.layer.features, k, 5));
+            }
+        }
+    });
+    if let Some(c) = chosen {
+        e.layer.style.classification = c;
     }
 }

@@ -1,83 +1,137 @@
-//! Opening GeoJSON files on background threads, so a big file never freezes the map.
+//! Opening and reloading GeoJSON files on background threads, with progress and cancel, so a
+//! big file never freezes the map.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::io::crs::Crs;
-use crate::io::{LoadOptions, load_path};
-use crate::model::{Layer, LayerOrigin, Style};
+use crate::io::{LoadError, LoadOptions, Parsed, load_path_with_progress};
 
-/// Background loads in flight.
+/// Why a file is being read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// A new layer.
+    Open,
+    /// A new version of an open layer (by key).
+    Reload {
+        /// The layer key.
+        key: String,
+    },
+}
+
+/// A load in progress.
+pub struct Job {
+    /// Unique id.
+    pub id: u64,
+    /// The file.
+    pub path: PathBuf,
+    /// Why.
+    pub purpose: Purpose,
+    /// Bytes read so far.
+    pub bytes_read: Arc<AtomicU64>,
+    /// File size when the load started.
+    pub total_bytes: u64,
+    cancel: Arc<AtomicBool>,
+}
+
+impl Job {
+    /// Ask the load to stop.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// Progress 0–1.
+    pub fn fraction(&self) -> f32 {
+        if self.total_bytes == 0 { 0.0 } else { (self.bytes_read.load(Ordering::Relaxed) as f64 / self.total_bytes as f64) as f32 }
+    }
+}
+
+/// A finished load.
+pub struct Outcome {
+    /// The file.
+    pub path: PathBuf,
+    /// Why it was read.
+    pub purpose: Purpose,
+    /// The declared coordinate system it was read with.
+    pub crs: Option<Crs>,
+    /// What came of it.
+    pub result: Result<Parsed, LoadError>,
+}
+
+/// Background loads.
 pub struct Loader {
-    tx: Sender<Result<Layer, String>>,
-    rx: Receiver<Result<Layer, String>>,
-    in_flight: usize,
-    opened: usize,
+    tx: Sender<(u64, Outcome)>,
+    rx: Receiver<(u64, Outcome)>,
+    jobs: Vec<Job>,
+    next_id: u64,
     /// Paths chosen in a file dialog that is (or was) open.
     pub dialog: Option<Receiver<Vec<PathBuf>>>,
+    /// Where the user chose to save a workspace.
+    pub save_dialog: Option<Receiver<PathBuf>>,
 }
 
 impl Default for Loader {
     fn default() -> Self {
         let (tx, rx) = channel();
-        Self { tx, rx, in_flight: 0, opened: 0, dialog: None }
+        Self { tx, rx, jobs: Vec::new(), next_id: 1, dialog: None, save_dialog: None }
     }
 }
 
 impl Loader {
-    /// Start loading a file; the result arrives through [`Self::poll`].
-    pub fn open(&mut self, path: PathBuf, crs: Option<Crs>, ctx: &egui::Context) {
+    /// Start reading a file; the result arrives through [`Self::poll`].
+    pub fn start(&mut self, path: PathBuf, purpose: Purpose, crs: Option<Crs>, ctx: &egui::Context) {
+        let id = self.next_id;
+        self.next_id += 1;
+        let bytes_read = Arc::new(AtomicU64::new(0));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let total_bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        self.jobs.push(Job { id, path: path.clone(), purpose: purpose.clone(), bytes_read: bytes_read.clone(), total_bytes, cancel: cancel.clone() });
         let tx = self.tx.clone();
         let ctx = ctx.clone();
-        let style = Style::distinct(self.opened);
-        self.opened += 1;
-        self.in_flight += 1;
         std::thread::spawn(move || {
-            let result = load_layer(&path, crs, style);
+            let result = load_path_with_progress(&path, LoadOptions { declared_crs: crs }, &bytes_read, &cancel);
             // The app may have closed meanwhile; nothing to do then.
-            let _ = tx.send(result);
+            let _ = tx.send((id, Outcome { path, purpose, crs, result }));
             ctx.request_repaint();
         });
     }
 
-    /// Finished loads since the last call.
-    pub fn poll(&mut self, ctx: &egui::Context) -> Vec<Result<Layer, String>> {
+    /// Finished loads since the last call, and the files chosen in a finished dialog.
+    pub fn poll(&mut self) -> (Vec<Outcome>, Vec<PathBuf>) {
+        let mut chosen = Vec::new();
         if let Some(paths) = self.dialog.as_ref().and_then(|rx| rx.try_recv().ok()) {
             self.dialog = None;
-            for p in paths {
-                self.open(p, None, ctx);
-            }
+            chosen = paths;
         }
-        let done: Vec<_> = self.rx.try_iter().collect();
-        self.in_flight = self.in_flight.saturating_sub(done.len());
-        done
+        let mut done = Vec::new();
+        for (id, outcome) in self.rx.try_iter() {
+            self.jobs.retain(|j| j.id != id);
+            done.push(outcome);
+        }
+        (done, chosen)
     }
 
-    /// Whether any load is running.
+    /// Loads in progress.
+    pub fn jobs(&self) -> &[Job] {
+        &self.jobs
+    }
+
+    /// Whether a reload of this layer is already running.
+    pub fn reloading(&self, key: &str) -> bool {
+        self.jobs.iter().any(|j| matches!(&j.purpose, Purpose::Reload { key: k } if k == key))
+    }
+
+    /// Whether anything is running.
     pub fn busy(&self) -> bool {
-        self.in_flight > 0 || self.dialog.is_some()
+        !self.jobs.is_empty() || self.dialog.is_some() || self.save_dialog.is_some()
     }
 }
 
-/// Load one file into a layer, or a message saying what is wrong and where.
-pub fn load_layer(path: &std::path::Path, crs: Option<Crs>, style: Style) -> Result<Layer, String> {
-    let parsed = load_path(path, LoadOptions { declared_crs: crs })
-        .map_err(|e| format!("{}: {}", path.display(), e.diagnostic()))?;
-    if !parsed.ok() {
-        let first = parsed.errors.iter().take(3).map(|d| d.to_string()).collect::<Vec<_>>().join("; ");
-        if parsed.features.is_empty() {
-            return Err(format!("{}: {} error(s): {first}", path.display(), parsed.errors.len()));
-        }
-        log::warn!("{}: {} feature(s) skipped: {first}", path.display(), parsed.errors.len());
-    }
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
-    let name = parsed.name.clone().unwrap_or_else(|| stem.clone());
-    Ok(Layer::new(
-        path.display().to_string(),
-        name.clone(),
-        name,
-        LayerOrigin::File { path: path.to_owned() },
-        parsed.features,
-        style,
-    ))
+/// The name a file layer gets: the collection's `name`, else the file stem.
+pub fn layer_name(path: &Path, parsed: &Parsed) -> String {
+    parsed.name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| {
+        path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+    })
 }

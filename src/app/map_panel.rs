@@ -4,9 +4,10 @@ use egui::{Align2, CentralPanel, Color32, FontId, Pos2, Stroke, vec2};
 use walkers::{Map, Tiles, lon_lat};
 
 use super::tools::{MapInteraction, Tool};
-use super::{AtlasApp, FeatureRef, life_circle_panel, measure_tool};
+use super::{AtlasApp, FeatureRef, life_circle_panel, measure_tool, multi_select};
 use crate::model::PickTolerance;
-use crate::render::{Highlight, LayerCache, MapView, paint_layer, place_labels};
+use crate::render::legend::{legend_rows, paint_legend};
+use crate::render::{Highlight, LayerCache, MapView, paint_emphasis, paint_layer, place_labels};
 
 /// Pick tolerance for lines and points, in screen points.
 const PICK_TOLERANCE_PT: f64 = 6.0;
@@ -33,6 +34,7 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
         let english = lang.english();
         let selection = app.selection.clone();
         let tool = app.tool;
+        let show_legend = app.persisted.show_legend;
         let hover = app.hover.clone();
         let layers = &app.layers;
         let (mut base, mut overlays): (Option<&mut dyn Tiles>, Vec<&mut dyn Tiles>) = match app.tiles.as_mut() {
@@ -44,10 +46,12 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
         };
         let attribution = base.as_deref_mut().map(|t| t.attribution());
         let default_center = lon_lat(119.16, 36.69);
+        let panning = multi_select::allows_panning(tool, ui);
         let mut map = Map::new(base, &mut app.map_memory, default_center)
             .with_projection(&projection)
             .zoom_with_ctrl(false)
-            .double_click_to_zoom(true);
+            .panning(panning)
+            .double_click_to_zoom(tool != Tool::Measure);
         for o in overlays.drain(..) {
             map = map.with_layer(o, 1.0);
         }
@@ -62,9 +66,16 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
                     hovered: hover.as_ref().filter(|s| s.layer == e.layer.key).map(|s| s.feature),
                 };
                 paint_layer(&painter, &view, &e.layer, &e.cache, highlight, english, &mut labels, rank);
+                if let Some(flash) = &e.flash {
+                    paint_flash(&painter, &view, e, flash);
+                }
             }
             place_labels(&painter, labels, 13.0, attribution.is_none() || !ui.visuals().dark_mode);
             scale_bar(&painter, &view, ui.visuals().dark_mode);
+            if show_legend {
+                let rows = legend_rows(layers.iter().map(|e| &e.layer), english);
+                paint_legend(&painter, response.rect.left_bottom() + egui::vec2(10.0, -46.0), &rows, 12.0, ui.visuals().dark_mode);
+            }
             let pointer = response.hover_pos();
             let cursor = pointer.map(|p| view.screen_to_lon_lat(p));
             let picked_hover = cursor.and_then(|ll| pick(layers, &view, ll));
@@ -85,16 +96,36 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
         // Tools get the map's response after it is drawn, and paint on top of the layers.
         let interaction = MapInteraction { response: out.response.clone(), view, painter: ui.painter_at(out.response.rect) };
         match app.tool {
-            Tool::Select => {}
+            Tool::Select => multi_select::on_map(app, &interaction),
             Tool::LifeCircle => life_circle_panel::on_map(app, &interaction),
             Tool::Measure => measure_tool::on_map(app, &interaction),
         }
         life_circle_panel::paint_overlay(app, &interaction);
         measure_tool::paint_overlay(app, &interaction);
+        multi_select::paint_overlay(app, &interaction);
         if let Some(a) = attribution {
             attribution_overlay(ui, out.response.rect, a.text, a.url);
         }
     });
+}
+
+/// Reload changes, fading out: added in green, modified in orange, removed as red ghosts.
+fn paint_flash(painter: &egui::Painter, view: &MapView, e: &super::LayerEntry, flash: &super::files::Flash) {
+    let a = flash.strength();
+    let fade = |c: Color32| c.gamma_multiply(a.max(0.15));
+    for (idx, color) in [(&flash.added, Color32::from_rgb(0, 200, 80)), (&flash.modified, Color32::from_rgb(255, 140, 0))] {
+        for &i in idx {
+            if let Some(shape) = e.cache.shapes.get(i) {
+                paint_emphasis(painter, view, shape, fade(color), 4.0, e.layer.style.point_radius_pt + 2.0);
+            }
+        }
+    }
+    if let Some((layer, _)) = &flash.removed {
+        let cache = LayerCache::build(layer, view.projection, 0);
+        for shape in &cache.shapes {
+            paint_emphasis(painter, view, shape, fade(Color32::from_rgb(230, 30, 30)), 3.0, e.layer.style.point_radius_pt + 2.0);
+        }
+    }
 }
 
 /// The topmost visible feature under `lon_lat`.

@@ -1,15 +1,20 @@
 //! The egui application: panels around a walkers map. One file per panel; this one holds the
 //! state they share and the frame loop.
 
+pub mod attribute_table;
+pub mod charts;
 pub mod fonts;
 pub mod format;
 pub mod i18n;
+mod files;
 mod info_panel;
 mod layers_panel;
 mod life_circle_panel;
 mod loading;
 mod map_panel;
-mod measure_tool;
+pub mod measure_tool;
+pub mod multi_select;
+mod save_dialog;
 mod status_bar;
 pub mod tools;
 mod top_bar;
@@ -38,11 +43,15 @@ pub struct Persisted {
     pub basemap: Basemap,
     /// Dark interface theme (light by default: it reads best beside printed plans).
     pub dark_theme: bool,
+    /// Recently opened files and workspaces, newest first.
+    pub recent: Vec<PathBuf>,
+    /// Show the legend on the map.
+    pub show_legend: bool,
 }
 
 impl Default for Persisted {
     fn default() -> Self {
-        Self { lang: Lang::Zh, basemap: Basemap::Osm, dark_theme: false }
+        Self { lang: Lang::Zh, basemap: Basemap::Osm, dark_theme: false, recent: Vec::new(), show_legend: true }
     }
 }
 
@@ -57,6 +66,12 @@ pub struct StartOptions {
     pub crs: Option<crate::io::crs::Crs>,
     /// Start in English.
     pub english: Option<bool>,
+    /// A workspace to open.
+    pub workspace: Option<PathBuf>,
+    /// Open the attribute table on this layer key at start.
+    pub table: Option<String>,
+    /// Open the charts window at start on this chart (`stats`, `investment`, `area`, `households`, `grids`).
+    pub charts: Option<String>,
 }
 
 /// A layer with its render cache.
@@ -67,6 +82,16 @@ pub struct LayerEntry {
     pub cache: LayerCache,
     /// Bumped whenever the features change, to invalidate the cache.
     pub generation: u64,
+    /// The coordinate system declared for its file (None: WGS84 or the file's own `crs`).
+    pub crs: Option<crate::io::crs::Crs>,
+    /// Reload by itself when its file changes on disk.
+    pub auto_reload: bool,
+    /// The last reload problem; the layer keeps showing its last good version meanwhile.
+    pub last_error: Option<String>,
+    /// Changes seen on reloads, newest last.
+    pub changes: Vec<files::ChangeRecord>,
+    /// Features to flash on the map after a reload.
+    pub flash: Option<files::Flash>,
 }
 
 /// A selected or hovered feature: layer key and feature index.
@@ -108,6 +133,14 @@ pub struct AtlasApp {
     pub tool: tools::Tool,
     /// Messages for the user.
     pub notices: Vec<Notice>,
+    /// The measure tool.
+    pub measure: measure_tool::MeasureState,
+    /// The attribute table (bottom panel).
+    pub table: attribute_table::AttributeTable,
+    /// The statistics and charts window.
+    pub charts: charts::ChartsState,
+    /// The rectangle/polygon multi-selection and its summary.
+    pub multi: multi_select::MultiSelection,
     map_memory: MapMemory,
     tiles: Option<ActiveTiles>,
     projection: MapProjection,
@@ -123,6 +156,7 @@ pub struct AtlasApp {
     egui_ctx: egui::Context,
     tianditu_key: Option<String>,
     next_generation: u64,
+    watcher: Option<crate::io::watch::FileWatcher>,
 }
 
 impl AtlasApp {
@@ -154,6 +188,10 @@ impl AtlasApp {
             search: String::new(),
             tool: tools::Tool::Select,
             notices,
+            measure: Default::default(),
+            table: Default::default(),
+            charts: Default::default(),
+            multi: Default::default(),
             map_memory: MapMemory::default(),
             tiles: None,
             projection: MapProjection::WebMercator,
@@ -167,14 +205,25 @@ impl AtlasApp {
             egui_ctx: ctx.clone(),
             tianditu_key: std::env::var("TIANDITU_KEY").ok().filter(|k| !k.trim().is_empty()),
             next_generation: 1,
+            watcher: None,
         };
         for layer in layers {
             app.push_layer(layer);
         }
         app.pending_fit = app.all_bbox();
         app.set_basemap(app.persisted.basemap.clone());
+        if let Some(k) = &start.table {
+            app.table.open_layer(k);
+        }
+        if let Some(c) = &start.charts {
+            app.charts.open = true;
+            app.charts.chart = charts::Chart::from_key(c).unwrap_or_default();
+        }
+        if let Some(ws) = start.workspace {
+            app.open_workspace(&ws);
+        }
         for path in start.files {
-            app.loader.open(path, start.crs, ctx);
+            app.open_file(path, start.crs);
         }
         app
     }
@@ -182,7 +231,16 @@ impl AtlasApp {
     /// Add a layer on top.
     pub fn push_layer(&mut self, layer: Layer) {
         let generation = self.bump();
-        self.layers.push(LayerEntry { layer, cache: LayerCache::default(), generation });
+        self.layers.push(LayerEntry {
+            layer,
+            cache: LayerCache::default(),
+            generation,
+            crs: None,
+            auto_reload: true,
+            last_error: None,
+            changes: Vec::new(),
+            flash: None,
+        });
     }
 
     fn bump(&mut self) -> u64 {
@@ -284,48 +342,25 @@ impl AtlasApp {
             Some(t) => health::status(t.layers.iter().map(|l| l.stats().in_progress).sum()),
         }
     }
-
-    /// Take finished background loads into the layer list.
-    fn poll_loader(&mut self) {
-        for done in self.loader.poll(&self.egui_ctx.clone()) {
-            match done {
-                Ok(layer) => {
-                    let bbox = layer.bbox;
-                    let n = layer.features.len();
-                    let name = layer.name_zh.clone();
-                    self.push_layer(layer);
-                    if let Some(b) = bbox {
-                        self.fit(b);
-                    }
-                    self.notices.push(Notice {
-                        text: format!(
-                            "{} {name}: {n} {}",
-                            self.lang().t("已载入", "Loaded"),
-                            self.lang().t("个要素", "features")
-                        ),
-                        error: false,
-                    });
-                }
-                Err(text) => self.notices.push(Notice { text, error: true }),
-            }
-        }
-    }
 }
 
 impl eframe::App for AtlasApp {
-    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        self.poll_loader();
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        files::logic(self, ctx);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         top_bar::show(self, ui);
         status_bar::show(self, ui);
+        attribute_table::show(self, ui);
         layers_panel::show(self, ui);
         info_panel::show(self, ui);
         if self.tool == tools::Tool::LifeCircle {
             life_circle_panel::show_panel(self, ui);
         }
         map_panel::show(self, ui);
+        charts::show(self, ui);
+        multi_select::show_summary(self, ui);
         if self.first_frame.is_none() {
             self.first_frame = Some(self.started.elapsed());
             log::info!("first frame {} ms after start", self.started.elapsed().as_millis());

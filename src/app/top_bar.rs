@@ -15,8 +15,35 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
             ui.menu_button(lang.t("文件", "File"), |ui| {
                 if ui.button(lang.t("打开 GeoJSON…", "Open GeoJSON…")).clicked() {
                     ui.close();
-                    open_dialog(app);
+                    open_dialog(app, false);
                 }
+                if ui.button(lang.t("打开工作空间…", "Open workspace…")).clicked() {
+                    ui.close();
+                    open_dialog(app, true);
+                }
+                if ui.button(lang.t("保存工作空间…", "Save workspace…")).clicked() {
+                    ui.close();
+                    save_dialog(app);
+                }
+                ui.checkbox(&mut app.persisted.show_legend, lang.t("显示图例", "Show legend"));
+                let recent = app.persisted.recent.clone();
+                ui.menu_button(lang.t("最近打开", "Open recent"), |ui| {
+                    if recent.is_empty() {
+                        ui.label(lang.t("（无）", "(none)"));
+                    }
+                    for p in recent {
+                        let label = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                        if ui.button(label).on_hover_text(p.display().to_string()).clicked() {
+                            ui.close();
+                            if p.to_string_lossy().ends_with(".kuiwen.json") {
+                                app.open_workspace(&p);
+                            } else {
+                                app.open_file(p, None);
+                            }
+                        }
+                    }
+                });
+                ui.separator();
                 if ui.button(lang.t("全图", "Fit all")).clicked() {
                     ui.close();
                     if let Some(b) = app.all_bbox() {
@@ -62,6 +89,12 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
                 if ui.selectable_label(app.tool == tool, lang.t(zh, en)).clicked() {
                     app.tool = tool;
                 }
+            }
+            if ui.selectable_label(app.table.open, lang.t("表格", "Table")).on_hover_text(lang.t("打开或关闭属性表", "Show or hide the attribute table")).clicked() {
+                app.table.open = !app.table.open;
+            }
+            if ui.selectable_label(app.charts.open, lang.t("图表", "Charts")).on_hover_text(lang.t("打开或关闭统计与图表", "Show or hide statistics and charts")).clicked() {
+                app.charts.open = !app.charts.open;
             }
             if ui.button(lang.t("全图", "Fit all")).on_hover_text(lang.t("缩放到全部可见图层", "Zoom to all visible layers")).clicked()
                 && let Some(b) = app.all_bbox()
@@ -152,19 +185,43 @@ pub(super) fn search(app: &AtlasApp, query: &str) -> Vec<(FeatureRef, String)> {
 }
 
 /// The native file dialog, off the UI thread (rfd's async dialog driven by a helper thread).
-fn open_dialog(app: &mut AtlasApp) {
+fn open_dialog(app: &mut AtlasApp, workspace: bool) {
     let (tx, rx) = std::sync::mpsc::channel();
     let ctx = app.egui_ctx.clone();
     std::thread::spawn(move || {
-        let files = pollster::block_on(
-            rfd::AsyncFileDialog::new()
-                .add_filter("GeoJSON", &["geojson", "json"])
-                .set_title("打开 GeoJSON / Open GeoJSON")
-                .pick_files(),
-        );
+        let dialog = if workspace {
+            rfd::AsyncFileDialog::new().add_filter("Kuiwen Atlas workspace", &["json"]).set_title("打开工作空间 / Open workspace")
+        } else {
+            rfd::AsyncFileDialog::new().add_filter("GeoJSON", &["geojson", "json"]).set_title("打开 GeoJSON / Open GeoJSON")
+        };
+        let files = pollster::block_on(dialog.pick_files());
         let paths: Vec<_> = files.unwrap_or_default().into_iter().map(|f| f.path().to_owned()).collect();
         let _ = tx.send(paths);
         ctx.request_repaint();
     });
     app.loader.dialog = Some(rx);
+}
+
+/// The save dialog for a workspace, off the UI thread.
+fn save_dialog(app: &mut AtlasApp) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let ctx = app.egui_ctx.clone();
+    std::thread::spawn(move || {
+        let file = pollster::block_on(
+            rfd::AsyncFileDialog::new()
+                .add_filter("Kuiwen Atlas workspace", &["json"])
+                .set_file_name("规划一张图.kuiwen.json")
+                .set_title("保存工作空间 / Save workspace")
+                .save_file(),
+        );
+        if let Some(f) = file {
+            let mut p = f.path().to_owned();
+            if !p.to_string_lossy().ends_with(".kuiwen.json") {
+                p = p.with_extension("kuiwen.json");
+            }
+            let _ = tx.send(p);
+        }
+        ctx.request_repaint();
+    });
+    app.loader.save_dialog = Some(rx);
 }

@@ -154,6 +154,15 @@ impl Basemap {
         }
     }
 
+    /// The form the command line and workspaces use (parses back with `FromStr`).
+    pub fn key_or_spec(&self) -> String {
+        match self {
+            Basemap::Xyz(t) => t.as_str().to_owned(),
+            Basemap::PmTiles(p) => p.display().to_string(),
+            other => other.key(),
+        }
+    }
+
     /// The name shown in the switcher.
     pub fn label(&self, english: bool) -> String {
         let (zh, en) = match self {

@@ -101,6 +101,9 @@ pub enum LoadError {
     /// Not GeoJSON (bad JSON, wrong top level, unsupported crs…): the diagnostic says where.
     #[error("{0}")]
     Invalid(Diagnostic),
+    /// The user cancelled the load.
+    #[error("loading cancelled")]
+    Cancelled,
 }
 
 impl LoadError {
@@ -116,6 +119,7 @@ impl LoadError {
                         format!("{path} 大小为 {size_bytes} 字节，超过可打开的上限")
                     }
                     LoadError::Invalid(_) => String::new(),
+                LoadError::Cancelled => "已取消载入".to_owned(),
                 },
             ),
         }
@@ -180,6 +184,45 @@ pub fn load_path(path: &Path, options: LoadOptions) -> Result<Parsed, LoadError>
         return Err(LoadError::TooLarge { path: shown, size_bytes: meta.len(), limit_bytes: MAX_FILE_BYTES });
     }
     let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: shown, source })?;
+    parse_bytes(&bytes, options)
+}
+
+/// Read and parse a file, reporting bytes read through `bytes_read` and stopping early when
+/// `cancel` is set (checked between 1 MiB chunks). For background loads with a progress bar.
+pub fn load_path_with_progress(
+    path: &Path,
+    options: LoadOptions,
+    bytes_read: &std::sync::atomic::AtomicU64,
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Result<Parsed, LoadError> {
+    use std::io::Read;
+    use std::sync::atomic::Ordering;
+    let shown = path.display().to_string();
+    let io_err = |source| LoadError::Io { path: shown.clone(), source };
+    let mut file = std::fs::File::open(path).map_err(io_err)?;
+    let size = file.metadata().map_err(io_err)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge { path: shown, size_bytes: size, limit_bytes: MAX_FILE_BYTES });
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    let mut chunk = vec![0u8; 1 << 20];
+    loop {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(LoadError::Cancelled);
+        }
+        let n = file.read(&mut chunk).map_err(io_err)?;
+        if n == 0 {
+            break;
+        }
+        if bytes.len() as u64 + n as u64 > MAX_FILE_BYTES {
+            return Err(LoadError::TooLarge { path: shown, size_bytes: bytes.len() as u64 + n as u64, limit_bytes: MAX_FILE_BYTES });
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+        bytes_read.store(bytes.len() as u64, Ordering::Relaxed);
+    }
+    if cancel.load(Ordering::Relaxed) {
+        return Err(LoadError::Cancelled);
+    }
     parse_bytes(&bytes, options)
 }
 

@@ -2,7 +2,10 @@
 
 pub mod crs;
 pub mod embedded;
+pub mod export;
 pub mod geojson;
 mod scan;
+pub mod watch;
+pub mod workspace;
 
-pub use geojson::{Diagnostic, LoadError, LoadOptions, Parsed, load_path, parse_bytes};
+pub use geojson::{Diagnostic, LoadError, LoadOptions, Parsed, load_path, load_path_with_progress, parse_bytes};

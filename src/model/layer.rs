@@ -91,6 +91,22 @@ impl Layer {
         counts
     }
 
+    /// Property keys of the features, in first-seen order, each with whether every value that
+    /// is present is a number (for graduated styles).
+    pub fn property_keys(&self) -> Vec<(String, bool)> {
+        let mut keys: Vec<(String, bool)> = Vec::new();
+        for f in self.features.iter().take(5000) {
+            for (k, v) in &f.properties {
+                let numeric = v.is_number() || v.is_null();
+                match keys.iter_mut().find(|(kk, _)| kk == k) {
+                    Some((_, n)) => *n &= numeric,
+                    None => keys.push((k.clone(), numeric)),
+                }
+            }
+        }
+        keys
+    }
+
     /// The dominant geometry kind (for the legend swatch).
     pub fn main_kind(&self) -> GeometryKind {
         self.kind_counts()

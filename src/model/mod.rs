@@ -1,14 +1,16 @@
 //! Plain map data: features, layers, styles and the spatial index. No egui, no files.
 
+pub mod diff;
 mod feature;
-mod index;
+pub mod index;
 mod layer;
 mod style;
 
+pub use diff::{ChangeKind, LayerDiff, diff};
 pub use feature::{Feature, GeometryKind};
 pub use index::{PickTolerance, SpatialIndex};
 pub use layer::{Layer, LayerOrigin};
-pub use style::{Rgba, Style};
+pub use style::{Classification, Rgba, Style};
 
 /// A bounding box in WGS84 degrees: `[min_lon, min_lat, max_lon, max_lat]`.
 pub type BBox = [f64; 4];

@@ -3,7 +3,7 @@
 use egui::epaint::{Mesh, PathShape, PathStroke};
 use egui::{Color32, Painter, Pos2, Shape, Stroke};
 
-use super::{LabelCandidate, LayerCache, MapView};
+use super::{FeatureShape, LabelCandidate, LayerCache, MapView};
 use crate::model::{Layer, Rgba};
 
 /// The features to draw emphasised.
@@ -70,6 +70,11 @@ pub fn paint_layer(
             continue;
         }
         stats.drawn += 1;
+        // A classified style colours each feature by its property; otherwise the layer colours.
+        let class = style.classification.color_for(feature);
+        let fill = class.map(|c| to_color32(c.faded(0.55), style.opacity)).unwrap_or(fill);
+        let stroke = class.filter(|_| shape.polygons.is_empty()).map(|c| Stroke::new(stroke.width, to_color32(c, style.opacity))).unwrap_or(stroke);
+        let stroke_color = stroke.color;
         for poly in &shape.polygons {
             if fill.a() > 0 {
                 let base = mesh.vertices.len() as u32;
@@ -131,7 +136,9 @@ pub fn paint_layer(
         (highlight.selected, Color32::from_rgb(255, 214, 0), 4.0),
     ] {
         if let Some(i) = idx {
-            paint_emphasis(painter, view, cache, i, color, width, style.point_radius_pt);
+            if let Some(shape) = cache.shapes.get(i) {
+                paint_emphasis(painter, view, shape, color, width, style.point_radius_pt);
+            }
         }
     }
     stats
@@ -170,16 +177,14 @@ fn push_line(out: &mut Vec<Shape>, mut pts: Vec<Pos2>, stroke: Stroke, dashed: b
 }
 
 /// A dark-haloed bright outline around one feature, readable on any basemap.
-fn paint_emphasis(
+pub fn paint_emphasis(
     painter: &Painter,
     view: &MapView,
-    cache: &LayerCache,
-    i: usize,
+    shape: &FeatureShape,
     color: Color32,
     width: f32,
     point_radius: f32,
 ) {
-    let Some(shape) = cache.shapes.get(i) else { return };
     let halo = Stroke::new(width + 2.5, Color32::from_black_alpha(200));
     let line = Stroke::new(width, color);
     for ring in shape.polygons.iter().flat_map(|p| &p.rings) {

@@ -1,0 +1,371 @@
+//! The life of file layers: open (dialog, drag-and-drop, command line, recent list), watch,
+//! reload with the last good version kept, what changed, and workspaces.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::loading::{Outcome, Purpose, layer_name};
+use super::{AtlasApp, Notice};
+use crate::io::crs::Crs;
+use crate::io::watch::{FileWatcher, absolute};
+use crate::io::workspace::{LayerSource, ViewState, Workspace, WorkspaceLayer, resolve};
+use crate::io::{Diagnostic, Parsed};
+use crate::model::{Feature, Layer, LayerDiff, LayerOrigin, Style, diff};
+use crate::render::LayerCache;
+
+/// How long reload changes stay highlighted on the map.
+pub const FLASH_FOR: Duration = Duration::from_secs(12);
+/// How many recent files are remembered.
+const MAX_RECENT: usize = 10;
+
+/// One reload's changes, for the per-layer change list.
+#[derive(Clone, Debug)]
+pub struct ChangeRecord {
+    /// Local time of the reload, `HH:MM:SS`.
+    pub at: String,
+    /// Names of added features.
+    pub added: Vec<String>,
+    /// Names of modified features.
+    pub modified: Vec<String>,
+    /// Names of removed features.
+    pub removed: Vec<String>,
+}
+
+/// Features highlighted after a reload.
+pub struct Flash {
+    /// Until when.
+    pub until: Instant,
+    /// Indices of added features in the layer.
+    pub added: Vec<usize>,
+    /// Indices of modified features in the layer.
+    pub modified: Vec<usize>,
+    /// The removed features as a layer of their own, with its render cache, drawn as ghosts.
+    pub removed: Option<(Layer, LayerCache)>,
+}
+
+impl Flash {
+    /// 1 just after the reload, fading to 0.
+    pub fn strength(&self) -> f32 {
+        let left = self.until.saturating_duration_since(Instant::now()).as_secs_f32();
+        (left / FLASH_FOR.as_secs_f32()).clamp(0.0, 1.0)
+    }
+}
+
+/// Per-frame work: finished loads, dialog results, dropped files, watcher events.
+pub(super) fn logic(app: &mut AtlasApp, ctx: &egui::Context) {
+    let (done, chosen) = app.loader.poll();
+    for path in chosen {
+        if is_workspace(&path) {
+            app.open_workspace(&path);
+        } else {
+            app.open_file(path, None);
+        }
+    }
+    for outcome in done {
+        finish(app, outcome);
+    }
+    if let Some(path) = app.loader.save_dialog.as_ref().and_then(|rx| rx.try_recv().ok()) {
+        app.loader.save_dialog = None;
+        app.save_workspace(&path);
+    }
+    let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty()).collect());
+    for path in dropped {
+        if is_workspace(&path) {
+            app.open_workspace(&path);
+        } else {
+            app.open_file(path, None);
+        }
+    }
+    if let Some(w) = app.watcher.as_mut() {
+        let (changed, errors) = w.poll();
+        for e in errors {
+            app.notices.push(Notice { text: format!("{}: {e}", app.persisted.lang.t("文件监视出错", "File watch error")), error: true });
+        }
+        for path in changed {
+            let keys: Vec<(String, Option<Crs>)> = app
+                .layers
+                .iter()
+                .filter(|e| e.auto_reload && matches!(&e.layer.origin, LayerOrigin::File { path: p } if absolute(p) == path))
+                .map(|e| (e.layer.key.clone(), e.crs))
+                .collect();
+            for (key, crs) in keys {
+                if !app.loader.reloading(&key) {
+                    app.loader.start(path.clone(), Purpose::Reload { key }, crs, ctx);
+                }
+            }
+        }
+    }
+    let flashing = app.layers.iter().any(|e| e.flash.as_ref().is_some_and(|f| f.strength() > 0.0));
+    if flashing {
+        ctx.request_repaint_after(Duration::from_millis(100));
+    }
+    for e in &mut app.layers {
+        if e.flash.as_ref().is_some_and(|f| f.strength() <= 0.0) {
+            e.flash = None;
+        }
+    }
+    if app.loader.busy() {
+        ctx.request_repaint_after(Duration::from_millis(100));
+    }
+}
+
+/// Workspace files end in `.kuiwen.json`; anything else is opened as GeoJSON.
+fn is_workspace(path: &Path) -> bool {
+    path.to_string_lossy().to_lowercase().ends_with(".kuiwen.json")
+}
+
+/// "file, line 3, column 1, feature #2: message".
+fn describe(path: &Path, d: &Diagnostic, english: bool) -> String {
+    let loc = d.location(english);
+    if loc.is_empty() { format!("{}: {}", path.display(), d.text(english)) } else { format!("{} ({loc}): {}", path.display(), d.text(english)) }
+}
+
+fn finish(app: &mut AtlasApp, outcome: Outcome) {
+    let english = app.lang().english();
+    let Outcome { path, purpose, crs, result } = outcome;
+    match (purpose, result) {
+        (_, Err(crate::io::LoadError::Cancelled)) => {
+            app.notices.push(Notice { text: format!("{} {}", app.lang().t("已取消载入", "Cancelled loading"), path.display()), error: false });
+        }
+        (Purpose::Open, Ok(parsed)) => opened(app, path, crs, parsed),
+        (Purpose::Open, Err(e)) => {
+            app.notices.push(Notice { text: describe(&path, &e.diagnostic(), english), error: true });
+        }
+        (Purpose::Reload { key }, Ok(parsed)) if parsed.ok() => reloaded(app, &key, parsed),
+        (Purpose::Reload { key }, Ok(parsed)) => {
+            let first = parsed.errors.first().map(|d| describe(&path, d, english)).unwrap_or_default();
+            let more = parsed.errors.len().saturating_sub(1);
+            let text = if more > 0 { format!("{first} (+{more})") } else { first };
+            keep_last_good(app, &key, text);
+        }
+        (Purpose::Reload { key }, Err(e)) => {
+            let text = describe(&path, &e.diagnostic(), english);
+            keep_last_good(app, &key, text);
+        }
+    }
+}
+
+fn keep_last_good(app: &mut AtlasApp, key: &str, text: String) {
+    let note = app.lang().t("仍显示上一个有效版本", "the last good version stays on screen");
+    app.notices.push(Notice { text: format!("{text} — {note}"), error: true });
+    if let Some(e) = app.layers.iter_mut().find(|e| e.layer.key == key) {
+        e.last_error = Some(text);
+    }
+}
+
+fn opened(app: &mut AtlasApp, path: PathBuf, crs: Option<Crs>, parsed: Parsed) {
+    let english = app.lang().english();
+    if !parsed.ok() && parsed.features.is_empty() {
+        let text = parsed.errors.first().map(|d| describe(&path, d, english)).unwrap_or_default();
+        app.notices.push(Notice { text, error: true });
+        return;
+    }
+    let key = absolute(&path).display().to_string();
+    if app.layers.iter().any(|e| e.layer.key == key) {
+        // Opening a file that is already open reloads it instead of duplicating the layer.
+        reloaded(app, &key, parsed);
+        return;
+    }
+    let name = layer_name(&path, &parsed);
+    let n_files = app.layers.iter().filter(|e| matches!(e.layer.origin, LayerOrigin::File { .. })).count();
+    let layer = Layer::new(key.clone(), name.clone(), name.clone(), LayerOrigin::File { path: absolute(&path) }, parsed.features, Style::distinct(n_files));
+    let bbox = layer.bbox;
+    let count = layer.features.len();
+    app.push_layer(layer);
+    if let Some(e) = app.layers.last_mut() {
+        e.crs = crs;
+        if !parsed.errors.is_empty() {
+            let first = parsed.errors.first().map(|d| describe(&path, d, english)).unwrap_or_default();
+            e.last_error = Some(format!("{first} ({} {})", parsed.errors.len(), app.persisted.lang.t("个要素未载入", "feature(s) not loaded")));
+        }
+    }
+    if let Some(b) = bbox {
+        app.fit(b);
+    }
+    remember_recent(app, &path);
+    watch(app, &path);
+    let lang = app.lang();
+    app.notices.push(Notice { text: format!("{} {name}: {count} {}", lang.t("已载入", "Loaded"), lang.t("个要素", "features")), error: false });
+}
+
+fn watch(app: &mut AtlasApp, path: &Path) {
+    if app.watcher.is_none() {
+        match FileWatcher::new() {
+            Ok(w) => app.watcher = Some(w),
+            Err(e) => {
+                app.notices.push(Notice { text: e.to_string(), error: true });
+                return;
+            }
+        }
+    }
+    if let Some(w) = app.watcher.as_mut()
+        && let Err(e) = w.watch(path)
+    {
+        app.notices.push(Notice { text: e.to_string(), error: true });
+    }
+}
+
+fn remember_recent(app: &mut AtlasApp, path: &Path) {
+    let p = absolute(path);
+    app.persisted.recent.retain(|r| *r != p);
+    app.persisted.recent.insert(0, p);
+    app.persisted.recent.truncate(MAX_RECENT);
+}
+
+fn reloaded(app: &mut AtlasApp, key: &str, parsed: Parsed) {
+    let generation = app.bump();
+    let english = app.lang().english();
+    let Some(e) = app.layers.iter_mut().find(|e| e.layer.key == key) else { return };
+    let d: LayerDiff = diff(&e.layer.features, &parsed.features);
+    let names = |idx: &[usize], fs: &[Feature]| idx.iter().filter_map(|&i| fs.get(i)).map(|f| f.display_name(english).unwrap_or("—").to_owned()).collect::<Vec<_>>();
+    let record = ChangeRecord {
+        at: clock(),
+        added: names(&d.added, &parsed.features),
+        modified: names(&d.modified, &parsed.features),
+        removed: d.removed.iter().map(|f| f.display_name(english).unwrap_or("—").to_owned()).collect(),
+    };
+    let removed_layer = (!d.removed.is_empty()).then(|| {
+        let l = Layer::new("removed", "removed", "removed", LayerOrigin::Generated, d.removed.clone(), e.layer.style.clone());
+        let c = LayerCache::default();
+        (l, c)
+    });
+    e.layer.set_features(parsed.features);
+    e.generation = generation;
+    e.last_error = None;
+    e.flash = Some(Flash { until: Instant::now() + FLASH_FOR, added: d.added.clone(), modified: d.modified.clone(), removed: removed_layer });
+    let summary = format!("+{} ~{} −{}", d.added.len(), d.modified.len(), d.removed.len());
+    let name = e.layer.name(english).to_owned();
+    e.changes.push(record);
+    let lang = app.lang();
+    app.notices.push(Notice { text: format!("{} {name}: {summary}", lang.t("已重新载入", "Reloaded")), error: false });
+    // A selection index may now point at another feature: drop it if it is out of range.
+    if let Some(sel) = &app.selection
+        && sel.layer == key
+        && app.layers.iter().find(|e| e.layer.key == key).is_some_and(|e| sel.feature >= e.layer.features.len())
+    {
+        app.selection = None;
+    }
+}
+
+/// The local wall-clock time as `HH:MM:SS` (UTC offset not known without a time-zone crate, so
+/// the system's UTC time plus China's +8 h is shown: the app is used in Weifang).
+fn clock() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0) + 8 * 3600;
+    format!("{:02}:{:02}:{:02}", (secs / 3600) % 24, (secs / 60) % 60, secs % 60)
+}
+
+impl AtlasApp {
+    /// Open a GeoJSON file as a new layer, in the background.
+    pub fn open_file(&mut self, path: PathBuf, crs: Option<Crs>) {
+        let ctx = self.egui_ctx.clone();
+        self.loader.start(path, Purpose::Open, crs, &ctx);
+    }
+
+    /// Reload a file layer now (e.g. after changing its declared coordinate system).
+    pub fn reload_layer(&mut self, key: &str) {
+        let Some(e) = self.layers.iter().find(|e| e.layer.key == key) else { return };
+        let LayerOrigin::File { path } = &e.layer.origin else { return };
+        let (path, crs) = (path.clone(), e.crs);
+        let ctx = self.egui_ctx.clone();
+        self.loader.start(path, Purpose::Reload { key: key.to_owned() }, crs, &ctx);
+    }
+
+    /// Close a layer (file layers stop being watched).
+    pub fn remove_layer(&mut self, key: &str) {
+        if let Some(pos) = self.layers.iter().position(|e| e.layer.key == key) {
+            let e = self.layers.remove(pos);
+            if let (LayerOrigin::File { path }, Some(w)) = (&e.layer.origin, self.watcher.as_mut()) {
+                w.unwatch(path);
+            }
+            if self.selection.as_ref().is_some_and(|s| s.layer == key) {
+                self.selection = None;
+            }
+        }
+    }
+
+    /// The current state as a workspace.
+    pub fn to_workspace(&self) -> Workspace {
+        let layers = self
+            .layers
+            .iter()
+            .filter_map(|e| {
+                let source = match &e.layer.origin {
+                    LayerOrigin::Embedded { file } => LayerSource::Embedded { file: (*file).to_owned() },
+                    LayerOrigin::File { path } => LayerSource::File { path: path.clone() },
+                    LayerOrigin::Generated => return None,
+                };
+                Some(WorkspaceLayer { source, name: e.layer.name_zh.clone(), crs: e.crs, style: e.layer.style.clone(), visible: e.layer.visible, auto_reload: e.auto_reload })
+            })
+            .collect();
+        let view = self.last_view.map(|v| {
+            let c = v.screen_to_lon_lat(v.rect.center());
+            ViewState { center_lon_lat: c, zoom: v.zoom }
+        });
+        Workspace { layers, basemap: Some(self.persisted.basemap.key_or_spec()), view, ..Workspace::default() }
+    }
+
+    /// Save the workspace (atomically) and remember it.
+    pub fn save_workspace(&mut self, path: &Path) {
+        match self.to_workspace().save(path) {
+            Ok(()) => {
+                remember_recent(self, path);
+                self.notices.push(Notice { text: format!("{} {}", self.lang().t("已保存工作空间", "Workspace saved"), path.display()), error: false });
+            }
+            Err(e) => self.notices.push(Notice { text: e.to_string(), error: true }),
+        }
+    }
+
+    /// Open a workspace: embedded layers take its order, style and visibility; its files load in
+    /// the background; a missing file is reported by name and the rest still opens.
+    pub fn open_workspace(&mut self, path: &Path) {
+        let ws = match Workspace::load(path) {
+            Ok(ws) => ws,
+            Err(e) => {
+                self.notices.push(Notice { text: e.to_string(), error: true });
+                return;
+            }
+        };
+        let file_keys: Vec<String> = self.layers.iter().filter(|e| matches!(e.layer.origin, LayerOrigin::File { .. })).map(|e| e.layer.key.clone()).collect();
+        for k in file_keys {
+            self.remove_layer(&k);
+        }
+        // Embedded layers: reorder to the workspace's order, apply style and visibility.
+        let mut order: Vec<String> = Vec::new();
+        let mut missing = Vec::new();
+        for wl in &ws.layers {
+            match &wl.source {
+                LayerSource::Embedded { file } => {
+                    if let Some(e) = self.layers.iter_mut().find(|e| matches!(e.layer.origin, LayerOrigin::Embedded { file: f } if f == file)) {
+                        e.layer.style = wl.style.clone();
+                        e.layer.visible = wl.visible;
+                        order.push(e.layer.key.clone());
+                    }
+                }
+                LayerSource::File { path: stored } => {
+                    let full = resolve(stored, path);
+                    if full.is_file() {
+                        self.open_file(full, wl.crs);
+                    } else {
+                        missing.push(full.display().to_string());
+                    }
+                }
+            }
+        }
+        self.layers.sort_by_key(|e| order.iter().position(|k| *k == e.layer.key).unwrap_or(usize::MAX));
+        if let Some(b) = ws.basemap.as_deref().and_then(|b| b.parse::<crate::basemap::Basemap>().ok()) {
+            self.set_basemap(b);
+        }
+        if let Some(v) = ws.view {
+            self.map_memory.center_at(walkers::lon_lat(v.center_lon_lat[0], v.center_lon_lat[1]));
+            let _ = self.map_memory.set_zoom(v.zoom);
+            self.pending_fit = None;
+        }
+        remember_recent(self, path);
+        let lang = self.lang();
+        if missing.is_empty() {
+            self.notices.push(Notice { text: format!("{} {}", lang.t("已打开工作空间", "Workspace opened"), path.display()), error: false });
+        } else {
+            self.notices.push(Notice { text: format!("{}: {}", lang.t("工作空间中的文件不存在，其余已打开", "Files of the workspace are missing; the rest opened"), missing.join(", ")), error: true });
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Watching loaded files for changes on disk (notify, debounced).
+//!
+//! The folder of each file is watched rather than the file itself: editors that save by writing
+//! a temporary file and renaming it over the original, or by deleting and re-creating it,
+//! replace the inode, and a watch on the old inode would go silent.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+use notify::RecursiveMode;
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+
+/// How long the watcher waits for a burst of events to settle (a large file written in pieces,
+/// or a save that is a delete plus a create).
+pub const DEBOUNCE: Duration = Duration::from_millis(300);
+
+/// Why watching failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WatchError {
+    /// The operating system refused the watch.
+    #[error("cannot watch {path}: {source}")]
+    Notify {
+        /// The folder.
+        path: String,
+        /// Why.
+        source: notify::Error,
+    },
+    /// The file has no folder (a bare root).
+    #[error("cannot watch {0}: it has no parent folder")]
+    NoParent(String),
+}
+
+/// Watches files and reports the ones that changed.
+pub struct FileWatcher {
+    debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+    rx: Receiver<DebounceEventResult>,
+    /// Watched files (absolute).
+    files: HashSet<PathBuf>,
+    /// How many watched files live in each watched folder.
+    folders: HashMap<PathBuf, usize>,
+}
+
+impl FileWatcher {
+    /// A watcher with nothing watched yet.
+    pub fn new() -> Result<Self, WatchError> {
+        let (tx, rx) = channel();
+        let debouncer = new_debouncer(DEBOUNCE, None, move |r: DebounceEventResult| {
+            // The app may be gone; nothing to do then.
+            let _ = tx.send(r);
+        })
+        .map_err(|source| WatchError::Notify { path: String::new(), source })?;
+        Ok(Self { debouncer, rx, files: HashSet::new(), folders: HashMap::new() })
+    }
+
+    /// Start watching a file (idempotent).
+    pub fn watch(&mut self, file: &Path) -> Result<(), WatchError> {
+        let file = absolute(file);
+        if self.files.contains(&file) {
+            return Ok(());
+        }
+        let folder = file.parent().map(Path::to_path_buf).ok_or_else(|| WatchError::NoParent(file.display().to_string()))?;
+        if !self.folders.contains_key(&folder) {
+            self.debouncer
+                .watch(&folder, RecursiveMode::NonRecursive)
+                .map_err(|source| WatchError::Notify { path: folder.display().to_string(), source })?;
+        }
+        *self.folders.entry(folder).or_insert(0) += 1;
+        self.files.insert(file);
+        Ok(())
+    }
+
+    /// Stop watching a file.
+    pub fn unwatch(&mut self, file: &Path) {
+        let file = absolute(file);
+        if !self.files.remove(&file) {
+            return;
+        }
+        if let Some(folder) = file.parent().map(Path::to_path_buf)
+            && let Some(n) = self.folders.get_mut(&folder)
+        {
+            *n -= 1;
+            if *n == 0 {
+                self.folders.remove(&folder);
+                // The folder may already be gone; then there is nothing left to unwatch.
+                let _ = self.debouncer.unwatch(&folder);
+            }
+        }
+    }
+
+    /// Files that changed since the last call (each once), and watcher errors as text.
+    pub fn poll(&mut self) -> (Vec<PathBuf>, Vec<String>) {
+        let mut changed: Vec<PathBuf> = Vec::new();
+        let mut errors = Vec::new();
+        for result in self.rx.try_iter() {
+            match result {
+                Ok(events) => {
+                    for e in events {
+                        for p in &e.paths {
+                            let p = absolute(p);
+                            if self.files.contains(&p) && !changed.contains(&p) {
+                                changed.push(p);
+                            }
+                        }
+                    }
+                }
+                Err(errs) => errors.extend(errs.into_iter().map(|e| e.to_string())),
+            }
+        }
+        (changed, errors)
+    }
+
+    /// Wait up to `timeout` for changes (for tests and the command line).
+    pub fn wait(&mut self, timeout: Duration) -> Vec<PathBuf> {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let (changed, _) = self.poll();
+            if !changed.is_empty() || std::time::Instant::now() >= deadline {
+                return changed;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+}
+
+/// An absolute form of a path without touching the disk beyond the current directory (the file
+/// may not exist at this moment: it may be mid-rename).
+pub fn absolute(p: &Path) -> PathBuf {
+    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    // Resolve the folder through symlinks (e.g. /tmp on some systems) so events and watches agree.
+    match (abs.parent(), abs.file_name()) {
+        (Some(dir), Some(name)) => dir.canonicalize().map(|d| d.join(name)).unwrap_or(abs),
+        _ => abs,
+    }
+}

@@ -1,0 +1,221 @@
+//! Workspace files: which layers are open (by path relative to the workspace), their declared
+//! coordinate system, styles, visibility and order, the basemap and the view.
+//!
+//! Saved atomically: written to a temporary file beside the target, flushed to disk, then
+//! renamed over it, so a crash or a full disk never leaves a half-written workspace behind.
+
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::crs::Crs;
+use crate::model::Style;
+
+/// The current workspace format version.
+pub const WORKSPACE_VERSION: u32 = 1;
+
+/// Why a workspace could not be read or written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WorkspaceError {
+    /// Reading or writing failed; the previous workspace file, if any, is untouched.
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// "cannot read" / "cannot write" …
+        action: &'static str,
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Not a workspace file.
+    #[error("{path} is not a Kuiwen Atlas workspace: {message} (line {line}, column {column})")]
+    Format {
+        /// The file.
+        path: String,
+        /// What serde said.
+        message: String,
+        /// Line.
+        line: usize,
+        /// Column.
+        column: usize,
+    },
+    /// Written by a newer version of the app.
+    #[error("{path} is a workspace of version {found}; this app reads up to version {WORKSPACE_VERSION}")]
+    TooNew {
+        /// The file.
+        path: String,
+        /// Its version.
+        found: u32,
+    },
+}
+
+/// Where a workspace layer's data comes from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LayerSource {
+    /// One of the embedded Kuiwen files, by file name.
+    Embedded {
+        /// e.g. `parks.geojson`.
+        file: String,
+    },
+    /// A file on disk; relative paths are relative to the workspace file's folder.
+    File {
+        /// The path as stored.
+        path: PathBuf,
+    },
+}
+
+/// One layer of a workspace.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WorkspaceLayer {
+    /// Where its data is.
+    pub source: LayerSource,
+    /// Display name.
+    pub name: String,
+    /// The declared coordinate system, if any.
+    #[serde(default)]
+    pub crs: Option<Crs>,
+    /// Style.
+    #[serde(default)]
+    pub style: Style,
+    /// Shown or not.
+    #[serde(default = "yes")]
+    pub visible: bool,
+    /// Reload when the file changes.
+    #[serde(default = "yes")]
+    pub auto_reload: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The map view.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ViewState {
+    /// Centre, lon/lat.
+    pub center_lon_lat: [f64; 2],
+    /// Zoom level.
+    pub zoom: f64,
+}
+
+/// A saved workspace.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Workspace {
+    /// Format version.
+    pub version: u32,
+    /// Layers, bottom first.
+    pub layers: Vec<WorkspaceLayer>,
+    /// The basemap as on the command line (`osm`, a template, a file).
+    #[serde(default)]
+    pub basemap: Option<String>,
+    /// The view.
+    #[serde(default)]
+    pub view: Option<ViewState>,
+    /// Saved views (slides) — kept opaque here so briefings can grow without a format break.
+    #[serde(default)]
+    pub bookmarks: Vec<serde_json::Value>,
+}
+
+impl Default for Workspace {
+    fn default() -> Self {
+        Self { version: WORKSPACE_VERSION, layers: Vec::new(), basemap: None, view: None, bookmarks: Vec::new() }
+    }
+}
+
+impl Workspace {
+    /// Read a workspace file. Layer paths stay as stored; resolve them with [`resolve`].
+    pub fn load(path: &Path) -> Result<Self, WorkspaceError> {
+        let text = std::fs::read_to_string(path).map_err(|source| WorkspaceError::Io { action: "cannot read", path: path.display().to_string(), source })?;
+        let ws: Workspace = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| WorkspaceError::Format {
+            path: path.display().to_string(),
+            message: e.to_string().split(" at line").next().unwrap_or_default().to_owned(),
+            line: e.line(),
+            column: e.column(),
+        })?;
+        if ws.version > WORKSPACE_VERSION {
+            return Err(WorkspaceError::TooNew { path: path.display().to_string(), found: ws.version });
+        }
+        Ok(ws)
+    }
+
+    /// Write the workspace atomically (temporary file, flush, rename). File layer paths are
+    /// stored relative to the workspace's folder where possible.
+    pub fn save(&self, path: &Path) -> Result<(), WorkspaceError> {
+        let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let mut ws = self.clone();
+        ws.version = WORKSPACE_VERSION;
+        for l in &mut ws.layers {
+            if let LayerSource::File { path: p } = &mut l.source {
+                *p = relative_to(p, folder);
+            }
+        }
+        let text = serde_json::to_string_pretty(&ws).map_err(|e| WorkspaceError::Io { action: "cannot encode", path: path.display().to_string(), source: std::io::Error::other(e) })?;
+        write_atomic(path, text.as_bytes())
+    }
+}
+
+/// The absolute path of a stored layer path, relative to the workspace file.
+pub fn resolve(stored: &Path, workspace_file: &Path) -> PathBuf {
+    if stored.is_absolute() {
+        return stored.to_path_buf();
+    }
+    workspace_file.parent().unwrap_or(Path::new(".")).join(stored)
+}
+
+/// `path` relative to `base` when both are on the same root, else `path` made absolute.
+pub fn relative_to(path: &Path, base: &Path) -> PathBuf {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (path, base) = (abs(path), abs(base));
+    let pc: Vec<Component> = path.components().collect();
+    let bc: Vec<Component> = base.components().collect();
+    let common = pc.iter().zip(&bc).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return path;
+    }
+    let mut out = PathBuf::new();
+    for _ in common..bc.len() {
+        out.push("..");
+    }
+    for c in &pc[common..] {
+        out.push(c.as_os_str());
+    }
+    out
+}
+
+/// Write `bytes` to `path` so that readers see either the old file or the new one, never a
+/// mixture: temporary file in the same folder, fsync, rename. On failure the temporary file is
+/// removed and the old file is left as it was.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WorkspaceError> {
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "workspace".into());
+    let tmp = folder.join(format!(".{name}.tmp-{}", std::process::id()));
+    let io = |action, source| WorkspaceError::Io { action, path: path.display().to_string(), source };
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io("cannot write", e));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(relative_to(Path::new("/a/b/c.geojson"), Path::new("/a/b")), PathBuf::from("c.geojson"));
+        assert_eq!(relative_to(Path::new("/a/x/c.geojson"), Path::new("/a/b")), PathBuf::from("../x/c.geojson"));
+        assert_eq!(resolve(Path::new("../x/c.geojson"), Path::new("/a/b/w.json")), PathBuf::from("/a/b/../x/c.geojson"));
+        assert_eq!(resolve(Path::new("/abs.geojson"), Path::new("/a/b/w.json")), PathBuf::from("/abs.geojson"));
+    }
+}
