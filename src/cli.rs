@@ -1,4 +1,5 @@
-//! The command line: the viewer (default) and `check`.
+//! The command line: the viewer (default), `check`, and the life-circle commands `circle` and
+//! `coverage`.
 
 use std::path::PathBuf;
 
@@ -37,6 +38,15 @@ pub struct Cli {
     /// Open the charts window at start: stats, investment, area, households or grids.
     #[arg(long, value_name = "CHART", num_args = 0..=1, default_missing_value = "investment")]
     pub charts: Option<String>,
+    /// Start with a map tool active: select, life-circle or measure.
+    #[arg(long, value_name = "TOOL")]
+    pub tool: Option<String>,
+    /// Place the life circle at LON,LAT at start (implies --tool life-circle).
+    #[arg(long, value_name = "LON,LAT", allow_hyphen_values = true)]
+    pub at: Option<String>,
+    /// Start the life-circle tool in coverage mode (communities coloured by the checklist).
+    #[arg(long)]
+    pub coverage: bool,
 }
 
 /// Subcommands.
@@ -53,6 +63,46 @@ pub enum Command {
         /// The files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// The 15-minute life circle at a point (embedded data): the 5/10/15-minute rings with
+    /// facilities per category, straight and along the streets, and the GB 50180-2018 checklist.
+    Circle {
+        /// The centre, LON,LAT in WGS84 decimal degrees (e.g. 119.1314,36.7090).
+        #[arg(long, value_name = "LON,LAT", allow_hyphen_values = true)]
+        at: String,
+        /// Print one JSON document instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Radii of the 5-, 10- and 15-minute rings in metres [default: 300,500,1000].
+        #[arg(long, value_name = "M,M,M")]
+        radii: Option<String>,
+        /// Walking speed in metres per minute [default: 60].
+        #[arg(long, value_name = "M_PER_MIN")]
+        speed: Option<f64>,
+        /// Straight-line rings only (skip walking distances along roads.geojson).
+        #[arg(long)]
+        no_network: bool,
+    },
+    /// Coverage of every community (or grid): which checklist items lie within its own 15 minutes.
+    Coverage {
+        /// Print one JSON document instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Also write the table as CSV (UTF-8 with BOM, for Excel).
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+        /// Measure the 413 grids instead of the 65 communities.
+        #[arg(long)]
+        grids: bool,
+        /// The 15-minute distance in metres [default: 1000].
+        #[arg(long, value_name = "M")]
+        radius: Option<f64>,
+        /// Straight line only (skip walking distances along roads.geojson).
+        #[arg(long)]
+        no_network: bool,
+        /// English column names in the CSV (Chinese by default).
+        #[arg(long)]
+        english: bool,
     },
 }
 
@@ -153,4 +203,297 @@ fn print_report(r: &FileReport) {
     for w in &r.warnings {
         println!("  warning: {w}");
     }
+}
+
+// ------------------------------------------------------------------------------------------------
+// The life circle: `circle` and `coverage`, and the viewer's `--tool`/`--at`.
+
+/// The map tool named on the command line (`select`, `life-circle`, `measure`).
+pub fn parse_tool(name: &str) -> Result<crate::app::tools::Tool, String> {
+    use crate::app::tools::Tool;
+    match name.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+        "select" => Ok(Tool::Select),
+        "life-circle" | "lifecircle" | "circle" => Ok(Tool::LifeCircle),
+        "measure" => Ok(Tool::Measure),
+        other => Err(format!("unknown tool “{other}”: use select, life-circle or measure")),
+    }
+}
+
+/// The embedded layers the life-circle commands measure against.
+struct LifeCircleData {
+    layers: Vec<crate::model::Layer>,
+    facilities: crate::analysis::life_circle::FacilityIndex,
+    network: Option<(crate::analysis::network::WalkNetwork, Vec<Option<crate::analysis::network::Snap>>)>,
+}
+
+impl LifeCircleData {
+    fn load(with_network: bool) -> Result<Self, String> {
+        use crate::analysis::life_circle::{FacilityIndex, snap_facilities};
+        use crate::analysis::network::WalkNetwork;
+        let layers = crate::io::embedded::load_all().map_err(|(file, e)| format!("embedded {file}: {e}"))?;
+        let get = |key: &str| layers.iter().find(|l| l.key == key);
+        let facilities = get("facilities").map(FacilityIndex::from_layer).ok_or("no embedded facilities layer")?;
+        let network = match (with_network, get("roads")) {
+            (true, Some(roads)) => {
+                let net = WalkNetwork::from_layers(&[roads]).map_err(|e| format!("roads.geojson: {e}"))?;
+                let snaps = snap_facilities(&net, &facilities);
+                Some((net, snaps))
+            }
+            _ => None,
+        };
+        Ok(Self { layers, facilities, network })
+    }
+
+    fn layer(&self, key: &str) -> Option<&crate::model::Layer> {
+        self.layers.iter().find(|l| l.key == key)
+    }
+
+    fn network(&self) -> Option<crate::analysis::life_circle::NetworkContext<'_>> {
+        self.network.as_ref().map(|(network, facility_snaps)| crate::analysis::life_circle::NetworkContext {
+            network,
+            facility_snaps,
+        })
+    }
+}
+
+fn print_json<T: Serialize>(value: &T) -> i32 {
+    match serde_json::to_string_pretty(value) {
+        Ok(s) => {
+            println!("{s}");
+            0
+        }
+        Err(e) => {
+            eprintln!("cannot write JSON: {e}");
+            2
+        }
+    }
+}
+
+/// Run `circle`: print the rings and checklist at `at`; returns the exit code (2 for bad input).
+pub fn run_circle(at: &str, json: bool, radii: Option<&str>, speed: Option<f64>, no_network: bool) -> i32 {
+    use crate::analysis::life_circle::{CircleInputs, CircleParams, analyze, parse_lon_lat};
+    let center = match parse_lon_lat(at) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("kuiwen-atlas circle: --at: {e}");
+            return 2;
+        }
+    };
+    let mut params = CircleParams::default();
+    if let Some(text) = radii {
+        let parsed: Result<Vec<f64>, _> = text.split(',').map(|v| v.trim().parse::<f64>()).collect();
+        match parsed.as_deref() {
+            Ok([a, b, c]) => params.radii_m = [*a, *b, *c],
+            _ => {
+                eprintln!("kuiwen-atlas circle: --radii: “{text}” is not three distances in metres, e.g. 300,500,1000");
+                return 2;
+            }
+        }
+    }
+    if let Some(s) = speed {
+        params.speed_m_per_min = s;
+    }
+    if let Err(e) = params.validate() {
+        eprintln!("kuiwen-atlas circle: {e}");
+        return 2;
+    }
+    let data = match LifeCircleData::load(!no_network) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("kuiwen-atlas circle: {e}");
+            return 1;
+        }
+    };
+    let inputs = CircleInputs {
+        facilities: Some(&data.facilities),
+        network: data.network(),
+        communities: data.layer("communities"),
+        grids: data.layer("grids"),
+    };
+    let report = match analyze(center, &params, inputs) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("kuiwen-atlas circle: {e}");
+            return 2;
+        }
+    };
+    if json {
+        return print_json(&report);
+    }
+    print_circle(&report, &params);
+    0
+}
+
+fn print_circle(r: &crate::analysis::life_circle::LifeCircleReport, params: &crate::analysis::life_circle::CircleParams) {
+    use crate::analysis::life_circle::{Level, category_name};
+    use crate::analysis::measure::format_distance;
+    let with_network = r.network_access_m.is_some();
+    println!("生活圈 life circle at {:.6}, {:.6} (lon, lat)", r.center[0], r.center[1]);
+    println!("  rings are straight-line circles, indicative only (示意); the standard measures walking distance");
+    if let Some(a) = r.network_access_m {
+        println!("  walking: along roads.geojson at {:.0} m/min, {a:.0} m from the centre to the nearest street", r.speed_m_per_min);
+    }
+    for ring in &r.rings {
+        print!("{} min, {:.0} m (≈ {:.1} min on foot):", ring.minutes, ring.radius_m, params.minutes_for(ring.radius_m));
+        if let (Some(a), true) = (ring.network_area_m2, ring.circle_area_m2 > 0.0) {
+            print!(" walking area {:.2} km² = {:.0}% of the circle", a / 1e6, 100.0 * a / ring.circle_area_m2);
+        }
+        println!();
+        for (cat, n) in &ring.facilities {
+            let walk = ring.network_facilities.as_ref().and_then(|m| m.get(cat)).copied();
+            if *n == 0 && walk.unwrap_or(0) == 0 {
+                continue;
+            }
+            match walk {
+                Some(w) => println!("    {cat:<22} {n:>3} straight {w:>3} walking   {}", category_name(cat, false)),
+                None => println!("    {cat:<22} {n:>3}   {}", category_name(cat, false)),
+            }
+        }
+    }
+    println!("GB 50180-2018 checklist (each level includes the items of the levels below):");
+    for level in Level::ALL.iter().rev() {
+        let (ok, all) = r.level_score(*level);
+        let walk = r.level_network_score(*level).map(|(w, _)| format!(", {w} of {all} walking")).unwrap_or_default();
+        let (zh, en) = level.label();
+        println!("  {} min, {:.0} m — {en} {zh}: {ok} of {all} present{walk}", level.minutes(), params.radius_m(*level));
+        for e in r.level_entries(*level) {
+            let mark = if e.present { "[x]" } else { "[ ]" };
+            let nearest = e.nearest_m.map(format_distance).unwrap_or_else(|| "none in the data".to_owned());
+            let walk = if with_network {
+                let w = e.network_nearest_m.map(format_distance).unwrap_or_else(|| "unreachable".to_owned());
+                let m = if e.network_present == Some(true) { "[x]" } else { "[ ]" };
+                format!("   walking {m} {w}")
+            } else {
+                String::new()
+            };
+            println!("    {mark} {:<22} nearest {nearest:>9}{walk}   {}", e.category, category_name(&e.category, false));
+        }
+    }
+    println!(
+        "15-minute ring touches {} communities and {} grids; households covered (pro rata by area): {:.0}",
+        r.communities.len(),
+        r.grids.len(),
+        r.households_covered
+    );
+    for c in &r.communities {
+        println!(
+            "    {} ({}) {:.0}% inside, {:.0} of {:.0} households",
+            c.name,
+            c.parent.as_deref().unwrap_or("—"),
+            100.0 * c.share_inside,
+            c.households_inside.unwrap_or(0.0),
+            c.households.unwrap_or(0.0)
+        );
+    }
+}
+
+/// One area in the `coverage --json` output.
+#[derive(Serialize, Debug)]
+pub struct CoverageJsonRow {
+    /// Its name.
+    pub name: String,
+    /// Its subdistrict.
+    pub subdistrict: Option<String>,
+    /// Its community (grids only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub community: Option<String>,
+    /// Households (communities).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub households: Option<f64>,
+    /// Every checklist item within the 15-minute distance in a straight line.
+    pub meets_15min: bool,
+    /// Categories missing in a straight line.
+    pub missing: Vec<&'static str>,
+    /// Items met in a straight line.
+    pub items_met: usize,
+    /// Every item within walking distance along the streets (null with --no-network).
+    pub network_meets_15min: Option<bool>,
+    /// Categories missing along the streets.
+    pub network_missing: Option<Vec<&'static str>>,
+    /// The representative point measured from.
+    pub at: [f64; 2],
+}
+
+/// Run `coverage`: print (and optionally save) the coverage of every community or grid.
+pub fn run_coverage(
+    json: bool,
+    csv: Option<&std::path::Path>,
+    grids: bool,
+    radius_m: Option<f64>,
+    no_network: bool,
+    english_csv: bool,
+) -> i32 {
+    use crate::analysis::coverage::{CoverageUnit, compute};
+    let unit = if grids { CoverageUnit::Grids } else { CoverageUnit::Communities };
+    let radius_m = radius_m.unwrap_or(crate::analysis::life_circle::DEFAULT_RADII_M[2]);
+    let data = match LifeCircleData::load(!no_network) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("kuiwen-atlas coverage: {e}");
+            return 1;
+        }
+    };
+    let Some(areas) = data.layer(unit.layer_key()) else {
+        eprintln!("kuiwen-atlas coverage: no embedded {} layer", unit.layer_key());
+        return 1;
+    };
+    let report = match compute(areas, unit, &data.facilities, radius_m, data.network()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("kuiwen-atlas coverage: {e}");
+            return 2;
+        }
+    };
+    if let Some(path) = csv
+        && let Err(e) = report.write_csv(path, english_csv)
+    {
+        eprintln!("kuiwen-atlas coverage: {e}");
+        return 1;
+    }
+    if json {
+        let rows: Vec<CoverageJsonRow> = report
+            .rows
+            .iter()
+            .map(|r| CoverageJsonRow {
+                name: r.name.clone(),
+                subdistrict: r.subdistrict.clone(),
+                community: if grids { r.community.clone() } else { None },
+                households: r.households,
+                meets_15min: r.missing().is_empty(),
+                missing: r.missing(),
+                items_met: r.met(),
+                network_meets_15min: r.network_missing().map(|m| m.is_empty()),
+                network_missing: r.network_missing(),
+                at: r.at,
+            })
+            .collect();
+        let mut summary = serde_json::to_value(&report.summary).unwrap_or_default();
+        if let Some(obj) = summary.as_object_mut() {
+            obj.insert("lines".to_owned(), serde_json::json!(report.summary_lines(true)));
+            obj.insert("lines_zh".to_owned(), serde_json::json!(report.summary_lines(false)));
+        }
+        let key = if grids { "grids" } else { "communities" };
+        return print_json(&serde_json::json!({ key: rows, "summary": summary }));
+    }
+    let (_, unit_en) = unit.label();
+    println!("Coverage of the {} {unit_en} within {radius_m:.0} m (from each one's interior point)", report.rows.len());
+    for r in &report.rows {
+        let walk = r.network_met().map(|n| format!(", {n} walking")).unwrap_or_default();
+        let missing = r.missing();
+        println!(
+            "  {:<14} {:<10} {:>2}/{} straight{walk}{}",
+            r.name,
+            r.subdistrict.as_deref().unwrap_or("—"),
+            r.met(),
+            r.items.len(),
+            if missing.is_empty() { String::new() } else { format!("  missing: {}", missing.join(", ")) }
+        );
+    }
+    for line in report.summary_lines(true) {
+        println!("{line}");
+    }
+    if let Some(path) = csv {
+        println!("CSV written to {} (UTF-8 with BOM)", path.display());
+    }
+    0
 }

@@ -133,3 +133,22 @@ fn auto_reload_off_ignores_changes() {
     assert_eq!(names(h.state()), ["甲地块", "乙地块", "丙地块"]);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn ui_open_reload_shows_the_change_list() {
+    use egui_kittest::kittest::Queryable;
+    let dir = tmp_dir("ui");
+    let path = dir.join("地块.geojson");
+    std::fs::write(&path, V1).unwrap_or_else(|e| panic!("{e}"));
+    let mut h = app_with(&path);
+    // The new layer is listed by its file name.
+    h.get_by_label("地块");
+    std::fs::write(&path, V2).unwrap_or_else(|e| panic!("{e}"));
+    wait_for(&mut h, "the reload", |a| file_layer(a).is_some_and(|e| !e.changes.is_empty()));
+    h.step();
+    h.step();
+    h.get_by_label("+ 丁地块");
+    h.get_by_label("~ 乙地块");
+    h.get_by_label("− 丙地块");
+    let _ = std::fs::remove_dir_all(dir);
+}

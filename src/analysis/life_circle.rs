@@ -565,6 +565,12 @@ pub struct RingReport {
     pub circle_area_m2: f64,
     /// Geodesic area of the network's reachable shape, m².
     pub network_area_m2: Option<f64>,
+    /// The ring itself (lon/lat), for drawing.
+    #[serde(skip)]
+    pub circle: Polygon<f64>,
+    /// The area reachable on foot within the radius (lon/lat), for drawing.
+    #[serde(skip)]
+    pub network_area: Option<Polygon<f64>>,
 }
 
 /// One line of the checklist.
@@ -694,7 +700,7 @@ pub fn analyze_with_reach(
         Some((ctx, r)) => (0..fac.facilities().len()).map(|i| ctx.facility_distance_m(r, i)).collect(),
         None => Vec::new(),
     };
-    let rings = Level::ALL
+    let rings: Vec<RingReport> = Level::ALL
         .iter()
         .map(|&level| {
             let radius_m = params.radius_m(level);
@@ -708,14 +714,17 @@ pub fn analyze_with_reach(
                 }
                 counts
             });
-            let network_area_m2 = net.map(|(ctx, r)| r.area(ctx.network, radius_m).map_or(0.0, |p| polygon_area_m2(&p)));
+            let network_area = net.and_then(|(ctx, r)| r.area(ctx.network, radius_m));
+            let circle = geodesic_circle(center, radius_m, RING_VERTICES);
             RingReport {
                 minutes: level.minutes(),
                 radius_m,
                 facilities,
                 network_facilities,
-                circle_area_m2: polygon_area_m2(&geodesic_circle(center, radius_m, RING_VERTICES)),
-                network_area_m2,
+                circle_area_m2: polygon_area_m2(&circle),
+                network_area_m2: net.map(|_| network_area.as_ref().map_or(0.0, polygon_area_m2)),
+                circle,
+                network_area,
             }
         })
         .collect();
@@ -744,9 +753,9 @@ pub fn analyze_with_reach(
             });
         }
     }
-    let ring15 = geodesic_circle(center, params.radius_m(Level::Min15), RING_VERTICES);
-    let communities = inputs.communities.map(|l| touched_areas(l, &ring15, "subdistrict")).unwrap_or_default();
-    let grids = inputs.grids.map(|l| touched_areas(l, &ring15, "community")).unwrap_or_default();
+    let ring15: &Polygon<f64> = &rings[Level::Min15.index()].circle;
+    let communities = inputs.communities.map(|l| touched_areas(l, ring15, "subdistrict")).unwrap_or_default();
+    let grids = inputs.grids.map(|l| touched_areas(l, ring15, "community")).unwrap_or_default();
     let households_covered = communities.iter().filter_map(|c| c.households_inside).fold(0.0, |a, h| a + h);
     LifeCircleReport {
         center,

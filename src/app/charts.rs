@@ -42,6 +42,14 @@ pub enum Chart {
     Grids,
 }
 
+impl ChartsState {
+    /// The bar chart's data frame on screen in the last frame and its number of rows (row `i`,
+    /// counted from the top, is centred at `top + (i + 0.4) / rows * height`).
+    pub fn plot_frame(&self) -> Option<(Rect, usize)> {
+        self.plot_frame
+    }
+}
+
 impl Chart {
     /// Every chart, in tab order.
     pub const ALL: [Chart; 5] = [Chart::LayerStats, Chart::ParkInvestment, Chart::ParkArea, Chart::Households, Chart::Grids];
@@ -83,6 +91,8 @@ pub struct ChartsState {
     pub subdistrict: Option<String>,
     /// The chart's rectangle on screen last frame (what a PNG export crops).
     chart_rect: Option<Rect>,
+    /// The plot's data frame on screen last frame, and its number of category rows.
+    plot_frame: Option<(Rect, usize)>,
     shot: Option<Receiver<Arc<ColorImage>>>,
     save: Option<PendingSave>,
 }
@@ -156,6 +166,7 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
             match app.charts.chart {
                 Chart::LayerStats => {
                     app.charts.chart_rect = None;
+                    app.charts.plot_frame = None;
                     layer_stats(app, ui);
                 }
                 chart => {
@@ -170,8 +181,9 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
                     };
                     let (zh, en) = chart.label();
                     let title = lang.t(zh, en).to_owned();
-                    let (rect, hit) = bar_chart(ui, &title, &data, lang);
+                    let (rect, frame, hit) = bar_chart(ui, &title, &data, lang);
                     app.charts.chart_rect = Some(rect);
+                    app.charts.plot_frame = frame.map(|f| (f, data.categories.len()));
                     clicked = hit;
                 }
             }
@@ -222,14 +234,15 @@ pub fn encode_png(image: &ColorImage) -> Result<Vec<u8>, String> {
     Ok(out.into_inner())
 }
 
-/// Draw a horizontal bar chart; returns its rectangle and the feature of a clicked bar.
-fn bar_chart(ui: &mut egui::Ui, title: &str, data: &BarData, lang: Lang) -> (Rect, Option<FeatureRef>) {
+/// Draw a horizontal bar chart; returns its rectangle, the plot's data frame and the feature of a
+/// clicked bar.
+fn bar_chart(ui: &mut egui::Ui, title: &str, data: &BarData, lang: Lang) -> (Rect, Option<Rect>, Option<FeatureRef>) {
     let n = data.categories.len();
     let top = ui.cursor().min;
     ui.label(RichText::new(title).strong().size(16.0));
     if n == 0 {
         ui.label(lang.t("没有可用的数据（缺少相应图层或属性）", "No data (the layer or its properties are missing)"));
-        return (Rect::from_min_max(top, ui.cursor().min), None);
+        return (Rect::from_min_max(top, ui.cursor().min), None, None);
     }
     let groups = if data.grouped { data.series.len().max(1) } else { 1 };
     let bar_w = 0.8 / groups as f64;
@@ -241,6 +254,7 @@ fn bar_chart(ui: &mut egui::Ui, title: &str, data: &BarData, lang: Lang) -> (Rec
     let max_value = data.series.iter().flat_map(|s| s.values.iter().flatten()).fold(0.0f64, |a, &b| a.max(b));
     let unit = data.unit.clone();
     let mut hit = None;
+    let mut frame = None;
     let width = ui.available_width();
     let text_color = ui.visuals().text_color();
     egui::ScrollArea::vertical()
@@ -323,6 +337,7 @@ fn bar_chart(ui: &mut egui::Ui, title: &str, data: &BarData, lang: Lang) -> (Rec
                         plot.vline(VLine::new(label.clone(), *x).color(Color32::from_rgb(200, 40, 40)).style(egui_plot::LineStyle::dashed_loose()));
                     }
                 });
+            frame = Some(*response.transform.frame());
             if response.response.clicked()
                 && let Some(pos) = response.response.interact_pointer_pos()
             {
@@ -338,7 +353,7 @@ fn bar_chart(ui: &mut egui::Ui, title: &str, data: &BarData, lang: Lang) -> (Rec
         ui.label(RichText::new(note).weak().small());
     }
     let rect = Rect::from_min_max(top, egui::pos2(top.x + width, ui.cursor().min.y)).intersect(ui.clip_rect());
-    (rect, hit)
+    (rect, frame, hit)
 }
 
 /// At most `max` characters, with an ellipsis.

@@ -190,7 +190,8 @@ fn opened(app: &mut AtlasApp, path: PathBuf, crs: Option<Crs>, parsed: Parsed) {
 
 fn watch(app: &mut AtlasApp, path: &Path) {
     if app.watcher.is_none() {
-        match FileWatcher::new() {
+        let ctx = app.egui_ctx.clone();
+        match FileWatcher::new(move || ctx.request_repaint()) {
             Ok(w) => app.watcher = Some(w),
             Err(e) => {
                 app.notices.push(Notice { text: e.to_string(), error: true });
@@ -217,6 +218,11 @@ fn reloaded(app: &mut AtlasApp, key: &str, parsed: Parsed) {
     let english = app.lang().english();
     let Some(e) = app.layers.iter_mut().find(|e| e.layer.key == key) else { return };
     let d: LayerDiff = diff(&e.layer.features, &parsed.features);
+    if d.is_empty() {
+        // Saved without changes (or touched): nothing to show, but a past error is resolved.
+        e.last_error = None;
+        return;
+    }
     let names = |idx: &[usize], fs: &[Feature]| idx.iter().filter_map(|&i| fs.get(i)).map(|f| f.display_name(english).unwrap_or("—").to_owned()).collect::<Vec<_>>();
     let record = ChangeRecord {
         at: clock(),

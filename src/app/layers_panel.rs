@@ -131,7 +131,13 @@ fn loads_in_progress(app: &AtlasApp, ui: &mut egui::Ui) {
 fn layer_details(ui: &mut egui::Ui, e: &mut LayerEntry, idx: usize, lang: Lang, actions: &mut Vec<Action>) {
     let has_error = e.last_error.is_some();
     let title = if has_error { lang.t("详情 ⚠", "Details ⚠") } else { lang.t("详情", "Details") };
-    egui::CollapsingHeader::new(title).id_salt(("layer_details", idx, e.layer.key.clone())).default_open(has_error).show(
+    // Just after a reload, open the details so the change list is in view.
+    let just_reloaded = e.flash.as_ref().is_some_and(|f| f.strength() > 0.97);
+    egui::CollapsingHeader::new(title)
+        .id_salt(("layer_details", idx, e.layer.key.clone()))
+        .default_open(has_error)
+        .open(just_reloaded.then_some(true))
+        .show(
         ui,
         |ui| {
             if let Some(err) = &e.last_error {

@@ -46,11 +46,11 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
         };
         let attribution = base.as_deref_mut().map(|t| t.attribution());
         let default_center = lon_lat(119.16, 36.69);
-        let panning = multi_select::allows_panning(tool, ui);
+        let pan_buttons = multi_select::pan_buttons(tool, ui);
         let mut map = Map::new(base, &mut app.map_memory, default_center)
             .with_projection(&projection)
             .zoom_with_ctrl(false)
-            .panning(panning)
+            .drag_pan_buttons(pan_buttons)
             .double_click_to_zoom(tool != Tool::Measure);
         for o in overlays.drain(..) {
             map = map.with_layer(o, 1.0);

@@ -216,8 +216,19 @@ pub(super) fn on_map(app: &mut AtlasApp, map: &MapInteraction) {
         m.vertices.pop();
     }
     if map.response.double_clicked() {
-        // The first click of the pair already placed the last vertex.
-        m.finish();
+        // The first click of the pair normally placed the last vertex already (a frame earlier);
+        // if both clicks arrived in one frame, place it now.
+        if let Some(pos) = map.response.interact_pointer_pos()
+            && !m.finished
+            && m.vertices.last().is_none_or(|v| (map.view.lon_lat_to_screen(*v) - pos).length() > 3.0)
+        {
+            let p = snap_allowed
+                .then(|| snap_vertex(&app.layers, &map.view, pos))
+                .flatten()
+                .unwrap_or_else(|| map.view.screen_to_lon_lat(pos));
+            app.measure.vertices.push(p);
+        }
+        app.measure.finish();
     } else if map.response.clicked()
         && let Some(pos) = map.response.interact_pointer_pos()
     {
@@ -340,7 +351,7 @@ fn measure_window(app: &mut AtlasApp, ctx: &egui::Context, map_rect: egui::Rect)
                 let can_keep = m.finished && m.valid() && !m.kept_current;
                 keep = ui
                     .add_enabled(can_keep, egui::Button::new(lang.t("保留为图层", "Keep as layer")))
-                    .on_hover_text(lang.t("把结果加入“量算结果”图层", "Add the result to the Measurements layer"))
+                    .on_hover_text(lang.t("把结果加入“量算记录”图层", "Add the result to the Kept measurements layer"))
                     .clicked();
                 export = ui
                     .add_enabled(m.finished && m.valid() || m.kept > 0, egui::Button::new(lang.t("导出 GeoJSON", "Export GeoJSON")))
@@ -389,7 +400,7 @@ fn keep_as_layer(app: &mut AtlasApp) {
             label_priority: 10.0,
             ..Style::default()
         };
-        app.push_layer(Layer::new(MEASURE_LAYER, "量算结果", "Measurements", LayerOrigin::Generated, vec![feature], style));
+        app.push_layer(Layer::new(MEASURE_LAYER, "量算记录", "Kept measurements", LayerOrigin::Generated, vec![feature], style));
     }
 }
 

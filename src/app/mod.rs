@@ -72,6 +72,12 @@ pub struct StartOptions {
     pub table: Option<String>,
     /// Open the charts window at start on this chart (`stats`, `investment`, `area`, `households`, `grids`).
     pub charts: Option<String>,
+    /// The map tool active at start.
+    pub tool: Option<tools::Tool>,
+    /// Place the life circle here at start (`--at LON,LAT`; activates the life-circle tool).
+    pub life_circle_at: Option<[f64; 2]>,
+    /// Start the life-circle tool in coverage mode (`--coverage`).
+    pub coverage: bool,
 }
 
 /// A layer with its render cache.
@@ -141,6 +147,8 @@ pub struct AtlasApp {
     pub charts: charts::ChartsState,
     /// The rectangle/polygon multi-selection and its summary.
     pub multi: multi_select::MultiSelection,
+    /// The 15-minute life circle tool.
+    pub life_circle: life_circle_panel::LifeCircleState,
     map_memory: MapMemory,
     tiles: Option<ActiveTiles>,
     projection: MapProjection,
@@ -192,6 +200,7 @@ impl AtlasApp {
             table: Default::default(),
             charts: Default::default(),
             multi: Default::default(),
+            life_circle: Default::default(),
             map_memory: MapMemory::default(),
             tiles: None,
             projection: MapProjection::WebMercator,
@@ -219,6 +228,10 @@ impl AtlasApp {
             app.charts.open = true;
             app.charts.chart = charts::Chart::from_key(c).unwrap_or_default();
         }
+        if let Some(t) = start.tool {
+            app.tool = t;
+        }
+        life_circle_panel::apply_start(&mut app, start.life_circle_at, start.coverage);
         if let Some(ws) = start.workspace {
             app.open_workspace(&ws);
         }

@@ -33,10 +33,14 @@ pub struct MultiSelection {
     drag_to: Option<Pos2>,
 }
 
-/// Whether the map may pan on drag: not while shift is held with the Select tool (that drag draws
-/// the selection rectangle).
-pub(super) fn allows_panning(tool: Tool, ui: &egui::Ui) -> bool {
-    !(tool == Tool::Select && ui.input(|i| i.modifiers.shift))
+/// The buttons that pan the map on drag: the primary one, except while shift is held with the
+/// Select tool (that drag draws the selection rectangle; the middle button still pans).
+pub(super) fn pan_buttons(tool: Tool, ui: &egui::Ui) -> egui::DragPanButtons {
+    if tool == Tool::Select && ui.input(|i| i.modifiers.shift) {
+        egui::DragPanButtons::MIDDLE
+    } else {
+        egui::DragPanButtons::PRIMARY
+    }
 }
 
 /// Handle shift-drag while the Select tool is active.

@@ -658,9 +658,15 @@ impl Ctx {
                 if let Some(guess) = guess_projected(x, y) {
                     if !self.warned_projected {
                         self.warned_projected = true;
+                        // Web Mercator files can be read as they are once declared.
+                        let (cli_en, cli_zh) = if matches!(guess, super::crs::ProjectedGuess::WebMercator { .. }) {
+                            (" On the command line: --crs webmercator.", "命令行：--crs webmercator。")
+                        } else {
+                            ("", "")
+                        };
                         self.error(
-                            format!("coordinate ({x}, {y}) is not longitude/latitude: {}", guess.advice_en()),
-                            format!("坐标 ({x}, {y}) 不是经纬度：{}", guess.advice_zh()),
+                            format!("coordinate ({x}, {y}) is not longitude/latitude: {}{cli_en}", guess.advice_en()),
+                            format!("坐标 ({x}, {y}) 不是经纬度：{}{cli_zh}", guess.advice_zh()),
                         );
                     }
                     return None;

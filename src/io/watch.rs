@@ -44,12 +44,14 @@ pub struct FileWatcher {
 }
 
 impl FileWatcher {
-    /// A watcher with nothing watched yet.
-    pub fn new() -> Result<Self, WatchError> {
+    /// A watcher with nothing watched yet. `wake` is called from the watcher thread whenever
+    /// events arrive (the app passes a repaint request: an idle window runs no frames otherwise).
+    pub fn new(wake: impl Fn() + Send + 'static) -> Result<Self, WatchError> {
         let (tx, rx) = channel();
         let debouncer = new_debouncer(DEBOUNCE, None, move |r: DebounceEventResult| {
             // The app may be gone; nothing to do then.
             let _ = tx.send(r);
+            wake();
         })
         .map_err(|source| WatchError::Notify { path: String::new(), source })?;
         Ok(Self { debouncer, rx, files: HashSet::new(), folders: HashMap::new() })
@@ -97,7 +99,9 @@ impl FileWatcher {
         for result in self.rx.try_iter() {
             match result {
                 Ok(events) => {
-                    for e in events {
+                    // Reads (our own reload opening the file) are not changes: reacting to
+                    // them would reload forever.
+                    for e in events.iter().filter(|e| !e.kind.is_access() && !e.kind.is_other()) {
                         for p in &e.paths {
                             let p = absolute(p);
                             if self.files.contains(&p) && !changed.contains(&p) {

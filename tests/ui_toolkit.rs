@@ -1,0 +1,312 @@
+//! UI tests of the planner's toolkit with the real app (egui_kittest, software wgpu): the measure
+//! tool, the attribute table, the charts and the rectangle selection, driven by label.
+
+use egui::accesskit::{Role, Toggled};
+use egui::{Event, Key, Modifiers, PointerButton, Pos2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable};
+use kuiwen_atlas::app::measure_tool::MeasureMode;
+use kuiwen_atlas::app::{AtlasApp, StartOptions};
+use kuiwen_atlas::basemap::Basemap;
+
+/// 1 km of longitude at 36.7°N on the WGS84 ellipsoid.
+const DLON_1KM: f64 = 0.011_193_9;
+/// 1 km of latitude at 36.7°N.
+const DLAT_1KM: f64 = 0.009_008_5;
+
+fn harness_with(start: StartOptions) -> Harness<'static, AtlasApp> {
+    let mut h = Harness::builder().with_size([1400.0, 900.0]).wgpu().build_eframe(move |cc| {
+        AtlasApp::new(&cc.egui_ctx, None, StartOptions { basemap: Some(Basemap::None), ..start })
+    });
+    h.run();
+    h
+}
+
+fn harness() -> Harness<'static, AtlasApp> {
+    harness_with(StartOptions::default())
+}
+
+fn press_release(h: &Harness<'static, AtlasApp>, pos: Pos2, modifiers: Modifiers) {
+    h.event(Event::PointerButton { pos, button: PointerButton::Primary, pressed: true, modifiers });
+    h.event(Event::PointerButton { pos, button: PointerButton::Primary, pressed: false, modifiers });
+}
+
+fn click_at(h: &mut Harness<'static, AtlasApp>, pos: Pos2) {
+    h.event(Event::PointerMoved(pos));
+    h.run();
+    press_release(h, pos, Modifiers::NONE);
+    h.run();
+}
+
+fn screen(h: &Harness<'static, AtlasApp>, lon_lat: [f64; 2]) -> Pos2 {
+    h.state().screen_pos(lon_lat).unwrap_or_else(|| panic!("no view yet"))
+}
+
+/// Untick a layer in the layer list (the first widget with its name).
+fn hide_layer(h: &mut Harness<'static, AtlasApp>, label: &str) {
+    h.get_all_by_label(label).next().unwrap_or_else(|| panic!("no layer {label}")).click();
+    h.run();
+}
+
+fn click(h: &mut Harness<'static, AtlasApp>, label: &str) {
+    h.get_by_label(label).click();
+    h.run();
+}
+
+/// Save the frame when KUIWEN_TEST_IMAGES names a folder (to look at it).
+fn keep_image(h: &mut Harness<'static, AtlasApp>, name: &str) {
+    if let Ok(dir) = std::env::var("KUIWEN_TEST_IMAGES") {
+        let img = h.render().unwrap_or_else(|e| panic!("render failed: {e}"));
+        let _ = img.save(format!("{dir}/{name}.png"));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measure
+
+#[test]
+fn measuring_one_km_east_west_shows_1_000_km() {
+    let mut h = harness();
+    click(&mut h, "量算");
+    // Free placement: the points below must not jump to a street vertex.
+    click(&mut h, "吸附顶点");
+    assert!(!h.state().measure.snap);
+    // DLON_1KM is 1 km at exactly 36.7°N.
+    let a = [119.13, 36.7];
+    let b = [119.13 + DLON_1KM, 36.7];
+    let (pa, pb) = (screen(&h, a), screen(&h, b));
+    let window = h.get_all_by_label("量算结果").fold(egui::Rect::NOTHING, |r, n| r.union(n.rect()));
+    assert!(!window.contains(pa) && !window.contains(pb), "the measure window covers the test points");
+    click_at(&mut h, pa);
+    // Live: one vertex placed, the pointer still at it.
+    assert_eq!(h.state().measure.vertices.len(), 1);
+    click_at(&mut h, pb);
+    h.key_press(Key::Enter);
+    h.run();
+    let m = &h.state().measure;
+    assert!(m.finished, "Enter finishes the line");
+    assert_eq!(m.vertices.len(), 2);
+    assert!((m.length_m() - 1000.0).abs() < 0.5, "{} m", m.length_m());
+    // The window shows it in km and in m.
+    h.get_by_label("1.000 km");
+    assert!(h.query_all_by_label_contains(" m").any(|n| n.accesskit_node().label().is_some_and(|l| l.starts_with("1,000"))));
+    keep_image(&mut h, "measure-line");
+    // Esc clears it.
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(h.state().measure.vertices.is_empty());
+    assert!(h.query_by_label("1.000 km").is_none());
+}
+
+#[test]
+fn measuring_a_square_km_by_double_click_and_keeping_it_as_a_layer() {
+    let mut h = harness();
+    click(&mut h, "量算");
+    click(&mut h, "面积");
+    assert_eq!(h.state().measure.mode, MeasureMode::Area);
+    click(&mut h, "吸附顶点");
+    let (x0, y0) = (119.12, 36.655);
+    let corners = [[x0, y0], [x0 + DLON_1KM, y0], [x0 + DLON_1KM, y0 + DLAT_1KM], [x0, y0 + DLAT_1KM]];
+    for c in &corners[..3] {
+        let p = screen(&h, *c);
+        click_at(&mut h, p);
+    }
+    // The last corner by double-click: two clicks at the same place, one frame (0.25 s) apart.
+    let p = screen(&h, corners[3]);
+    h.event(Event::PointerMoved(p));
+    h.run();
+    press_release(&h, p, Modifiers::NONE);
+    h.step();
+    assert!(!h.state().measure.finished, "one click does not finish");
+    press_release(&h, p, Modifiers::NONE);
+    h.run();
+    let m = &h.state().measure;
+    assert!(m.finished, "double-click finishes the polygon");
+    assert_eq!(m.vertices.len(), 4, "the double-click adds its vertex once");
+    let a = m.area_m2();
+    assert!((a - 1.0e6).abs() < 3_000.0, "{a} m²");
+    // km², 公顷 and 亩 are all shown.
+    assert!(h.query_all_by_label_contains("km²").count() >= 1);
+    let ha = h.get_by_label_contains("公顷").accesskit_node().label().unwrap_or_default();
+    assert!(ha.starts_with("99.") || ha.starts_with("100.0"), "{ha}");
+    let mu = h.get_by_label_contains("亩").accesskit_node().label().unwrap_or_default();
+    assert!(mu.starts_with("1,49") || mu.starts_with("1,500"), "{mu}");
+    keep_image(&mut h, "measure-area");
+
+    click(&mut h, "保留为图层");
+    let e = h.state().layer("measurements").unwrap_or_else(|| panic!("no measurements layer"));
+    assert_eq!(e.layer.features.len(), 1);
+    let mu = e.layer.features[0].prop_f64("area_mu").unwrap_or_default();
+    assert!((mu - 1500.0).abs() < 5.0, "{mu}");
+    // The generated layer is listed with the others.
+    h.get_by_label("量算记录");
+}
+
+#[test]
+fn measure_snaps_to_a_street_vertex_unless_alt_is_held() {
+    let mut h = harness();
+    // Only the streets stay visible: their vertices are the only snap targets.
+    for label in ["公共服务设施", "胶济铁路", "河流", "产业园区", "四大片区", "二级网格", "社区", "街道", "南部新城", "奎文区界"] {
+        hide_layer(&mut h, label);
+    }
+    click(&mut h, "量算");
+    assert!(h.state().measure.snap);
+    // A vertex in the middle of a street in the old town, clicked 2.5 px off.
+    let roads = h.state().layer("roads").unwrap_or_else(|| panic!("no roads"));
+    let v = roads
+        .layer
+        .features
+        .iter()
+        .filter_map(|f| match f.geometry.as_ref() {
+            Some(geo::Geometry::LineString(ls)) => ls.0.get(ls.0.len() / 2).copied(),
+            _ => None,
+        })
+        .find(|c| c.x > 119.11 && c.x < 119.14 && c.y > 36.66 && c.y < 36.72)
+        .unwrap_or_else(|| panic!("no road vertex in the test area"));
+    let p = screen(&h, [v.x, v.y]) + egui::vec2(2.0, -1.5);
+    click_at(&mut h, p);
+    let placed = h.state().measure.vertices.first().copied().unwrap_or_else(|| panic!("no vertex placed"));
+    assert_eq!(placed, [v.x, v.y], "the click snapped onto the street vertex");
+    // With Alt held the same click lands where it is.
+    h.event(Event::ModifiersChanged(Modifiers::ALT));
+    h.run();
+    press_release(&h, p, Modifiers::ALT);
+    h.run();
+    h.event(Event::ModifiersChanged(Modifiers::NONE));
+    h.run();
+    let free = h.state().measure.vertices.get(1).copied().unwrap_or_else(|| panic!("no second vertex"));
+    assert_ne!(free, [v.x, v.y]);
+    assert!((screen(&h, free) - p).length() < 0.01, "Alt places the point under the pointer");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attribute table
+
+#[test]
+fn attribute_table_selects_rows_and_follows_the_map() {
+    let mut h = harness();
+    click(&mut h, "表格");
+    assert!(h.state().table.open);
+    // Choose the parks in the table's layer chooser.
+    h.get_by_role_and_label(Role::ComboBox, "表格图层").click();
+    h.run();
+    click(&mut h, "产业园区 · 8");
+    assert_eq!(h.state().table.layer.as_deref(), Some("parks"));
+    // Units and figures, right in the rows.
+    h.get_by_label("30 亿元");
+    h.get_by_label("600 亩");
+    keep_image(&mut h, "table-parks");
+
+    // Click a row: it selects and zooms to the park.
+    let zoom_before = h.state().zoom();
+    click(&mut h, "1532文化创意园");
+    let sel = h.state().selection.clone().unwrap_or_else(|| panic!("the row selected nothing"));
+    assert_eq!(sel.layer, "parks");
+    let name = h.state().layer("parks").and_then(|e| e.layer.features.get(sel.feature)).and_then(|f| f.name());
+    assert_eq!(name, Some("1532文化创意园"));
+    assert!(h.state().zoom() > zoom_before + 0.5, "zoomed to the park");
+
+    // Filter: only matching rows stay.
+    let filter = h.get_by_role_and_label(Role::TextInput, "筛选");
+    filter.click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "筛选").type_text("金融");
+    h.run();
+    let rows: Vec<usize> = h.state().table.rows().to_vec();
+    assert_eq!(rows.len(), 2, "特色金融小镇 and 山东互联网金融中心: {rows:?}");
+    assert!(h.query_by_label("齐鲁创智园").is_none());
+}
+
+#[test]
+fn sorting_a_numeric_column_orders_by_value() {
+    let mut h = harness_with(StartOptions { table: Some("communities".into()), ..Default::default() });
+    // Descending households: click the header twice.
+    click(&mut h, "户数");
+    click(&mut h, "户数 ▲");
+    let app = h.state();
+    let e = app.layer("communities").unwrap_or_else(|| panic!("no communities"));
+    let values: Vec<f64> =
+        app.table.rows().iter().filter_map(|&i| e.layer.features.get(i)).filter_map(|f| f.prop_f64("households")).collect();
+    assert_eq!(values.len(), 65);
+    assert!(values.windows(2).all(|w| w[0] >= w[1]), "not descending: {values:?}");
+    h.get_by_label("户数 ▼");
+}
+
+#[test]
+fn selecting_on_the_map_selects_the_row() {
+    let mut h = harness_with(StartOptions { table: Some("subdistricts".into()), ..Default::default() });
+    // Only the subdistricts on the map, so a click picks one.
+    for label in ["公共服务设施", "道路", "胶济铁路", "河流", "产业园区", "四大片区", "二级网格", "社区"] {
+        hide_layer(&mut h, label);
+    }
+    let f = h
+        .state()
+        .layer("subdistricts")
+        .and_then(|e| e.layer.features.iter().position(|f| f.name() == Some("广文街道")))
+        .unwrap_or_else(|| panic!("no 广文街道"));
+    let ll = {
+        use geo::InteriorPoint;
+        let e = h.state().layer("subdistricts").unwrap_or_else(|| panic!("no subdistricts"));
+        let p = e.layer.features[f].geometry.as_ref().and_then(|g| g.interior_point()).unwrap_or_else(|| panic!("no point"));
+        [p.x(), p.y()]
+    };
+    let p = screen(&h, ll);
+    click_at(&mut h, p);
+    let sel = h.state().selection.clone().unwrap_or_else(|| panic!("nothing selected"));
+    assert_eq!((sel.layer.as_str(), sel.feature), ("subdistricts", f));
+    // The row's name cell is shown selected.
+    assert!(
+        h.get_all_by_label("广文街道").any(|n| n.accesskit_node().toggled() == Some(Toggled::True)),
+        "the row is not highlighted"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Charts and multi-selection
+
+#[test]
+fn clicking_a_bar_selects_its_subdistrict() {
+    let mut h = harness();
+    click(&mut h, "图表");
+    click(&mut h, "街道网格");
+    let (frame, rows) = h.state().charts.plot_frame().unwrap_or_else(|| panic!("no chart drawn"));
+    assert_eq!(rows, 8, "one row per subdistrict");
+    keep_image(&mut h, "chart-grids");
+    // Row 2 from the top, just right of the value axis (every bar starts at 0).
+    let y = frame.top() + (2.0 + 0.4) / rows as f32 * frame.height();
+    click_at(&mut h, Pos2::new(frame.left() + 8.0, y));
+    let sel = h.state().selection.clone().unwrap_or_else(|| panic!("the bar selected nothing"));
+    assert_eq!(sel.layer, "subdistricts");
+    assert_eq!(sel.feature, 2, "the third subdistrict of the layer");
+}
+
+#[test]
+fn shift_drag_selects_communities_and_sums_households() {
+    let mut h = harness();
+    let (a, b) = (screen(&h, [119.105, 36.745]), screen(&h, [119.16, 36.70]));
+    h.event(Event::PointerMoved(a));
+    h.event(Event::ModifiersChanged(Modifiers::SHIFT));
+    h.run();
+    h.event(Event::PointerButton { pos: a, button: PointerButton::Primary, pressed: true, modifiers: Modifiers::SHIFT });
+    h.run();
+    h.event(Event::PointerMoved(a + egui::vec2(10.0, 10.0)));
+    h.run();
+    h.event(Event::PointerMoved(b));
+    h.run();
+    h.event(Event::PointerButton { pos: b, button: PointerButton::Primary, pressed: false, modifiers: Modifiers::SHIFT });
+    h.event(Event::ModifiersChanged(Modifiers::NONE));
+    h.run();
+    let multi = &h.state().multi;
+    let communities: Vec<usize> = multi.items.iter().filter(|r| r.layer == "communities").map(|r| r.feature).collect();
+    assert!(communities.len() >= 5, "{} communities", communities.len());
+    let app = h.state();
+    let e = app.layer("communities").unwrap_or_else(|| panic!("no communities"));
+    let expected: f64 = communities.iter().filter_map(|&i| e.layer.features[i].prop_f64("households")).sum();
+    let summary = multi.summaries.iter().find(|(k, _)| k == "communities").map(|(_, s)| s).unwrap_or_else(|| panic!("no summary"));
+    assert_eq!(summary.stats.get("households").map(|s| s.sum), Some(expected));
+    assert!(summary.area_m2 > 1.0e6);
+    // The map did not pan while the box was drawn.
+    assert!((screen(&h, [119.105, 36.745]) - a).length() < 0.5);
+    h.get_by_label("选择集统计");
+    keep_image(&mut h, "selection");
+}

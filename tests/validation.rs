@@ -1,0 +1,78 @@
+//! One fixture per validation message: `check` names what is wrong, where, and the fix.
+
+use std::process::Command;
+
+fn check_text(name: &str, content: &[u8], extra: &[&str]) -> (i32, String) {
+    let dir = std::env::temp_dir().join(format!("kuiwen-validation-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap_or_else(|e| panic!("{e}"));
+    let out = Command::new(env!("CARGO_BIN_EXE_kuiwen-atlas"))
+        .arg("check")
+        .args(extra)
+        .arg(&path)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run: {e}"));
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn feature(geometry: &str) -> String {
+    format!("{{\"type\":\"FeatureCollection\",\"features\":[\n{{\"type\":\"Feature\",\"properties\":{{}},\"geometry\":null}},\n{{\"type\":\"Feature\",\"properties\":{{\"name\":\"x\"}},\"geometry\":{geometry}}}\n]}}")
+}
+
+#[test]
+fn each_problem_gets_its_message_with_line_and_column() {
+    let cases: Vec<(&str, String, &str, &str)> = vec![
+        ("not_json.geojson", "{\"type\": \"FeatureCollection\",\n \"features\": [\n  {\"type\": \"Feature\" \"properties\": {}}]}".into(), "not valid JSON", "line 3, column"),
+        ("not_geojson.geojson", "{\"features\": []}".into(), "no \"type\"", "INVALID"),
+        ("wrong_member.geojson", "{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\",\"properties\":\"名称\",\"geometry\":null}]}".into(), "\"properties\" must be an object", "line 2, column 1, feature #0"),
+        ("too_few.geojson", feature(r#"{"type":"LineString","coordinates":[[119.1,36.7]]}"#), "at least 2 positions", "line 3, column 1, feature #1"),
+        ("unclosed.geojson", feature(r#"{"type":"Polygon","coordinates":[[[119.1,36.7],[119.2,36.7],[119.2,36.8],[119.1,36.8]]]}"#), "not closed", "feature #1"),
+        ("out_of_range.geojson", feature(r#"{"type":"Point","coordinates":[119.1,95.0]}"#), "out of range", "feature #1"),
+        ("web_mercator.geojson", feature(r#"{"type":"Point","coordinates":[13257000.0,4400000.0]}"#), "Web Mercator", "--crs webmercator"),
+        ("gauss_kruger_zone.geojson", feature(r#"{"type":"Point","coordinates":[40410000.0,4063000.0]}"#), "Gauss", "zone"),
+        ("gauss_kruger_plain.geojson", feature(r#"{"type":"Point","coordinates":[410000.0,4063000.0]}"#), "Gauss", "ogr2ogr"),
+        ("crs_other.geojson", "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"EPSG:4549\"}},\"features\":[]}".into(), "unsupported coordinate system", "EPSG:4326"),
+    ];
+    for (name, content, message, where_) in cases {
+        let (code, out) = check_text(name, content.as_bytes(), &[]);
+        assert_eq!(code, 1, "{name}: {out}");
+        assert!(out.contains(message), "{name}: expected {message:?} in\n{out}");
+        assert!(out.contains(where_), "{name}: expected {where_:?} in\n{out}");
+    }
+}
+
+#[test]
+fn tolerated_inputs_load_with_warnings() {
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("bom.geojson", [b"\xEF\xBB\xBF".as_slice(), feature(r#"{"type":"Point","coordinates":[119.1,36.7]}"#).as_bytes()].concat()),
+        ("z.geojson", feature(r#"{"type":"Point","coordinates":[119.1,36.7,25.0]}"#).into_bytes()),
+        ("gc.geojson", feature(r#"{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[119.1,36.7]}]}"#).into_bytes()),
+        ("foreign.geojson", b"{\"type\":\"FeatureCollection\",\"generator\":\"x\",\"features\":[{\"type\":\"Feature\",\"extra\":[1],\"properties\":{},\"geometry\":null}]}".to_vec()),
+        ("crs4490.geojson", b"{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::4490\"}},\"features\":[]}".to_vec()),
+        ("crs3857.geojson", b"{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"EPSG:3857\"}},\"features\":[{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":[13257000.0,4400000.0]}}]}".to_vec()),
+    ];
+    for (name, content) in cases {
+        let (code, out) = check_text(name, &content, &[]);
+        assert_eq!(code, 0, "{name}: {out}");
+    }
+    let (_, out) = check_text("crs3857b.geojson", b"{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"EPSG:3857\"}},\"features\":[{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":[13257000.0,4400000.0]}}]}", &["--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}"));
+    let lon = v["files"][0]["bbox"][0].as_f64().unwrap_or_default();
+    assert!((lon - 119.09).abs() < 0.01, "3857 converted to lon/lat: {lon}");
+}
+
+#[test]
+fn declared_gcj02_moves_points_back_to_wgs84() {
+    // A point digitised on AMap at Kuiwen government (GCJ-02) lands ~500 m away in WGS84.
+    let content = feature(r#"{"type":"Point","coordinates":[119.1373,36.7081]}"#);
+    let (code, out) = check_text("gcj.geojson", content.as_bytes(), &["--json", "--crs", "gcj02"]);
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}"));
+    let lon = v["files"][0]["bbox"][0].as_f64().unwrap_or_default();
+    let lat = v["files"][0]["bbox"][1].as_f64().unwrap_or_default();
+    let shift_m = ((lon - 119.1373) * 89_000.0).hypot((lat - 36.7081) * 111_000.0);
+    assert!((300.0..800.0).contains(&shift_m), "shift {shift_m} m ({lon}, {lat})");
+    let (code, out) = check_text("gcj.geojson", content.as_bytes(), &["--crs", "mars"]);
+    assert_eq!(code, 2, "{out}");
+}
