@@ -49,9 +49,10 @@ fn grids() -> Layer {
             if features.len() == 413 {
                 break;
             }
-            let ring = vec![v[r][c], v[r][c + 1], v[r + 1][c + 1], v[r + 1][c], v[r][c]];
+            let ring = [v[r][c], v[r][c + 1], v[r + 1][c + 1], v[r + 1][c], v[r][c]];
             let poly = Polygon::new(LineString::from(ring.iter().map(|p| (p[0], p[1])).collect::<Vec<_>>()), vec![]);
-            let props = json!({"name": format!("网格{}", features.len() + 1), "community": "社区", "subdistrict": "街道"});
+            let props =
+                json!({"name": format!("网格{}", features.len() + 1), "community": "社区", "subdistrict": "街道"});
             features.push(Feature::new(None, Some(poly.into()), props.as_object().cloned().unwrap_or_default()));
         }
     }
@@ -84,13 +85,8 @@ fn network() -> WalkNetwork {
             *p = [origin[0] + (c as f64 + jx) * step_lon, origin[1] + (r as f64 + jy) * step_lat];
         }
     }
-    let mut lines: Vec<Vec<[f64; 2]>> = Vec::new();
-    for r in 0..n {
-        lines.push(v[r].clone());
-    }
-    for c in 0..n {
-        lines.push((0..n).map(|r| v[r][c]).collect());
-    }
+    let mut lines: Vec<Vec<[f64; 2]>> = v.clone();
+    lines.extend((0..n).map(|c| v.iter().map(|row| row[c]).collect()));
     match WalkNetwork::from_lines(lines) {
         Ok(net) => net,
         Err(e) => panic!("bench network: {e}"),

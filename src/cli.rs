@@ -29,6 +29,9 @@ pub struct Cli {
     /// Start with the English interface.
     #[arg(long)]
     pub english: bool,
+    /// Select and zoom to the first feature whose Chinese or English name contains this text.
+    #[arg(long)]
+    pub find: Option<String>,
     /// Open a workspace file (`.kuiwen.json`).
     #[arg(long)]
     pub workspace: Option<PathBuf>,
@@ -249,10 +252,9 @@ impl LifeCircleData {
     }
 
     fn network(&self) -> Option<crate::analysis::life_circle::NetworkContext<'_>> {
-        self.network.as_ref().map(|(network, facility_snaps)| crate::analysis::life_circle::NetworkContext {
-            network,
-            facility_snaps,
-        })
+        self.network
+            .as_ref()
+            .map(|(network, facility_snaps)| crate::analysis::life_circle::NetworkContext { network, facility_snaps })
     }
 }
 
@@ -324,17 +326,28 @@ pub fn run_circle(at: &str, json: bool, radii: Option<&str>, speed: Option<f64>,
     0
 }
 
-fn print_circle(r: &crate::analysis::life_circle::LifeCircleReport, params: &crate::analysis::life_circle::CircleParams) {
+fn print_circle(
+    r: &crate::analysis::life_circle::LifeCircleReport,
+    params: &crate::analysis::life_circle::CircleParams,
+) {
     use crate::analysis::life_circle::{Level, category_name};
     use crate::analysis::measure::format_distance;
     let with_network = r.network_access_m.is_some();
     println!("生活圈 life circle at {:.6}, {:.6} (lon, lat)", r.center[0], r.center[1]);
     println!("  rings are straight-line circles, indicative only (示意); the standard measures walking distance");
     if let Some(a) = r.network_access_m {
-        println!("  walking: along roads.geojson at {:.0} m/min, {a:.0} m from the centre to the nearest street", r.speed_m_per_min);
+        println!(
+            "  walking: along roads.geojson at {:.0} m/min, {a:.0} m from the centre to the nearest street",
+            r.speed_m_per_min
+        );
     }
     for ring in &r.rings {
-        print!("{} min, {:.0} m (≈ {:.1} min on foot):", ring.minutes, ring.radius_m, params.minutes_for(ring.radius_m));
+        print!(
+            "{} min, {:.0} m (≈ {:.1} min on foot):",
+            ring.minutes,
+            ring.radius_m,
+            params.minutes_for(ring.radius_m)
+        );
         if let (Some(a), true) = (ring.network_area_m2, ring.circle_area_m2 > 0.0) {
             print!(" walking area {:.2} km² = {:.0}% of the circle", a / 1e6, 100.0 * a / ring.circle_area_m2);
         }
@@ -355,7 +368,11 @@ fn print_circle(r: &crate::analysis::life_circle::LifeCircleReport, params: &cra
         let (ok, all) = r.level_score(*level);
         let walk = r.level_network_score(*level).map(|(w, _)| format!(", {w} of {all} walking")).unwrap_or_default();
         let (zh, en) = level.label();
-        println!("  {} min, {:.0} m — {en} {zh}: {ok} of {all} present{walk}", level.minutes(), params.radius_m(*level));
+        println!(
+            "  {} min, {:.0} m — {en} {zh}: {ok} of {all} present{walk}",
+            level.minutes(),
+            params.radius_m(*level)
+        );
         for e in r.level_entries(*level) {
             let mark = if e.present { "[x]" } else { "[ ]" };
             let nearest = e.nearest_m.map(format_distance).unwrap_or_else(|| "none in the data".to_owned());
@@ -366,7 +383,11 @@ fn print_circle(r: &crate::analysis::life_circle::LifeCircleReport, params: &cra
             } else {
                 String::new()
             };
-            println!("    {mark} {:<22} nearest {nearest:>9}{walk}   {}", e.category, category_name(&e.category, false));
+            println!(
+                "    {mark} {:<22} nearest {nearest:>9}{walk}   {}",
+                e.category,
+                category_name(&e.category, false)
+            );
         }
     }
     println!(

@@ -1,14 +1,15 @@
 //! `kuiwen-atlas`: the viewer, and `check` for validating files without a window.
 
 use clap::Parser;
+use kuiwen_atlas::analysis::life_circle::parse_lon_lat;
 use kuiwen_atlas::app::{AtlasApp, StartOptions};
 use kuiwen_atlas::basemap::Basemap;
 use kuiwen_atlas::basemap::health::TileLogHook;
-use kuiwen_atlas::analysis::life_circle::parse_lon_lat;
 use kuiwen_atlas::cli::{Cli, Command, parse_tool, run_check, run_circle, run_coverage};
 use kuiwen_atlas::io::crs::Crs;
 
 fn main() -> std::process::ExitCode {
+    let launched = std::time::Instant::now();
     TileLogHook::install();
     let cli = Cli::parse();
     match cli.command {
@@ -18,10 +19,10 @@ fn main() -> std::process::ExitCode {
         Some(Command::Circle { at, json, radii, speed, no_network }) => {
             std::process::ExitCode::from(run_circle(&at, json, radii.as_deref(), speed, no_network) as u8)
         }
-        Some(Command::Coverage { json, csv, grids, radius, no_network, english }) => std::process::ExitCode::from(
-            run_coverage(json, csv.as_deref(), grids, radius, no_network, english) as u8,
-        ),
-        None => match run_viewer(cli) {
+        Some(Command::Coverage { json, csv, grids, radius, no_network, english }) => {
+            std::process::ExitCode::from(run_coverage(json, csv.as_deref(), grids, radius, no_network, english) as u8)
+        }
+        None => match run_viewer(cli, launched) {
             Ok(()) => std::process::ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("kuiwen-atlas: {e}");
@@ -31,12 +32,25 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-fn run_viewer(cli: Cli) -> anyhow::Result<()> {
+fn run_viewer(cli: Cli, launched: std::time::Instant) -> anyhow::Result<()> {
     let basemap = cli.basemap.as_deref().map(str::parse::<Basemap>).transpose()?;
     let crs = cli.crs.as_deref().map(str::parse::<Crs>).transpose().map_err(|e| anyhow::anyhow!("{e}"))?;
     let tool = cli.tool.as_deref().map(parse_tool).transpose().map_err(|e| anyhow::anyhow!("--tool: {e}"))?;
     let life_circle_at = cli.at.as_deref().map(parse_lon_lat).transpose().map_err(|e| anyhow::anyhow!("--at: {e}"))?;
-    let start = StartOptions { files: cli.files, basemap, crs, english: cli.english.then_some(true), workspace: cli.workspace, table: cli.table, charts: cli.charts, tool, life_circle_at, coverage: cli.coverage, ..Default::default() };
+    let start = StartOptions {
+        files: cli.files,
+        basemap,
+        crs,
+        english: cli.english.then_some(true),
+        workspace: cli.workspace,
+        launched: Some(launched),
+        find: cli.find,
+        table: cli.table,
+        charts: cli.charts,
+        tool,
+        life_circle_at,
+        coverage: cli.coverage,
+    };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("奎文规划一张图 · Kuiwen Atlas")

@@ -161,9 +161,8 @@ fn households_are_counted_in_proportion_to_the_area_inside() {
     // West and east halves of a 3 km × 3 km square centred on O, and a community far away.
     let (n, s) = (go(O, 0.0, 1500.0)[1], go(O, 180.0, 1500.0)[1]);
     let (w, e) = (go(O, 270.0, 1500.0)[0], go(O, 90.0, 1500.0)[0]);
-    let rect = |x0: f64, x1: f64| -> Polygon<f64> {
-        polygon![(x: x0, y: s), (x: x1, y: s), (x: x1, y: n), (x: x0, y: n)]
-    };
+    let rect =
+        |x0: f64, x1: f64| -> Polygon<f64> { polygon![(x: x0, y: s), (x: x1, y: s), (x: x1, y: n), (x: x0, y: n)] };
     let communities = layer(
         "communities",
         vec![
@@ -475,7 +474,8 @@ fn circle_command_prints_rings_and_checklist_as_json() {
     assert_eq!(rings.len(), 3);
     assert_eq!(rings[0]["minutes"], json!(5));
     assert_eq!(rings[2]["radius_m"], json!(1000.0));
-    let straight: u64 = rings[2]["facilities"].as_object().map(|m| m.values().filter_map(Value::as_u64).sum()).unwrap_or(0);
+    let straight: u64 =
+        rings[2]["facilities"].as_object().map(|m| m.values().filter_map(Value::as_u64).sum()).unwrap_or(0);
     let walk: u64 =
         rings[2]["network_facilities"].as_object().map(|m| m.values().filter_map(Value::as_u64).sum()).unwrap_or(0);
     assert!(straight > 10, "the old centre is dense: {straight}");

@@ -23,9 +23,13 @@ const V2: &str = r#"{"type":"FeatureCollection","features":[
 
 fn app_with(path: &Path) -> Harness<'static, AtlasApp> {
     let p = path.to_path_buf();
-    let mut h = Harness::builder()
-        .with_size([1000.0, 700.0])
-        .build_eframe(move |cc| AtlasApp::new(&cc.egui_ctx, None, StartOptions { basemap: Some(Basemap::None), files: vec![p], ..Default::default() }));
+    let mut h = Harness::builder().with_size([1000.0, 700.0]).build_eframe(move |cc| {
+        AtlasApp::new(
+            &cc.egui_ctx,
+            None,
+            StartOptions { basemap: Some(Basemap::None), files: vec![p], ..Default::default() },
+        )
+    });
     wait_for(&mut h, "the file to load", |a| file_layer(a).is_some());
     h
 }
@@ -35,7 +39,9 @@ fn file_layer(app: &AtlasApp) -> Option<&kuiwen_atlas::app::LayerEntry> {
 }
 
 fn names(app: &AtlasApp) -> Vec<String> {
-    file_layer(app).map(|e| e.layer.features.iter().filter_map(|f| f.name().map(str::to_owned)).collect()).unwrap_or_default()
+    file_layer(app)
+        .map(|e| e.layer.features.iter().filter_map(|f| f.name().map(str::to_owned)).collect())
+        .unwrap_or_default()
 }
 
 /// Step the app in real time until `cond` holds (the watcher and loader are real threads).
@@ -48,7 +54,10 @@ fn wait_for(h: &mut Harness<'static, AtlasApp>, what: &str, cond: impl Fn(&Atlas
         }
         std::thread::sleep(Duration::from_millis(30));
     }
-    panic!("timed out waiting for {what}; notices: {:?}", h.state().notices.iter().map(|n| &n.text).collect::<Vec<_>>());
+    panic!(
+        "timed out waiting for {what}; notices: {:?}",
+        h.state().notices.iter().map(|n| &n.text).collect::<Vec<_>>()
+    );
 }
 
 fn tmp_dir(tag: &str) -> PathBuf {
@@ -75,7 +84,9 @@ fn valid_then_truncated_then_valid_again() {
 
     // Valid again: swapped in, with the changes listed.
     std::fs::write(&path, V2).unwrap_or_else(|e| panic!("{e}"));
-    wait_for(&mut h, "the swap", |a| file_layer(a).is_some_and(|e| e.last_error.is_none() && e.layer.features.len() == 3 && !e.changes.is_empty()));
+    wait_for(&mut h, "the swap", |a| {
+        file_layer(a).is_some_and(|e| e.last_error.is_none() && e.layer.features.len() == 3 && !e.changes.is_empty())
+    });
     assert_eq!(names(h.state()), ["甲地块", "乙地块", "丁地块"]);
     let e = file_layer(h.state()).unwrap_or_else(|| panic!("layer gone"));
     let c = e.changes.last().unwrap_or_else(|| panic!("no change record"));
@@ -111,7 +122,9 @@ fn delete_then_recreate_keeps_then_swaps() {
     wait_for(&mut h, "the missing-file error", |a| file_layer(a).is_some_and(|e| e.last_error.is_some()));
     assert_eq!(names(h.state()).len(), 3, "last good version kept while the file is gone");
     std::fs::write(&path, V2).unwrap_or_else(|e| panic!("{e}"));
-    wait_for(&mut h, "the re-created file", |a| names(a).contains(&"丁地块".to_owned()) && file_layer(a).is_some_and(|e| e.last_error.is_none()));
+    wait_for(&mut h, "the re-created file", |a| {
+        names(a).contains(&"丁地块".to_owned()) && file_layer(a).is_some_and(|e| e.last_error.is_none())
+    });
     let _ = std::fs::remove_dir_all(dir);
 }
 

@@ -53,12 +53,7 @@ fn one_km_north_south_and_a_polyline_adds_its_segments() {
 
 #[test]
 fn one_square_km_is_100_hectares_and_1500_mu() {
-    let ring = [
-        [119.1, 36.7],
-        [119.1 + DLON_1KM, 36.7],
-        [119.1 + DLON_1KM, 36.7 + DLAT_1KM],
-        [119.1, 36.7 + DLAT_1KM],
-    ];
+    let ring = [[119.1, 36.7], [119.1 + DLON_1KM, 36.7], [119.1 + DLON_1KM, 36.7 + DLAT_1KM], [119.1, 36.7 + DLAT_1KM]];
     let a = ring_area_m2(&ring);
     // The top edge is a little shorter than the bottom one (cos φ), hence the tolerance.
     assert!((a - 1.0e6).abs() < 2_000.0, "{a} m²");
@@ -83,11 +78,8 @@ fn the_1532_park_measures_600_mu() {
         .find(|f| f.file == "parks.geojson")
         .map(|f| embedded::load_one(f).unwrap_or_else(|e| panic!("{e}")))
         .unwrap_or_else(|| panic!("no parks file"));
-    let park = parks
-        .features
-        .iter()
-        .find(|f| f.id.as_deref() == Some("park-1532"))
-        .unwrap_or_else(|| panic!("no park-1532"));
+    let park =
+        parks.features.iter().find(|f| f.id.as_deref() == Some("park-1532")).unwrap_or_else(|| panic!("no park-1532"));
     let g = park.geometry.as_ref().unwrap_or_else(|| panic!("no geometry"));
     let mu = area_m2(g) / M2_PER_MU;
     assert!((mu - 600.0).abs() < 1.0, "{mu} 亩");
@@ -125,10 +117,8 @@ fn csv_round_trip_keeps_chinese_text_quotes_and_newlines() {
     let mut expected_header = vec!["id".to_owned()];
     expected_header.extend(columns.iter().cloned());
     assert_eq!(header, expected_header);
-    let rows: Vec<Vec<String>> = reader
-        .records()
-        .map(|r| r.unwrap_or_else(|e| panic!("{e}")).iter().map(str::to_owned).collect())
-        .collect();
+    let rows: Vec<Vec<String>> =
+        reader.records().map(|r| r.unwrap_or_else(|e| panic!("{e}")).iter().map(str::to_owned).collect()).collect();
     assert_eq!(rows.len(), 2);
     let col = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"));
     assert_eq!(rows[0][col("id")], "community-2");

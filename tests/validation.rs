@@ -17,7 +17,9 @@ fn check_text(name: &str, content: &[u8], extra: &[&str]) -> (i32, String) {
 }
 
 fn feature(geometry: &str) -> String {
-    format!("{{\"type\":\"FeatureCollection\",\"features\":[\n{{\"type\":\"Feature\",\"properties\":{{}},\"geometry\":null}},\n{{\"type\":\"Feature\",\"properties\":{{\"name\":\"x\"}},\"geometry\":{geometry}}}\n]}}")
+    format!(
+        "{{\"type\":\"FeatureCollection\",\"features\":[\n{{\"type\":\"Feature\",\"properties\":{{}},\"geometry\":null}},\n{{\"type\":\"Feature\",\"properties\":{{\"name\":\"x\"}},\"geometry\":{geometry}}}\n]}}"
+    )
 }
 
 #[test]

@@ -65,7 +65,8 @@ fn failed_save_leaves_the_previous_workspace_intact() {
     sample(&dir).save(&path).unwrap_or_else(|e| panic!("{e}"));
     let before = std::fs::read(&path).unwrap_or_else(|e| panic!("{e}"));
     // Make the temporary file impossible to create: a folder squats on its name.
-    std::fs::create_dir_all(dir.join(format!(".w.kuiwen.json.tmp-{}", std::process::id()))).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(dir.join(format!(".w.kuiwen.json.tmp-{}", std::process::id())))
+        .unwrap_or_else(|e| panic!("{e}"));
     let err = Workspace::default().save(&path).err().unwrap_or_else(|| panic!("save should fail"));
     assert!(err.to_string().contains("cannot write"), "{err}");
     assert_eq!(std::fs::read(&path).unwrap_or_default(), before, "previous workspace untouched");
@@ -95,28 +96,47 @@ fn opening_a_workspace_with_a_missing_file_opens_the_rest_and_names_it() {
     std::fs::write(&present, r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"在"},"geometry":{"type":"Point","coordinates":[119.1,36.7]}}]}"#)
         .unwrap_or_else(|e| panic!("{e}"));
     let mut ws = sample(&dir);
-    ws.layers.push(WorkspaceLayer { source: LayerSource::File { path: present.clone() }, name: "present".into(), crs: None, style: Style::default(), visible: true, auto_reload: true });
+    ws.layers.push(WorkspaceLayer {
+        source: LayerSource::File { path: present.clone() },
+        name: "present".into(),
+        crs: None,
+        style: Style::default(),
+        visible: true,
+        auto_reload: true,
+    });
     ws.basemap = Some("none".into());
     let path = dir.join("w.kuiwen.json");
     ws.save(&path).unwrap_or_else(|e| panic!("{e}"));
 
     let p = path.clone();
     let mut h = Harness::builder().with_size([1000.0, 700.0]).build_eframe(move |cc| {
-        AtlasApp::new(&cc.egui_ctx, None, StartOptions { basemap: Some(Basemap::None), workspace: Some(p), ..Default::default() })
+        AtlasApp::new(
+            &cc.egui_ctx,
+            None,
+            StartOptions { basemap: Some(Basemap::None), workspace: Some(p), ..Default::default() },
+        )
     });
     let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline && !h.state().layers.iter().any(|e| matches!(e.layer.origin, LayerOrigin::File { .. })) {
+    while Instant::now() < deadline
+        && !h.state().layers.iter().any(|e| matches!(e.layer.origin, LayerOrigin::File { .. }))
+    {
         h.step();
         std::thread::sleep(Duration::from_millis(20));
     }
     let app = h.state();
     assert!(app.layers.iter().any(|e| e.layer.name_zh == "present"), "the present file opened");
-    assert!(app.notices.iter().any(|n| n.error && n.text.contains("地块.geojson")), "the missing file is named: {:?}", app.notices.iter().map(|n| &n.text).collect::<Vec<_>>());
+    assert!(
+        app.notices.iter().any(|n| n.error && n.text.contains("地块.geojson")),
+        "the missing file is named: {:?}",
+        app.notices.iter().map(|n| &n.text).collect::<Vec<_>>()
+    );
     let parks = app.layer("parks").unwrap_or_else(|| panic!("no parks"));
     assert!(!parks.layer.visible, "embedded layer visibility restored");
     assert!((parks.layer.style.opacity - 0.5).abs() < 1e-6, "embedded layer style restored");
     // Save it back and the file layer round-trips with its path.
     let ws2 = app.to_workspace();
-    assert!(ws2.layers.iter().any(|l| matches!(&l.source, LayerSource::File { path } if path.ends_with("present.geojson"))));
+    assert!(
+        ws2.layers.iter().any(|l| matches!(&l.source, LayerSource::File { path } if path.ends_with("present.geojson")))
+    );
     let _ = std::fs::remove_dir_all(dir);
 }

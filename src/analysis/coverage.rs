@@ -122,9 +122,11 @@ impl CoverageRow {
 
     /// Categories missing along the network.
     pub fn network_missing(&self) -> Option<Vec<&'static str>> {
-        self.items.iter().map(|i| i.network_present.map(|p| (!p).then_some(i.category))).collect::<Option<Vec<_>>>().map(
-            |v| v.into_iter().flatten().collect(),
-        )
+        self.items
+            .iter()
+            .map(|i| i.network_present.map(|p| (!p).then_some(i.category)))
+            .collect::<Option<Vec<_>>>()
+            .map(|v| v.into_iter().flatten().collect())
     }
 }
 
@@ -238,7 +240,8 @@ fn summarize(rows: &[CoverageRow], radius_m: f64, with_network: bool) -> Coverag
         .enumerate()
         .map(|(k, item)| {
             let straight = rows.iter().filter(|r| r.items[k].present).count();
-            let network = with_network.then(|| rows.iter().filter(|r| r.items[k].network_present == Some(true)).count());
+            let network =
+                with_network.then(|| rows.iter().filter(|r| r.items[k].network_present == Some(true)).count());
             (item.category, CategoryCount { straight, network })
         })
         .collect();
@@ -296,7 +299,9 @@ impl CoverageReport {
                 .map(str::to_owned)
                 .to_vec()
         } else {
-            ["名称", "街道", "社区", "户数", "经度", "纬度", "满足项数", "总项数", "满足十五分钟生活圈"].map(str::to_owned).to_vec()
+            ["名称", "街道", "社区", "户数", "经度", "纬度", "满足项数", "总项数", "满足十五分钟生活圈"]
+                .map(str::to_owned)
+                .to_vec()
         };
         let with_network = self.summary.network_meets_15min.is_some();
         if with_network {
@@ -312,7 +317,15 @@ impl CoverageReport {
         }
         push_csv_row(&mut out, &header);
         for r in &self.rows {
-            let yes_no = |b: bool| if english { if b { "yes" } else { "no" } } else if b { "是" } else { "否" };
+            let yes_no = |b: bool| {
+                if english {
+                    if b { "yes" } else { "no" }
+                } else if b {
+                    "是"
+                } else {
+                    "否"
+                }
+            };
             let mut cells = vec![
                 r.name.clone(),
                 r.subdistrict.clone().unwrap_or_default(),
@@ -327,11 +340,8 @@ impl CoverageReport {
             if with_network {
                 cells.push(r.network_met().map(|n| n.to_string()).unwrap_or_default());
             }
-            let missing: Vec<String> = r
-                .missing()
-                .iter()
-                .map(|c| crate::analysis::life_circle::category_name(c, english))
-                .collect();
+            let missing: Vec<String> =
+                r.missing().iter().map(|c| crate::analysis::life_circle::category_name(c, english)).collect();
             cells.push(missing.join(if english { "; " } else { "、" }));
             for i in &r.items {
                 cells.push(i.nearest_m.map(|d| format!("{d:.0}")).unwrap_or_default());
@@ -360,7 +370,11 @@ fn category_sentence(
     if english {
         let article = if item.name_en.starts_with(['A', 'E', 'I', 'O', 'U']) { "an" } else { "a" };
         let walk = c.network.map(|n| format!(" ({n} on foot along the streets)")).unwrap_or_default();
-        format!("{} of {total} {unit_en} have {article} {} within {r:.0} m{walk}", c.straight, item.name_en.to_lowercase())
+        format!(
+            "{} of {total} {unit_en} have {article} {} within {r:.0} m{walk}",
+            c.straight,
+            item.name_en.to_lowercase()
+        )
     } else {
         let walk = c.network.map(|n| format!("（沿路网步行 {n} 个）")).unwrap_or_default();
         format!("{total} 个{unit_zh}中有 {} 个在 {r:.0} 米内有{}{walk}", c.straight, item.name_zh)
@@ -371,9 +385,7 @@ fn category_sentence(
 fn push_csv_row(out: &mut String, cells: &[String]) {
     let quoted: Vec<String> = cells
         .iter()
-        .map(|c| {
-            if c.contains([',', '"', '\n', '\r']) { format!("\"{}\"", c.replace('"', "\"\"")) } else { c.clone() }
-        })
+        .map(|c| if c.contains([',', '"', '\n', '\r']) { format!("\"{}\"", c.replace('"', "\"\"")) } else { c.clone() })
         .collect();
     out.push_str(&quoted.join(","));
     out.push_str("\r\n");

@@ -224,7 +224,15 @@ pub const CHECKLIST: [ChecklistItem; 12] = [
         "health service centre (community hospital)",
         Health
     ),
-    item!(Min15, "nursing_home", "养老院", "Nursing home", "养老院、老年养护院", "nursing home, elderly care home", ElderlyCare),
+    item!(
+        Min15,
+        "nursing_home",
+        "养老院",
+        "Nursing home",
+        "养老院、老年养护院",
+        "nursing home, elderly care home",
+        ElderlyCare
+    ),
     item!(
         Min15,
         "cultural_center",
@@ -244,7 +252,15 @@ pub const CHECKLIST: [ChecklistItem; 12] = [
         Daily
     ),
     item!(Min10, "primary_school", "小学", "Primary school", "小学", "primary school", Schooling),
-    item!(Min10, "market", "农贸市场", "Food market", "菜市场或生鲜超市", "food market or fresh-food supermarket", Daily),
+    item!(
+        Min10,
+        "market",
+        "农贸市场",
+        "Food market",
+        "菜市场或生鲜超市",
+        "food market or fresh-food supermarket",
+        Daily
+    ),
     item!(Min10, "bus_stop", "公交站", "Bus stop", "公交车站", "bus stop", Daily),
     item!(Min5, "kindergarten", "幼儿园", "Kindergarten", "幼儿园", "kindergarten", Schooling),
     item!(

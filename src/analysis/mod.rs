@@ -1,8 +1,8 @@
 //! Analysis over the model: geodesic measures (and, in later modules, the life circle and
 //! coverage). No egui here.
 
-pub mod measure;
-pub mod stats;
 pub mod coverage;
 pub mod life_circle;
+pub mod measure;
 pub mod network;
+pub mod stats;

@@ -84,7 +84,8 @@ impl PlanarFrame {
 
     /// A frame for a set of lon/lat positions.
     pub fn for_points<'a>(points: impl IntoIterator<Item = &'a [f64; 2]>) -> Self {
-        let (lo, hi) = points.into_iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| (lo.min(p[1]), hi.max(p[1])));
+        let (lo, hi) =
+            points.into_iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| (lo.min(p[1]), hi.max(p[1])));
         Self::for_latitudes(lo, hi)
     }
 
@@ -332,7 +333,10 @@ impl WalkNetwork {
         let mut dist = vec![f64::INFINITY; self.nodes.len()];
         let mut heap = BinaryHeap::new();
         let edge = self.edges[origin.edge as usize];
-        for (node, d) in [(edge.a, origin.access_m + origin.t * edge.length_m), (edge.b, origin.access_m + (1.0 - origin.t) * edge.length_m)] {
+        for (node, d) in [
+            (edge.a, origin.access_m + origin.t * edge.length_m),
+            (edge.b, origin.access_m + (1.0 - origin.t) * edge.length_m),
+        ] {
             if d <= max_m && d < dist[node as usize] {
                 dist[node as usize] = d;
                 heap.push(Queued { d, node });
@@ -547,7 +551,9 @@ mod tests {
         let frame = PlanarFrame::for_latitudes(36.61, 36.77);
         let f = frame.lower_bound(36.7);
         assert!(f > 0.97 && f < 1.0, "{f}");
-        for (a, b) in [([119.1, 36.61], [119.3, 36.61]), ([119.1, 36.77], [119.3, 36.77]), ([119.2, 36.61], [119.2, 36.77])] {
+        for (a, b) in
+            [([119.1, 36.61], [119.3, 36.61]), ([119.1, 36.77], [119.3, 36.77]), ([119.2, 36.61], [119.2, 36.77])]
+        {
             let (pa, pb) = (frame.to_plane(a), frame.to_plane(b));
             let planar = (pb[0] - pa[0]).hypot(pb[1] - pa[1]);
             assert!(geodesic_m(a, b) >= f * planar, "{a:?} {b:?}");

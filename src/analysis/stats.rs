@@ -62,7 +62,11 @@ pub fn is_identifier_key(key: &str) -> bool {
 /// `_pct`, a duration in `_years`) do not, so a table shows no sum for them.
 pub fn is_additive_key(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
-    !(k.ends_with("_min") || k.ends_with("_pct") || k.ends_with("_years") || k.contains("_per_") || k.contains("radius"))
+    !(k.ends_with("_min")
+        || k.ends_with("_pct")
+        || k.ends_with("_years")
+        || k.contains("_per_")
+        || k.contains("radius"))
 }
 
 /// Statistics of every numeric (non-identifier) property over `features`.

@@ -10,6 +10,7 @@ use egui_extras::{Column, TableBuilder};
 use serde_json::Value;
 
 use super::format::{number, property_value};
+use super::info_panel::category_label;
 use super::save_dialog::{self, FileKind, PendingSave};
 use super::{AtlasApp, FeatureRef, Lang};
 use crate::analysis::measure::{AreaUnits, area_m2};
@@ -59,6 +60,8 @@ struct RowCache {
     /// Decimals per column: the most any value of the column needs (at most 3), so the numbers of
     /// a right-aligned column line up on their decimal point.
     decimals: Vec<usize>,
+    /// Whether a column holds numbers (right-aligned, missing values too).
+    numeric: Vec<bool>,
     /// Every property key (for CSV export).
     all_columns: Vec<String>,
     /// Geodesic area per feature, m² (`None` for a layer without polygons).
@@ -181,8 +184,9 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
                     .desired_width(180.0),
             )
             .labelled_by(label.id);
-            ui.checkbox(&mut app.table.only_selection, lang.t("仅选择集", "Selection only"))
-                .on_hover_text(lang.t("只列出框选/多边形选择的要素", "List only the features of the box/polygon selection"));
+            ui.checkbox(&mut app.table.only_selection, lang.t("仅选择集", "Selection only")).on_hover_text(
+                lang.t("只列出框选/多边形选择的要素", "List only the features of the box/polygon selection"),
+            );
             let total = app.layer(&layer_key).map_or(0, |e| e.layer.features.len());
             ui.label(format!("{} / {total} {}", app.table.rows().len(), lang.t("行", "rows")));
             if let Some(sel) = &app.selection
@@ -198,7 +202,8 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
                 }
             }
             ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-                close = ui.button(lang.t("关闭", "Close")).on_hover_text(lang.t("关闭属性表", "Close the table")).clicked();
+                close =
+                    ui.button(lang.t("关闭", "Close")).on_hover_text(lang.t("关闭属性表", "Close the table")).clicked();
                 export = ui
                     .button(lang.t("导出 CSV", "Export CSV"))
                     .on_hover_text(lang.t(
@@ -269,7 +274,8 @@ fn refresh_cache(app: &mut AtlasApp, layer_key: &str) {
         return;
     }
     let features = &entry.layer.features;
-    let same_layer = app.table.cache.as_ref().filter(|c| c.key.layer == key.layer && c.key.generation == key.generation);
+    let same_layer =
+        app.table.cache.as_ref().filter(|c| c.key.layer == key.layer && c.key.generation == key.generation);
     let (all_columns, areas) = match same_layer {
         Some(c) => (c.all_columns.clone(), c.areas.clone()),
         None => {
@@ -281,6 +287,10 @@ fn refresh_cache(app: &mut AtlasApp, layer_key: &str) {
     };
     let columns = column_order(features, &all_columns);
     let decimals = columns.iter().map(|k| column_decimals(features, k)).collect();
+    let numeric = columns
+        .iter()
+        .map(|k| features.iter().any(|f| matches!(f.properties.get(k), Some(Value::Number(_)))))
+        .collect();
     let mut rows: Vec<usize> = match &key.only {
         Some(v) => v.iter().copied().filter(|&i| i < features.len()).collect(),
         None => (0..features.len()).collect(),
@@ -305,7 +315,7 @@ fn refresh_cache(app: &mut AtlasApp, layer_key: &str) {
             if *asc { o } else { o.reverse() }
         });
     }
-    app.table.cache = Some(RowCache { key, columns, decimals, all_columns, areas, rows });
+    app.table.cache = Some(RowCache { key, columns, decimals, numeric, all_columns, areas, rows });
 }
 
 /// The property columns in the order a planner reads them: what the feature is and where
@@ -393,8 +403,8 @@ fn compare_values(a: Option<&Value>, b: Option<&Value>, ascending: bool) -> Orde
 fn table(app: &mut AtlasApp, ui: &mut egui::Ui, layer_key: &str) -> Option<usize> {
     let lang = app.lang();
     let english = lang.english();
-    let Some(cache) = app.table.cache.as_ref() else { return None };
-    let Some(entry) = app.layers.iter().find(|e| e.layer.key == layer_key) else { return None };
+    let cache = app.table.cache.as_ref()?;
+    let entry = app.layers.iter().find(|e| e.layer.key == layer_key)?;
     let features = &entry.layer.features;
     let selected = app.selection.as_ref().filter(|s| s.layer == layer_key).map(|s| s.feature);
     let multi: Vec<usize> = app.multi.items.iter().filter(|r| r.layer == layer_key).map(|r| r.feature).collect();
@@ -446,10 +456,18 @@ fn table(app: &mut AtlasApp, ui: &mut egui::Ui, layer_key: &str) -> Option<usize
     builder
         .header(ROW_HEIGHT, |mut header| {
             header.col(|ui| header_button(ui, "#".to_owned(), SortColumn::Index, sort_hint, &mut new_sort));
-            header.col(|ui| header_button(ui, lang.t("名称", "Name").to_owned(), SortColumn::Name, sort_hint, &mut new_sort));
+            header.col(|ui| {
+                header_button(ui, lang.t("名称", "Name").to_owned(), SortColumn::Name, sort_hint, &mut new_sort)
+            });
             if cache.areas.is_some() {
                 header.col(|ui| {
-                    header_button(ui, lang.t("面积（椭球）", "Area (geodesic)").to_owned(), SortColumn::Area, sort_hint, &mut new_sort)
+                    header_button(
+                        ui,
+                        lang.t("面积（椭球）", "Area (geodesic)").to_owned(),
+                        SortColumn::Area,
+                        sort_hint,
+                        &mut new_sort,
+                    )
                 });
             }
             for k in &cache.columns {
@@ -478,13 +496,15 @@ fn table(app: &mut AtlasApp, ui: &mut egui::Ui, layer_key: &str) -> Option<usize
                     row.col(|ui| {
                         let a = areas.get(i).copied().unwrap_or(0.0);
                         let u = AreaUnits::from_m2(a);
-                        right_aligned(ui, format!("{} km²", fixed_decimals(&number(u.km2, 3), 3))).on_hover_text(format!(
-                            "{} {}\n{} {}",
-                            number(u.hectares, 2),
-                            lang.t("公顷", "ha"),
-                            number(u.mu, 1),
-                            lang.t("亩", "mu")
-                        ));
+                        right_aligned(ui, format!("{} km²", fixed_decimals(&number(u.km2, 3), 3))).on_hover_text(
+                            format!(
+                                "{} {}\n{} {}",
+                                number(u.hectares, 2),
+                                lang.t("公顷", "ha"),
+                                number(u.mu, 1),
+                                lang.t("亩", "mu")
+                            ),
+                        );
                     });
                 }
                 for (c, k) in cache.columns.iter().enumerate() {
@@ -494,7 +514,14 @@ fn table(app: &mut AtlasApp, ui: &mut egui::Ui, layer_key: &str) -> Option<usize
                             right_aligned(ui, number_cell(k, v, d, lang));
                         }
                         Some(Value::Null) | None => {
-                            ui.label(RichText::new("—").weak());
+                            if cache.numeric.get(c).copied().unwrap_or(false) {
+                                right_aligned(ui, RichText::new("—").weak());
+                            } else {
+                                ui.label(RichText::new("—").weak());
+                            }
+                        }
+                        Some(Value::String(cat)) if k == "category" => {
+                            ui.label(category_label(cat, lang.english())).on_hover_text(cat);
                         }
                         Some(v) => {
                             let text = property_value(k, v, lang);

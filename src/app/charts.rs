@@ -52,7 +52,8 @@ impl ChartsState {
 
 impl Chart {
     /// Every chart, in tab order.
-    pub const ALL: [Chart; 5] = [Chart::LayerStats, Chart::ParkInvestment, Chart::ParkArea, Chart::Households, Chart::Grids];
+    pub const ALL: [Chart; 5] =
+        [Chart::LayerStats, Chart::ParkInvestment, Chart::ParkArea, Chart::Households, Chart::Grids];
 
     /// Tab label as (zh, en).
     pub fn label(self) -> (&'static str, &'static str) {
@@ -146,7 +147,7 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
     egui::Window::new(lang.t("统计图表", "Charts"))
         .id(egui::Id::unique("charts_window"))
         .open(&mut open)
-        .default_size([760.0, 640.0])
+        .default_size([760.0, 560.0])
         .min_height(420.0)
         .default_pos(content.center() - egui::vec2(360.0, 300.0))
         .show(&ctx, |ui| {
@@ -157,7 +158,10 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
                 }
                 ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                     export = ui
-                        .add_enabled(app.charts.chart != Chart::LayerStats, egui::Button::new(lang.t("导出 PNG", "Export PNG")))
+                        .add_enabled(
+                            app.charts.chart != Chart::LayerStats,
+                            egui::Button::new(lang.t("导出 PNG", "Export PNG")),
+                        )
                         .on_hover_text(lang.t("把当前图表存为 PNG 图片", "Save the chart as a PNG image"))
                         .clicked();
                 });
@@ -299,11 +303,12 @@ fn bar_chart(ui: &mut egui::Ui, title: &str, data: &BarData, lang: Lang) -> (Rec
                 .label_formatter(|_| None)
                 .show_x(false)
                 .show_y(false)
-                .legend(Legend::default().position(Corner::RightBottom))
+                .legend(Legend::default().position(Corner::RightBottom).follow_insertion_order(true))
                 .show(ui, |plot| {
                     for (s_idx, s) in data.series.iter().enumerate() {
                         // The first series on top within its row.
-                        let offset = if data.grouped { ((groups as f64 - 1.0) / 2.0 - s_idx as f64) * bar_w } else { 0.0 };
+                        let offset =
+                            if data.grouped { ((groups as f64 - 1.0) / 2.0 - s_idx as f64) * bar_w } else { 0.0 };
                         let bars: Vec<Bar> = s
                             .values
                             .iter()
@@ -316,25 +321,37 @@ fn bar_chart(ui: &mut egui::Ui, title: &str, data: &BarData, lang: Lang) -> (Rec
                             .collect();
                         let label_unit = unit.clone();
                         plot.bar_chart(
-                            BarChart::new(s.name.clone(), bars)
-                                .color(s.color)
-                                .horizontal()
-                                .element_formatter(Box::new(move |bar, chart| {
-                                    format!("{}\n{}: {} {label_unit}", bar.name, PlotItem::name(chart), number(bar.value, 2))
-                                })),
+                            BarChart::new(s.name.clone(), bars).color(s.color).horizontal().element_formatter(
+                                Box::new(move |bar, chart| {
+                                    format!(
+                                        "{}\n{}: {} {label_unit}",
+                                        bar.name,
+                                        PlotItem::name(chart),
+                                        number(bar.value, 2)
+                                    )
+                                }),
+                            ),
                         );
                         for (i, v) in s.values.iter().enumerate() {
                             if let Some(v) = v {
                                 plot.text(
-                                    Text::new("", PlotPoint::new(*v + max_value * 0.01, y_of(i) + offset), RichText::new(number(*v, 2)).size(11.0))
-                                        .anchor(Align2::LEFT_CENTER)
-                                        .color(text_color),
+                                    Text::new(
+                                        "",
+                                        PlotPoint::new(*v + max_value * 0.01, y_of(i) + offset),
+                                        RichText::new(number(*v, 2)).size(11.0),
+                                    )
+                                    .anchor(Align2::LEFT_CENTER)
+                                    .color(text_color),
                                 );
                             }
                         }
                     }
                     if let Some((x, label)) = &data.reference {
-                        plot.vline(VLine::new(label.clone(), *x).color(Color32::from_rgb(200, 40, 40)).style(egui_plot::LineStyle::dashed_loose()));
+                        plot.vline(
+                            VLine::new(label.clone(), *x)
+                                .color(Color32::from_rgb(200, 40, 40))
+                                .style(egui_plot::LineStyle::dashed_loose()),
+                        );
                     }
                 });
             frame = Some(*response.transform.frame());
@@ -380,7 +397,10 @@ fn park_investment(app: &AtlasApp, lang: Lang) -> BarData {
             without += 1;
             continue;
         }
-        categories.push((f.display_name(english).unwrap_or("—").to_owned(), Some(FeatureRef { layer: "parks".into(), feature: i })));
+        categories.push((
+            f.display_name(english).unwrap_or("—").to_owned(),
+            Some(FeatureRef { layer: "parks".into(), feature: i }),
+        ));
         invest.push(inv.map(|x| x / scale));
         target.push(tgt.map(|x| x / scale));
     }
@@ -408,8 +428,12 @@ fn park_area(app: &AtlasApp, lang: Lang) -> BarData {
     let mut published = Vec::new();
     let mut drawn = Vec::new();
     for (i, f) in features_of(app, "parks") {
-        categories.push((f.display_name(english).unwrap_or("—").to_owned(), Some(FeatureRef { layer: "parks".into(), feature: i })));
-        let pub_m2 = f.prop_f64("planned_area_km2").map(|k| k * 1e6).or_else(|| f.prop_f64("area_mu").map(|mu| mu * M2_PER_MU));
+        categories.push((
+            f.display_name(english).unwrap_or("—").to_owned(),
+            Some(FeatureRef { layer: "parks".into(), feature: i }),
+        ));
+        let pub_m2 =
+            f.prop_f64("planned_area_km2").map(|k| k * 1e6).or_else(|| f.prop_f64("area_mu").map(|mu| mu * M2_PER_MU));
         published.push(pub_m2.map(|m2| m2 / M2_PER_HECTARE));
         drawn.push(f.geometry.as_ref().map(|g| area_m2(g) / M2_PER_HECTARE));
     }
@@ -434,7 +458,8 @@ fn park_area(app: &AtlasApp, lang: Lang) -> BarData {
 
 fn subdistrict_filter(app: &mut AtlasApp, ui: &mut egui::Ui) {
     let lang = app.lang();
-    let names: Vec<String> = features_of(app, "subdistricts").iter().filter_map(|(_, f)| f.name().map(str::to_owned)).collect();
+    let names: Vec<String> =
+        features_of(app, "subdistricts").iter().filter_map(|(_, f)| f.name().map(str::to_owned)).collect();
     let current = app.charts.subdistrict.clone().unwrap_or_else(|| lang.t("全部街道", "All subdistricts").to_owned());
     egui::ComboBox::new("chart_subdistrict", lang.t("街道", "Subdistrict")).selected_text(current).show_ui(ui, |ui| {
         if ui.selectable_label(app.charts.subdistrict.is_none(), lang.t("全部街道", "All subdistricts")).clicked() {
@@ -453,7 +478,8 @@ fn households(app: &AtlasApp, lang: Lang) -> BarData {
     let english = lang.english();
     let filter = app.charts.subdistrict.as_deref();
     // Subdistricts in the order of their layer, communities by households within each.
-    let order: Vec<String> = features_of(app, "subdistricts").iter().filter_map(|(_, f)| f.name().map(str::to_owned)).collect();
+    let order: Vec<String> =
+        features_of(app, "subdistricts").iter().filter_map(|(_, f)| f.name().map(str::to_owned)).collect();
     let mut rows: Vec<(usize, String, String, f64)> = features_of(app, "communities")
         .into_iter()
         .filter_map(|(i, f)| {
@@ -483,7 +509,10 @@ fn households(app: &AtlasApp, lang: Lang) -> BarData {
     let total: f64 = rows.iter().map(|r| r.3).sum();
     let mean = if rows.is_empty() { 0.0 } else { total / rows.len() as f64 };
     BarData {
-        categories: rows.iter().map(|r| (r.1.clone(), Some(FeatureRef { layer: "communities".into(), feature: r.0 }))).collect(),
+        categories: rows
+            .iter()
+            .map(|r| (r.1.clone(), Some(FeatureRef { layer: "communities".into(), feature: r.0 })))
+            .collect(),
         series,
         grouped: false,
         unit: lang.t("户", "households").to_owned(),
@@ -524,7 +553,10 @@ fn grids_per_subdistrict(app: &AtlasApp, lang: Lang) -> BarData {
     for (i, f) in features_of(app, "subdistricts") {
         let Some(name) = f.name() else { continue };
         let Some((g, m)) = per.get(name) else { continue };
-        categories.push((f.display_name(english).unwrap_or(name).to_owned(), Some(FeatureRef { layer: "subdistricts".into(), feature: i })));
+        categories.push((
+            f.display_name(english).unwrap_or(name).to_owned(),
+            Some(FeatureRef { layer: "subdistricts".into(), feature: i }),
+        ));
         grids.push(Some(*g));
         managers.push(Some(*m));
     }
@@ -567,17 +599,17 @@ fn layer_stats(app: &mut AtlasApp, ui: &mut egui::Ui) {
     };
     let mut chosen = None;
     let current = app.layer(&key).map(|e| e.layer.name(english).to_owned()).unwrap_or_default();
-    egui::ComboBox::new("stats_layer", lang.t("统计图层", "Statistics of")).selected_text(current).width(180.0).show_ui(
-        ui,
-        |ui| {
+    egui::ComboBox::new("stats_layer", lang.t("统计图层", "Statistics of"))
+        .selected_text(current)
+        .width(180.0)
+        .show_ui(ui, |ui| {
             for e in app.layers.iter().rev() {
                 let label = format!("{} · {}", e.layer.name(english), e.layer.features.len());
                 if ui.selectable_label(e.layer.key == key, label).clicked() {
                     chosen = Some(e.layer.key.clone());
                 }
             }
-        },
-    );
+        });
     if let Some(k) = chosen {
         app.charts.stats_layer = Some(k);
         return;
@@ -585,7 +617,9 @@ fn layer_stats(app: &mut AtlasApp, ui: &mut egui::Ui) {
     let Some(e) = app.layer(&key) else { return };
     let stats = numeric_stats(&e.layer.features);
     let area: f64 = e.layer.features.iter().filter_map(|f| f.geometry.as_ref()).map(area_m2).sum();
-    ui.label(RichText::new(format!("{}: {} {}", e.layer.name(english), stats.count, lang.t("个要素", "features"))).strong());
+    ui.label(
+        RichText::new(format!("{}: {} {}", e.layer.name(english), stats.count, lang.t("个要素", "features"))).strong(),
+    );
     if area > 0.0 {
         ui.label(format!("{} {} km²", lang.t("总面积（椭球）", "Total area (geodesic)"), number(area / 1e6, 3)));
     }
@@ -595,7 +629,14 @@ fn layer_stats(app: &mut AtlasApp, ui: &mut egui::Ui) {
     }
     egui::ScrollArea::both().auto_shrink([false, true]).show(ui, |ui| {
         egui::Grid::new("layer_stats").num_columns(6).striped(true).spacing([18.0, 4.0]).show(ui, |ui| {
-            for h in [lang.t("属性", "Property"), lang.t("数量", "Count"), lang.t("合计", "Sum"), lang.t("平均", "Mean"), lang.t("最小", "Min"), lang.t("最大", "Max")] {
+            for h in [
+                lang.t("属性", "Property"),
+                lang.t("数量", "Count"),
+                lang.t("合计", "Sum"),
+                lang.t("平均", "Mean"),
+                lang.t("最小", "Min"),
+                lang.t("最大", "Max"),
+            ] {
                 ui.label(RichText::new(h).strong());
             }
             ui.end_row();

@@ -68,7 +68,9 @@ pub(super) fn logic(app: &mut AtlasApp, ctx: &egui::Context) {
         app.loader.save_dialog = None;
         app.save_workspace(&path);
     }
-    let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty()).collect());
+    let dropped: Vec<PathBuf> = ctx.input(|i| {
+        i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty()).collect()
+    });
     for path in dropped {
         if is_workspace(&path) {
             app.open_workspace(&path);
@@ -79,13 +81,18 @@ pub(super) fn logic(app: &mut AtlasApp, ctx: &egui::Context) {
     if let Some(w) = app.watcher.as_mut() {
         let (changed, errors) = w.poll();
         for e in errors {
-            app.notices.push(Notice { text: format!("{}: {e}", app.persisted.lang.t("文件监视出错", "File watch error")), error: true });
+            app.notices.push(Notice {
+                text: format!("{}: {e}", app.persisted.lang.t("文件监视出错", "File watch error")),
+                error: true,
+            });
         }
         for path in changed {
             let keys: Vec<(String, Option<Crs>)> = app
                 .layers
                 .iter()
-                .filter(|e| e.auto_reload && matches!(&e.layer.origin, LayerOrigin::File { path: p } if absolute(p) == path))
+                .filter(|e| {
+                    e.auto_reload && matches!(&e.layer.origin, LayerOrigin::File { path: p } if absolute(p) == path)
+                })
                 .map(|e| (e.layer.key.clone(), e.crs))
                 .collect();
             for (key, crs) in keys {
@@ -117,7 +124,11 @@ fn is_workspace(path: &Path) -> bool {
 /// "file, line 3, column 1, feature #2: message".
 fn describe(path: &Path, d: &Diagnostic, english: bool) -> String {
     let loc = d.location(english);
-    if loc.is_empty() { format!("{}: {}", path.display(), d.text(english)) } else { format!("{} ({loc}): {}", path.display(), d.text(english)) }
+    if loc.is_empty() {
+        format!("{}: {}", path.display(), d.text(english))
+    } else {
+        format!("{} ({loc}): {}", path.display(), d.text(english))
+    }
 }
 
 fn finish(app: &mut AtlasApp, outcome: Outcome) {
@@ -125,7 +136,10 @@ fn finish(app: &mut AtlasApp, outcome: Outcome) {
     let Outcome { path, purpose, crs, result } = outcome;
     match (purpose, result) {
         (_, Err(crate::io::LoadError::Cancelled)) => {
-            app.notices.push(Notice { text: format!("{} {}", app.lang().t("已取消载入", "Cancelled loading"), path.display()), error: false });
+            app.notices.push(Notice {
+                text: format!("{} {}", app.lang().t("已取消载入", "Cancelled loading"), path.display()),
+                error: false,
+            });
         }
         (Purpose::Open, Ok(parsed)) => opened(app, path, crs, parsed),
         (Purpose::Open, Err(e)) => {
@@ -168,7 +182,14 @@ fn opened(app: &mut AtlasApp, path: PathBuf, crs: Option<Crs>, parsed: Parsed) {
     }
     let name = layer_name(&path, &parsed);
     let n_files = app.layers.iter().filter(|e| matches!(e.layer.origin, LayerOrigin::File { .. })).count();
-    let layer = Layer::new(key.clone(), name.clone(), name.clone(), LayerOrigin::File { path: absolute(&path) }, parsed.features, Style::distinct(n_files));
+    let layer = Layer::new(
+        key.clone(),
+        name.clone(),
+        name.clone(),
+        LayerOrigin::File { path: absolute(&path) },
+        parsed.features,
+        Style::distinct(n_files),
+    );
     let bbox = layer.bbox;
     let count = layer.features.len();
     app.push_layer(layer);
@@ -176,7 +197,11 @@ fn opened(app: &mut AtlasApp, path: PathBuf, crs: Option<Crs>, parsed: Parsed) {
         e.crs = crs;
         if !parsed.errors.is_empty() {
             let first = parsed.errors.first().map(|d| describe(&path, d, english)).unwrap_or_default();
-            e.last_error = Some(format!("{first} ({} {})", parsed.errors.len(), app.persisted.lang.t("个要素未载入", "feature(s) not loaded")));
+            e.last_error = Some(format!(
+                "{first} ({} {})",
+                parsed.errors.len(),
+                app.persisted.lang.t("个要素未载入", "feature(s) not loaded")
+            ));
         }
     }
     if let Some(b) = bbox {
@@ -185,7 +210,10 @@ fn opened(app: &mut AtlasApp, path: PathBuf, crs: Option<Crs>, parsed: Parsed) {
     remember_recent(app, &path);
     watch(app, &path);
     let lang = app.lang();
-    app.notices.push(Notice { text: format!("{} {name}: {count} {}", lang.t("已载入", "Loaded"), lang.t("个要素", "features")), error: false });
+    app.notices.push(Notice {
+        text: format!("{} {name}: {count} {}", lang.t("已载入", "Loaded"), lang.t("个要素", "features")),
+        error: false,
+    });
 }
 
 fn watch(app: &mut AtlasApp, path: &Path) {
@@ -223,7 +251,12 @@ fn reloaded(app: &mut AtlasApp, key: &str, parsed: Parsed) {
         e.last_error = None;
         return;
     }
-    let names = |idx: &[usize], fs: &[Feature]| idx.iter().filter_map(|&i| fs.get(i)).map(|f| f.display_name(english).unwrap_or("—").to_owned()).collect::<Vec<_>>();
+    let names = |idx: &[usize], fs: &[Feature]| {
+        idx.iter()
+            .filter_map(|&i| fs.get(i))
+            .map(|f| f.display_name(english).unwrap_or("—").to_owned())
+            .collect::<Vec<_>>()
+    };
     let record = ChangeRecord {
         at: clock(),
         added: names(&d.added, &parsed.features),
@@ -231,19 +264,32 @@ fn reloaded(app: &mut AtlasApp, key: &str, parsed: Parsed) {
         removed: d.removed.iter().map(|f| f.display_name(english).unwrap_or("—").to_owned()).collect(),
     };
     let removed_layer = (!d.removed.is_empty()).then(|| {
-        let l = Layer::new("removed", "removed", "removed", LayerOrigin::Generated, d.removed.clone(), e.layer.style.clone());
+        let l = Layer::new(
+            "removed",
+            "removed",
+            "removed",
+            LayerOrigin::Generated,
+            d.removed.clone(),
+            e.layer.style.clone(),
+        );
         let c = LayerCache::default();
         (l, c)
     });
     e.layer.set_features(parsed.features);
     e.generation = generation;
     e.last_error = None;
-    e.flash = Some(Flash { until: Instant::now() + FLASH_FOR, added: d.added.clone(), modified: d.modified.clone(), removed: removed_layer });
+    e.flash = Some(Flash {
+        until: Instant::now() + FLASH_FOR,
+        added: d.added.clone(),
+        modified: d.modified.clone(),
+        removed: removed_layer,
+    });
     let summary = format!("+{} ~{} −{}", d.added.len(), d.modified.len(), d.removed.len());
     let name = e.layer.name(english).to_owned();
     e.changes.push(record);
     let lang = app.lang();
-    app.notices.push(Notice { text: format!("{} {name}: {summary}", lang.t("已重新载入", "Reloaded")), error: false });
+    app.notices
+        .push(Notice { text: format!("{} {name}: {summary}", lang.t("已重新载入", "Reloaded")), error: false });
     // A selection index may now point at another feature: drop it if it is out of range.
     if let Some(sel) = &app.selection
         && sel.layer == key
@@ -256,7 +302,8 @@ fn reloaded(app: &mut AtlasApp, key: &str, parsed: Parsed) {
 /// The local wall-clock time as `HH:MM:SS` (UTC offset not known without a time-zone crate, so
 /// the system's UTC time plus China's +8 h is shown: the app is used in Weifang).
 fn clock() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0) + 8 * 3600;
+    let secs =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0) + 8 * 3600;
     format!("{:02}:{:02}:{:02}", (secs / 3600) % 24, (secs / 60) % 60, secs % 60)
 }
 
@@ -300,7 +347,14 @@ impl AtlasApp {
                     LayerOrigin::File { path } => LayerSource::File { path: path.clone() },
                     LayerOrigin::Generated => return None,
                 };
-                Some(WorkspaceLayer { source, name: e.layer.name_zh.clone(), crs: e.crs, style: e.layer.style.clone(), visible: e.layer.visible, auto_reload: e.auto_reload })
+                Some(WorkspaceLayer {
+                    source,
+                    name: e.layer.name_zh.clone(),
+                    crs: e.crs,
+                    style: e.layer.style.clone(),
+                    visible: e.layer.visible,
+                    auto_reload: e.auto_reload,
+                })
             })
             .collect();
         let view = self.last_view.map(|v| {
@@ -315,7 +369,10 @@ impl AtlasApp {
         match self.to_workspace().save(path) {
             Ok(()) => {
                 remember_recent(self, path);
-                self.notices.push(Notice { text: format!("{} {}", self.lang().t("已保存工作空间", "Workspace saved"), path.display()), error: false });
+                self.notices.push(Notice {
+                    text: format!("{} {}", self.lang().t("已保存工作空间", "Workspace saved"), path.display()),
+                    error: false,
+                });
             }
             Err(e) => self.notices.push(Notice { text: e.to_string(), error: true }),
         }
@@ -331,7 +388,12 @@ impl AtlasApp {
                 return;
             }
         };
-        let file_keys: Vec<String> = self.layers.iter().filter(|e| matches!(e.layer.origin, LayerOrigin::File { .. })).map(|e| e.layer.key.clone()).collect();
+        let file_keys: Vec<String> = self
+            .layers
+            .iter()
+            .filter(|e| matches!(e.layer.origin, LayerOrigin::File { .. }))
+            .map(|e| e.layer.key.clone())
+            .collect();
         for k in file_keys {
             self.remove_layer(&k);
         }
@@ -341,7 +403,11 @@ impl AtlasApp {
         for wl in &ws.layers {
             match &wl.source {
                 LayerSource::Embedded { file } => {
-                    if let Some(e) = self.layers.iter_mut().find(|e| matches!(e.layer.origin, LayerOrigin::Embedded { file: f } if f == file)) {
+                    if let Some(e) = self
+                        .layers
+                        .iter_mut()
+                        .find(|e| matches!(e.layer.origin, LayerOrigin::Embedded { file: f } if f == file))
+                    {
                         e.layer.style = wl.style.clone();
                         e.layer.visible = wl.visible;
                         order.push(e.layer.key.clone());
@@ -369,9 +435,19 @@ impl AtlasApp {
         remember_recent(self, path);
         let lang = self.lang();
         if missing.is_empty() {
-            self.notices.push(Notice { text: format!("{} {}", lang.t("已打开工作空间", "Workspace opened"), path.display()), error: false });
+            self.notices.push(Notice {
+                text: format!("{} {}", lang.t("已打开工作空间", "Workspace opened"), path.display()),
+                error: false,
+            });
         } else {
-            self.notices.push(Notice { text: format!("{}: {}", lang.t("工作空间中的文件不存在，其余已打开", "Files of the workspace are missing; the rest opened"), missing.join(", ")), error: true });
+            self.notices.push(Notice {
+                text: format!(
+                    "{}: {}",
+                    lang.t("工作空间中的文件不存在，其余已打开", "Files of the workspace are missing; the rest opened"),
+                    missing.join(", ")
+                ),
+                error: true,
+            });
         }
     }
 }

@@ -4,8 +4,8 @@ use egui::{Panel, RichText, Slider};
 
 use super::{AtlasApp, Lang, LayerEntry};
 use crate::io::crs::Crs;
-use crate::model::{Classification, LayerOrigin};
 use crate::model::GeometryKind;
+use crate::model::{Classification, LayerOrigin};
 use crate::render::to_color32;
 
 pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
@@ -114,11 +114,11 @@ fn loads_in_progress(app: &AtlasApp, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             let mb = |b: u64| b as f64 / 1_048_576.0;
             let read = job.bytes_read.load(std::sync::atomic::Ordering::Relaxed);
-            ui.add(
-                egui::ProgressBar::new(job.fraction())
-                    .desired_width(170.0)
-                    .text(format!("{name} {:.1}/{:.1} MB", mb(read), mb(job.total_bytes))),
-            );
+            ui.add(egui::ProgressBar::new(job.fraction()).desired_width(170.0).text(format!(
+                "{name} {:.1}/{:.1} MB",
+                mb(read),
+                mb(job.total_bytes)
+            )));
             if ui.small_button(lang.t("取消", "Cancel")).clicked() {
                 job.cancel();
             }
@@ -137,9 +137,7 @@ fn layer_details(ui: &mut egui::Ui, e: &mut LayerEntry, idx: usize, lang: Lang, 
         .id_salt(("layer_details", idx, e.layer.key.clone()))
         .default_open(has_error)
         .open(just_reloaded.then_some(true))
-        .show(
-        ui,
-        |ui| {
+        .show(ui, |ui| {
             if let Some(err) = &e.last_error {
                 ui.add(egui::Label::new(RichText::new(err).color(egui::Color32::from_rgb(200, 40, 40)).small()).wrap());
             }
@@ -159,7 +157,11 @@ fn layer_details(ui: &mut egui::Ui, e: &mut LayerEntry, idx: usize, lang: Lang, 
                 });
                 let before = e.crs;
                 egui::ComboBox::new(("crs", idx), lang.t("坐标系", "Coordinate system"))
-                    .selected_text(e.crs.map(|c| crs_label(c, lang)).unwrap_or_else(|| lang.t("WGS84（默认）", "WGS84 (default)").to_owned()))
+                    .selected_text(
+                        e.crs
+                            .map(|c| crs_label(c, lang))
+                            .unwrap_or_else(|| lang.t("WGS84（默认）", "WGS84 (default)").to_owned()),
+                    )
                     .show_ui(ui, |ui| {
                         ui.selectable_value(&mut e.crs, None, lang.t("WGS84（默认）", "WGS84 (default)"));
                         for c in Crs::ALL {
@@ -175,7 +177,16 @@ fn layer_details(ui: &mut egui::Ui, e: &mut LayerEntry, idx: usize, lang: Lang, 
                         .default_open(true)
                         .show(ui, |ui| {
                             for c in e.changes.iter().rev().take(20) {
-                                ui.label(RichText::new(format!("{}  +{} ~{} −{}", c.at, c.added.len(), c.modified.len(), c.removed.len())).strong());
+                                ui.label(
+                                    RichText::new(format!(
+                                        "{}  +{} ~{} −{}",
+                                        c.at,
+                                        c.added.len(),
+                                        c.modified.len(),
+                                        c.removed.len()
+                                    ))
+                                    .strong(),
+                                );
                                 for (sign, names, color) in [
                                     ("+", &c.added, egui::Color32::from_rgb(0, 150, 60)),
                                     ("~", &c.modified, egui::Color32::from_rgb(210, 110, 0)),
@@ -189,8 +200,7 @@ fn layer_details(ui: &mut egui::Ui, e: &mut LayerEntry, idx: usize, lang: Lang, 
                         });
                 }
             }
-        },
-    );
+        });
 }
 
 fn crs_label(c: Crs, lang: Lang) -> String {
@@ -203,12 +213,18 @@ fn style_editor(ui: &mut egui::Ui, e: &mut LayerEntry, lang: Lang) {
     let style = &mut e.layer.style;
     ui.horizontal(|ui| {
         ui.label(lang.t("填充", "Fill"));
-        let mut fill = egui::Color32::from_rgba_unmultiplied(style.fill.0[0], style.fill.0[1], style.fill.0[2], style.fill.0[3]);
+        let mut fill =
+            egui::Color32::from_rgba_unmultiplied(style.fill.0[0], style.fill.0[1], style.fill.0[2], style.fill.0[3]);
         if ui.color_edit_button_srgba(&mut fill).changed() {
             style.fill = crate::model::Rgba(fill.to_srgba_unmultiplied());
         }
         ui.label(lang.t("边线", "Outline"));
-        let mut stroke = egui::Color32::from_rgba_unmultiplied(style.stroke.0[0], style.stroke.0[1], style.stroke.0[2], style.stroke.0[3]);
+        let mut stroke = egui::Color32::from_rgba_unmultiplied(
+            style.stroke.0[0],
+            style.stroke.0[1],
+            style.stroke.0[2],
+            style.stroke.0[3],
+        );
         if ui.color_edit_button_srgba(&mut stroke).changed() {
             style.stroke = crate::model::Rgba(stroke.to_srgba_unmultiplied());
         }
@@ -216,11 +232,13 @@ fn style_editor(ui: &mut egui::Ui, e: &mut LayerEntry, lang: Lang) {
     });
     ui.horizontal(|ui| {
         ui.checkbox(&mut style.labels, lang.t("标注", "Labels"));
-        egui::ComboBox::new(("label_field", e.layer.key.clone()), lang.t("标注字段", "Label field")).selected_text(style.label_field.clone()).show_ui(ui, |ui| {
-            for (k, _) in &keys {
-                ui.selectable_value(&mut style.label_field, k.clone(), k);
-            }
-        });
+        egui::ComboBox::new(("label_field", e.layer.key.clone()), lang.t("标注字段", "Label field"))
+            .selected_text(style.label_field.clone())
+            .show_ui(ui, |ui| {
+                for (k, _) in &keys {
+                    ui.selectable_value(&mut style.label_field, k.clone(), k);
+                }
+            });
     });
     let current = match &style.classification {
         Classification::Single => lang.t("单一颜色", "Single colour").to_owned(),
@@ -228,19 +246,25 @@ fn style_editor(ui: &mut egui::Ui, e: &mut LayerEntry, lang: Lang) {
         Classification::Graduated { field, .. } => format!("{}: {field}", lang.t("分级", "Graduated")),
     };
     let mut chosen: Option<Classification> = None;
-    egui::ComboBox::new(("classify", e.layer.key.clone()), lang.t("分类着色", "Colour by")).selected_text(current).width(180.0).show_ui(ui, |ui| {
-        if ui.selectable_label(style.classification == Classification::Single, lang.t("单一颜色", "Single colour")).clicked() {
-            chosen = Some(Classification::Single);
-        }
-        for (k, numeric) in &keys {
-            if ui.selectable_label(false, format!("{}: {k}", lang.t("按类别", "Categories"))).clicked() {
-                chosen = Some(Classification::categorized(&e.layer.features, k));
+    egui::ComboBox::new(("classify", e.layer.key.clone()), lang.t("分类着色", "Colour by"))
+        .selected_text(current)
+        .width(180.0)
+        .show_ui(ui, |ui| {
+            if ui
+                .selectable_label(style.classification == Classification::Single, lang.t("单一颜色", "Single colour"))
+                .clicked()
+            {
+                chosen = Some(Classification::Single);
             }
-            if *numeric && ui.selectable_label(false, format!("{}: {k}", lang.t("分级", "Graduated"))).clicked() {
-                chosen = Some(Classification::graduated(&e.layer.features, k, 5));
+            for (k, numeric) in &keys {
+                if ui.selectable_label(false, format!("{}: {k}", lang.t("按类别", "Categories"))).clicked() {
+                    chosen = Some(Classification::categorized(&e.layer.features, k));
+                }
+                if *numeric && ui.selectable_label(false, format!("{}: {k}", lang.t("分级", "Graduated"))).clicked() {
+                    chosen = Some(Classification::graduated(&e.layer.features, k, 5));
+                }
             }
-        }
-    });
+        });
     if let Some(c) = chosen {
         e.layer.style.classification = c;
     }

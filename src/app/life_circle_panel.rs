@@ -150,11 +150,7 @@ impl AreaMesh {
         let ring = |ls: &geo::LineString<f64>| ls.coords().map(|c| [c.x, c.y]).collect::<Vec<_>>();
         let mut rings = vec![ring(p.exterior())];
         rings.extend(p.interiors().iter().map(ring));
-        Self {
-            vertices: raw.vertices,
-            indices: raw.triangle_indices.into_iter().map(|i| i as u32).collect(),
-            rings,
-        }
+        Self { vertices: raw.vertices, indices: raw.triangle_indices.into_iter().map(|i| i as u32).collect(), rings }
     }
 }
 
@@ -171,8 +167,7 @@ impl LifeCircleState {
     fn refresh_inputs(&mut self, layers: &[LayerEntry]) -> InputsKey {
         let fac_gen = generation(layers, "facilities");
         if self.facilities.as_ref().map(|(g, _)| *g) != fac_gen {
-            self.facilities =
-                entry(layers, "facilities").map(|e| (e.generation, FacilityIndex::from_layer(&e.layer)));
+            self.facilities = entry(layers, "facilities").map(|e| (e.generation, FacilityIndex::from_layer(&e.layer)));
         }
         let net_entry = self.use_network.then(|| entry(layers, &self.network_layer)).flatten();
         match (net_entry, &self.facilities) {
@@ -353,13 +348,27 @@ fn class_labels(total: usize) -> Vec<String> {
     out
 }
 
-fn paint_coverage_legend(painter: &egui::Painter, rect: egui::Rect, report: &CoverageReport, walking: bool, lang: Lang) {
+fn paint_coverage_legend(
+    painter: &egui::Painter,
+    rect: egui::Rect,
+    report: &CoverageReport,
+    walking: bool,
+    lang: Lang,
+) {
     let total = CHECKLIST.len();
     let (unit_zh, unit_en) = report.unit.label();
     let title = if lang.english() {
-        format!("{unit_en}: checklist items within {:.0} m{}", report.summary.radius_m, if walking { " on foot" } else { "" })
+        format!(
+            "{unit_en}: checklist items within {:.0} m{}",
+            report.summary.radius_m,
+            if walking { " on foot" } else { "" }
+        )
     } else {
-        format!("{unit_zh}{:.0} 米内满足配套项数（共 {total} 项，{}）", report.summary.radius_m, if walking { "沿路网步行" } else { "直线" })
+        format!(
+            "{unit_zh}{:.0} 米内满足配套项数（共 {total} 项，{}）",
+            report.summary.radius_m,
+            if walking { "沿路网步行" } else { "直线" }
+        )
     };
     let font = FontId::proportional(12.0);
     let origin = rect.left_top() + vec2(10.0, 10.0);
@@ -417,35 +426,44 @@ fn paint_circle(painter: &egui::Painter, view: &MapView, c: &CircleView, lang: L
         painter.line_segment([to_screen(&s[0]), to_screen(&s[1])], street);
     }
     // The straight-line rings: dashed, with a white casing so they read on any basemap.
+    let mut labels = Vec::new();
     for (k, ring) in c.report.rings.iter().enumerate() {
         let mut pts: Vec<Pos2> = ring.circle.exterior().coords().map(|p| view.lon_lat_to_screen([p.x, p.y])).collect();
-        if pts.len() < 3 {
-            continue;
-        }
-        let closed = pts.clone();
-        painter.add(PathShape::closed_line(closed, PathStroke::new(4.0, Color32::from_white_alpha(150))));
-        if let Some(&first) = pts.first() {
-            pts.push(first);
-        }
+        let Some(&top) = pts.first() else { continue };
+        painter.add(PathShape::closed_line(pts.clone(), PathStroke::new(4.0, Color32::from_white_alpha(150))));
+        pts.push(top);
         painter.extend(Shape::dashed_line(&pts, Stroke::new(2.2, RING_COLORS[k]), 9.0, 5.0));
         // The label sits on the ring's northernmost point (its first vertex).
-        let top = pts[0];
         let text = if lang.english() {
             format!("{} min (indicative) {}", ring.minutes, format_distance(ring.radius_m))
         } else {
             format!("{}分钟（示意）{}", ring.minutes, format_distance(ring.radius_m))
         };
+        labels.push((k, top, text));
+    }
+    // Labels on top of every ring, the outermost first; one that would cover another is left out
+    // (zoomed out, the small rings' labels would pile up on the centre).
+    let mut placed: Vec<egui::Rect> = Vec::new();
+    for (k, top, text) in labels.into_iter().rev() {
         let galley = painter.layout_no_wrap(text, FontId::proportional(12.5), RING_COLORS[k]);
         let rect = Align2::CENTER_BOTTOM.anchor_size(top - vec2(0.0, 3.0), galley.size());
-        if painter.clip_rect().intersects(rect) {
-            painter.rect_filled(rect.expand(2.0), 3.0, Color32::from_white_alpha(215));
-            painter.galley(rect.min, galley, RING_COLORS[k]);
+        if !painter.clip_rect().intersects(rect) || placed.iter().any(|r| r.intersects(rect.expand(2.0))) {
+            continue;
         }
+        placed.push(rect);
+        painter.rect_filled(rect.expand(2.0), 3.0, Color32::from_white_alpha(215));
+        painter.galley(rect.min, galley, RING_COLORS[k]);
     }
     let center = view.lon_lat_to_screen(c.report.center);
     painter.circle(center, 5.0, Color32::WHITE, Stroke::new(2.0, Color32::from_rgb(200, 0, 60)));
-    painter.line_segment([center - vec2(9.0, 0.0), center + vec2(9.0, 0.0)], Stroke::new(1.5, Color32::from_rgb(200, 0, 60)));
-    painter.line_segment([center - vec2(0.0, 9.0), center + vec2(0.0, 9.0)], Stroke::new(1.5, Color32::from_rgb(200, 0, 60)));
+    painter.line_segment(
+        [center - vec2(9.0, 0.0), center + vec2(9.0, 0.0)],
+        Stroke::new(1.5, Color32::from_rgb(200, 0, 60)),
+    );
+    painter.line_segment(
+        [center - vec2(0.0, 9.0), center + vec2(0.0, 9.0)],
+        Stroke::new(1.5, Color32::from_rgb(200, 0, 60)),
+    );
 }
 
 /// The side panel of the tool.
@@ -484,33 +502,31 @@ fn centre_section(app: &mut AtlasApp, ui: &mut egui::Ui, lang: Lang) {
         None => ui.label(RichText::new(lang.t("尚未放置圆心", "No centre placed yet")).italics()),
     };
     let mut chosen: Option<[f64; 2]> = None;
-    ui.horizontal(|ui| {
-        let current = PICK_LAYERS.iter().find(|(k, _, _)| *k == app.life_circle.pick_layer).unwrap_or(&PICK_LAYERS[0]);
-        egui::ComboBox::new("lc_pick_layer", lang.t("类型", "Kind"))
-            .selected_text(lang.t(current.1, current.2))
-            .width(110.0)
+    let current = PICK_LAYERS.iter().find(|(k, _, _)| *k == app.life_circle.pick_layer).unwrap_or(&PICK_LAYERS[0]);
+    egui::ComboBox::new("lc_pick_layer", lang.t("按类型选取圆心", "Pick the centre from"))
+        .selected_text(lang.t(current.1, current.2))
+        .width(150.0)
+        .show_ui(ui, |ui| {
+            for (key, zh, en) in PICK_LAYERS {
+                if app.layer(key).is_some() {
+                    ui.selectable_value(&mut app.life_circle.pick_layer, key, lang.t(zh, en));
+                }
+            }
+        });
+    if let Some(e) = app.layer(app.life_circle.pick_layer) {
+        egui::ComboBox::new("lc_pick_feature", lang.t("以其内部点为圆心", "centred on its interior point"))
+            .selected_text(lang.t("选择…", "choose…"))
+            .width(150.0)
+            .height(360.0)
             .show_ui(ui, |ui| {
-                for (key, zh, en) in PICK_LAYERS {
-                    if app.layer(key).is_some() {
-                        ui.selectable_value(&mut app.life_circle.pick_layer, key, lang.t(zh, en));
+                for f in &e.layer.features {
+                    let name = f.display_name(lang.english()).unwrap_or("—");
+                    if ui.selectable_label(false, name).clicked() {
+                        chosen = f.geometry.as_ref().and_then(representative_point);
                     }
                 }
             });
-        if let Some(e) = app.layer(app.life_circle.pick_layer) {
-            egui::ComboBox::new("lc_pick_feature", lang.t("选择", "Pick"))
-                .selected_text(lang.t("以其为圆心…", "centre on…"))
-                .width(140.0)
-                .height(360.0)
-                .show_ui(ui, |ui| {
-                    for f in &e.layer.features {
-                        let name = f.display_name(lang.english()).unwrap_or("—");
-                        if ui.selectable_label(false, name).clicked() {
-                            chosen = f.geometry.as_ref().and_then(representative_point);
-                        }
-                    }
-                });
-        }
-    });
+    }
     let selected_point = app
         .selection
         .as_ref()
@@ -518,7 +534,10 @@ fn centre_section(app: &mut AtlasApp, ui: &mut egui::Ui, lang: Lang) {
         .and_then(|f| f.geometry.as_ref())
         .and_then(representative_point);
     let button = ui
-        .add_enabled(selected_point.is_some(), egui::Button::new(lang.t("以所选要素为圆心", "Centre on the selected feature")))
+        .add_enabled(
+            selected_point.is_some(),
+            egui::Button::new(lang.t("以所选要素为圆心", "Centre on the selected feature")),
+        )
         .on_hover_text(lang.t(
             "用“选择”工具或搜索选中一个要素，以其内部点为圆心",
             "Select a feature (Select tool or search); its interior point becomes the centre",
@@ -594,12 +613,16 @@ fn settings_section(app: &mut AtlasApp, ui: &mut egui::Ui, lang: Lang) {
             Some(NetworkCache { result: Ok((net, _)), .. }) => {
                 ui.label(
                     RichText::new(format!(
-                        "{} {} {}、{} {}",
+                        "{} {} {}、{} {}。{}",
                         lang.t("路网：", "Network:"),
                         net.node_count(),
                         lang.t("个节点", "nodes"),
                         net.edge_count(),
-                        lang.t("条路段", "segments")
+                        lang.t("条路段", "segments"),
+                        lang.t(
+                            "只沿该图层的道路步行，圆心和设施到最近道路的直线距离计入；小区内部道路未计入，结果偏保守。",
+                            "Walks follow this layer's streets only, plus the straight walk from the centre and from each facility to its nearest street; paths inside blocks are not included, so the result is conservative."
+                        )
                     ))
                     .weak(),
                 );
@@ -630,7 +653,8 @@ fn present_text(lang: Lang, present: Option<bool>, distance_m: Option<f64>) -> R
         Some(false) => RichText::new(format!(
             "{} {}",
             lang.t("缺", "missing"),
-            d.map(|d| format!("{} {d}", lang.t("最近", "nearest"))).unwrap_or_else(|| lang.t("无此设施", "none").to_owned())
+            d.map(|d| format!("{} {d}", lang.t("最近", "nearest")))
+                .unwrap_or_else(|| lang.t("无此设施", "none").to_owned())
         ))
         .color(Color32::from_rgb(200, 30, 30)),
     }
@@ -638,7 +662,9 @@ fn present_text(lang: Lang, present: Option<bool>, distance_m: Option<f64>) -> R
 
 fn results_section(app: &mut AtlasApp, ui: &mut egui::Ui, lang: Lang) {
     let Some((_, view)) = &app.life_circle.circle else {
-        ui.label(lang.t("放置圆心后显示各圈设施与配套清单。", "Place a centre to see the facilities and the checklist."));
+        ui.label(
+            lang.t("放置圆心后显示各圈设施与配套清单。", "Place a centre to see the facilities and the checklist."),
+        );
         return;
     };
     let r = &view.report;
@@ -689,29 +715,47 @@ fn results_section(app: &mut AtlasApp, ui: &mut egui::Ui, lang: Lang) {
             }
         }
         if let Some(a) = r.network_access_m {
-            ui.label(RichText::new(format!("{} {}", lang.t("圆心到最近道路", "Centre to nearest street"), format_distance(a))).weak());
+            ui.label(
+                RichText::new(format!(
+                    "{} {}",
+                    lang.t("圆心到最近道路", "Centre to nearest street"),
+                    format_distance(a)
+                ))
+                .weak(),
+            );
         }
     }
     // ---- Checklist ----
     ui.add_space(6.0);
     ui.label(RichText::new(lang.t("配套设施清单（GB 50180-2018）", "Facility checklist (GB 50180-2018)")).strong());
-    ui.label(RichText::new(lang.t("每一级也须具备下一级的全部设施", "Each level must also have every facility of the levels below")).weak());
+    ui.label(
+        RichText::new(
+            lang.t("每一级也须具备下一级的全部设施", "Each level must also have every facility of the levels below"),
+        )
+        .weak(),
+    );
     for level in Level::ALL.iter().rev() {
         let (ok, all) = r.level_score(*level);
         let (zh, en_name) = level.label();
-        let walk = r.level_network_score(*level).map(|(w, _)| format!(" · {} {w}/{all}", lang.t("步行", "walking"))).unwrap_or_default();
+        let walk = r
+            .level_network_score(*level)
+            .map(|(w, _)| format!(" · {} {w}/{all}", lang.t("步行", "walking")))
+            .unwrap_or_default();
         let title = format!(
             "{} · {} · {} {ok}/{all}{walk}",
             lang.t(zh, en_name),
             format_distance(app.life_circle.params.radius_m(*level)),
             lang.t("直线", "straight")
         );
-        egui::CollapsingHeader::new(title).id_salt(("lc_level", level.minutes())).default_open(*level == Level::Min15).show(
-            ui,
-            |ui| {
-                egui::Grid::new(("lc_checklist", level.minutes())).num_columns(3).striped(true).spacing([8.0, 3.0]).show(
-                    ui,
-                    |ui| {
+        egui::CollapsingHeader::new(title)
+            .id_salt(("lc_level", level.minutes()))
+            .default_open(*level == Level::Min15)
+            .show(ui, |ui| {
+                egui::Grid::new(("lc_checklist", level.minutes()))
+                    .num_columns(3)
+                    .striped(true)
+                    .spacing([8.0, 3.0])
+                    .show(ui, |ui| {
                         ui.label(lang.t("设施", "Facility"));
                         ui.label(lang.t("直线", "Straight line"));
                         ui.label(lang.t("沿路网步行", "On foot"));
@@ -733,10 +777,8 @@ fn results_section(app: &mut AtlasApp, ui: &mut egui::Ui, lang: Lang) {
                             ui.label(present_text(lang, e.network_present, e.network_nearest_m));
                             ui.end_row();
                         }
-                    },
-                );
-            },
-        );
+                    });
+            });
     }
     // ---- Who the 15-minute ring covers ----
     ui.add_space(6.0);
@@ -751,18 +793,21 @@ fn results_section(app: &mut AtlasApp, ui: &mut egui::Ui, lang: Lang) {
         r.households_covered,
         lang.t("户（按面积比例）", "households (pro rata by area)")
     ));
-    egui::CollapsingHeader::new(lang.t("涉及的社区", "Communities touched")).id_salt("lc_touched_communities").show(ui, |ui| {
-        for c in &r.communities {
-            ui.label(format!(
-                "{} · {} · {:.0}% · {:.0} {}",
-                c.name,
-                c.parent.as_deref().unwrap_or("—"),
-                100.0 * c.share_inside,
-                c.households_inside.unwrap_or(0.0),
-                lang.t("户", "households")
-            ));
-        }
-    });
+    egui::CollapsingHeader::new(lang.t("涉及的社区", "Communities touched")).id_salt("lc_touched_communities").show(
+        ui,
+        |ui| {
+            for c in &r.communities {
+                ui.label(format!(
+                    "{} · {} · {:.0}% · {:.0} {}",
+                    c.name,
+                    c.parent.as_deref().unwrap_or("—"),
+                    100.0 * c.share_inside,
+                    c.households_inside.unwrap_or(0.0),
+                    lang.t("户", "households")
+                ));
+            }
+        },
+    );
     egui::CollapsingHeader::new(lang.t("涉及的网格", "Grids touched")).id_salt("lc_touched_grids").show(ui, |ui| {
         for g in &r.grids {
             ui.label(format!("{} · {:.0}%", g.name, 100.0 * g.share_inside));
@@ -827,7 +872,11 @@ fn coverage_section(app: &mut AtlasApp, ui: &mut egui::Ui, lang: Lang) {
             }
         },
     );
-    if ui.button(lang.t("导出 CSV", "Export CSV")).on_hover_text(lang.t("UTF-8（带 BOM），Excel 可直接打开", "UTF-8 with BOM, opens in Excel")).clicked() {
+    if ui
+        .button(lang.t("导出 CSV", "Export CSV"))
+        .on_hover_text(lang.t("UTF-8（带 BOM），Excel 可直接打开", "UTF-8 with BOM, opens in Excel"))
+        .clicked()
+    {
         let report = report.clone();
         let english = lang.english();
         let name = match report.unit {

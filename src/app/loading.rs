@@ -44,7 +44,11 @@ impl Job {
 
     /// Progress 0–1.
     pub fn fraction(&self) -> f32 {
-        if self.total_bytes == 0 { 0.0 } else { (self.bytes_read.load(Ordering::Relaxed) as f64 / self.total_bytes as f64) as f32 }
+        if self.total_bytes == 0 {
+            0.0
+        } else {
+            (self.bytes_read.load(Ordering::Relaxed) as f64 / self.total_bytes as f64) as f32
+        }
     }
 }
 
@@ -87,7 +91,14 @@ impl Loader {
         let bytes_read = Arc::new(AtomicU64::new(0));
         let cancel = Arc::new(AtomicBool::new(false));
         let total_bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-        self.jobs.push(Job { id, path: path.clone(), purpose: purpose.clone(), bytes_read: bytes_read.clone(), total_bytes, cancel: cancel.clone() });
+        self.jobs.push(Job {
+            id,
+            path: path.clone(),
+            purpose: purpose.clone(),
+            bytes_read: bytes_read.clone(),
+            total_bytes,
+            cancel: cancel.clone(),
+        });
         let tx = self.tx.clone();
         let ctx = ctx.clone();
         std::thread::spawn(move || {

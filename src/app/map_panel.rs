@@ -7,7 +7,7 @@ use super::tools::{MapInteraction, Tool};
 use super::{AtlasApp, FeatureRef, life_circle_panel, measure_tool, multi_select};
 use crate::model::PickTolerance;
 use crate::render::legend::{legend_rows, paint_legend};
-use crate::render::{Highlight, LayerCache, MapView, paint_emphasis, paint_layer, place_labels};
+use crate::render::{Highlight, LayerCache, MapView, PaintOptions, paint_emphasis, paint_layer, place_labels};
 
 /// Pick tolerance for lines and points, in screen points.
 const PICK_TOLERANCE_PT: f64 = 6.0;
@@ -65,7 +65,14 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
                     selected: selection.as_ref().filter(|s| s.layer == e.layer.key).map(|s| s.feature),
                     hovered: hover.as_ref().filter(|s| s.layer == e.layer.key).map(|s| s.feature),
                 };
-                paint_layer(&painter, &view, &e.layer, &e.cache, highlight, english, &mut labels, rank);
+                paint_layer(
+                    &painter,
+                    &view,
+                    &e.layer,
+                    &e.cache,
+                    PaintOptions { highlight, english, layer_rank: rank },
+                    &mut labels,
+                );
                 if let Some(flash) = &e.flash {
                     paint_flash(&painter, &view, e, flash);
                 }
@@ -74,7 +81,13 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
             scale_bar(&painter, &view, ui.visuals().dark_mode);
             if show_legend {
                 let rows = legend_rows(layers.iter().map(|e| &e.layer), english);
-                paint_legend(&painter, response.rect.left_bottom() + egui::vec2(10.0, -46.0), &rows, 12.0, ui.visuals().dark_mode);
+                paint_legend(
+                    &painter,
+                    response.rect.left_bottom() + egui::vec2(10.0, -46.0),
+                    &rows,
+                    12.0,
+                    ui.visuals().dark_mode,
+                );
             }
             let pointer = response.hover_pos();
             let cursor = pointer.map(|p| view.screen_to_lon_lat(p));
@@ -94,7 +107,8 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
             app.selection = hit;
         }
         // Tools get the map's response after it is drawn, and paint on top of the layers.
-        let interaction = MapInteraction { response: out.response.clone(), view, painter: ui.painter_at(out.response.rect) };
+        let interaction =
+            MapInteraction { response: out.response.clone(), view, painter: ui.painter_at(out.response.rect) };
         match app.tool {
             Tool::Select => multi_select::on_map(app, &interaction),
             Tool::LifeCircle => life_circle_panel::on_map(app, &interaction),
@@ -113,7 +127,9 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
 fn paint_flash(painter: &egui::Painter, view: &MapView, e: &super::LayerEntry, flash: &super::files::Flash) {
     let a = flash.strength();
     let fade = |c: Color32| c.gamma_multiply(a.max(0.15));
-    for (idx, color) in [(&flash.added, Color32::from_rgb(0, 200, 80)), (&flash.modified, Color32::from_rgb(255, 140, 0))] {
+    for (idx, color) in
+        [(&flash.added, Color32::from_rgb(0, 200, 80)), (&flash.modified, Color32::from_rgb(255, 140, 0))]
+    {
         for &i in idx {
             if let Some(shape) = e.cache.shapes.get(i) {
                 paint_emphasis(painter, view, shape, fade(color), 4.0, e.layer.style.point_radius_pt + 2.0);
@@ -123,7 +139,14 @@ fn paint_flash(painter: &egui::Painter, view: &MapView, e: &super::LayerEntry, f
     if let Some((layer, _)) = &flash.removed {
         let cache = LayerCache::build(layer, view.projection, 0);
         for shape in &cache.shapes {
-            paint_emphasis(painter, view, shape, fade(Color32::from_rgb(230, 30, 30)), 3.0, e.layer.style.point_radius_pt + 2.0);
+            paint_emphasis(
+                painter,
+                view,
+                shape,
+                fade(Color32::from_rgb(230, 30, 30)),
+                3.0,
+                e.layer.style.point_radius_pt + 2.0,
+            );
         }
     }
 }

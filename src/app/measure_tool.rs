@@ -215,7 +215,9 @@ pub(super) fn on_map(app: &mut AtlasApp, map: &MapInteraction) {
     if no_focus && backspace && !m.finished {
         m.vertices.pop();
     }
-    if map.response.double_clicked() {
+    // egui counts a quick click after a double-click as a triple-click (its check ignores where the
+    // earlier click was), so fast clicking through vertices can end on either.
+    if map.response.double_clicked() || map.response.triple_clicked() {
         // The first click of the pair normally placed the last vertex already (a frame earlier);
         // if both clicks arrived in one frame, place it now.
         if let Some(pos) = map.response.interact_pointer_pos()
@@ -354,11 +356,17 @@ fn measure_window(app: &mut AtlasApp, ctx: &egui::Context, map_rect: egui::Rect)
                     .on_hover_text(lang.t("把结果加入“量算记录”图层", "Add the result to the Kept measurements layer"))
                     .clicked();
                 export = ui
-                    .add_enabled(m.finished && m.valid() || m.kept > 0, egui::Button::new(lang.t("导出 GeoJSON", "Export GeoJSON")))
+                    .add_enabled(
+                        m.finished && m.valid() || m.kept > 0,
+                        egui::Button::new(lang.t("导出 GeoJSON", "Export GeoJSON")),
+                    )
                     .clicked();
                 if m.mode == MeasureMode::Area {
                     select_inside = ui
-                        .add_enabled(m.finished && m.valid(), egui::Button::new(lang.t("选择范围内要素", "Select features inside")))
+                        .add_enabled(
+                            m.finished && m.valid(),
+                            egui::Button::new(lang.t("选择范围内要素", "Select features inside")),
+                        )
                         .clicked();
                 }
                 clear = ui.button(lang.t("清除", "Clear")).clicked();
@@ -400,7 +408,14 @@ fn keep_as_layer(app: &mut AtlasApp) {
             label_priority: 10.0,
             ..Style::default()
         };
-        app.push_layer(Layer::new(MEASURE_LAYER, "量算记录", "Kept measurements", LayerOrigin::Generated, vec![feature], style));
+        app.push_layer(Layer::new(
+            MEASURE_LAYER,
+            "量算记录",
+            "Kept measurements",
+            LayerOrigin::Generated,
+            vec![feature],
+            style,
+        ));
     }
 }
 
@@ -456,7 +471,11 @@ pub(super) fn paint_overlay(app: &AtlasApp, map: &MapInteraction) {
         && m.pointer_snapped
         && let Some(p) = m.pointer
     {
-        painter.circle_stroke(view.lon_lat_to_screen(p), SNAP_RADIUS_PT, Stroke::new(2.0, Color32::from_rgb(0, 150, 255)));
+        painter.circle_stroke(
+            view.lon_lat_to_screen(p),
+            SNAP_RADIUS_PT,
+            Stroke::new(2.0, Color32::from_rgb(0, 150, 255)),
+        );
     }
     // The running total beside the last point.
     if let Some(last) = screen.last() {
@@ -503,14 +522,18 @@ mod tests {
 
     #[test]
     fn concave_fill_covers_only_the_inside() {
-        let notch = [Pos2::new(0.0, 0.0), Pos2::new(2.0, 0.0), Pos2::new(1.0, 0.5), Pos2::new(2.0, 2.0), Pos2::new(0.0, 2.0)];
+        let notch =
+            [Pos2::new(0.0, 0.0), Pos2::new(2.0, 0.0), Pos2::new(1.0, 0.5), Pos2::new(2.0, 2.0), Pos2::new(0.0, 2.0)];
         let Shape::Mesh(mesh) = fill_mesh(&notch, Color32::RED) else { panic!("not a mesh") };
         // The notch (area 1) stays empty: the triangles add up to 4 − 1, not the convex hull's 4.
         let v = |i: u32| mesh.vertices[i as usize].pos;
         let area: f32 = mesh
             .indices
             .chunks(3)
-            .map(|t| ((v(t[1]) - v(t[0])).x * (v(t[2]) - v(t[0])).y - (v(t[1]) - v(t[0])).y * (v(t[2]) - v(t[0])).x).abs() / 2.0)
+            .map(|t| {
+                ((v(t[1]) - v(t[0])).x * (v(t[2]) - v(t[0])).y - (v(t[1]) - v(t[0])).y * (v(t[2]) - v(t[0])).x).abs()
+                    / 2.0
+            })
             .sum();
         assert!((area - 3.0).abs() < 1e-4, "{area}");
     }

@@ -3,10 +3,10 @@
 
 pub mod attribute_table;
 pub mod charts;
+mod files;
 pub mod fonts;
 pub mod format;
 pub mod i18n;
-mod files;
 mod info_panel;
 mod layers_panel;
 mod life_circle_panel;
@@ -78,6 +78,10 @@ pub struct StartOptions {
     pub life_circle_at: Option<[f64; 2]>,
     /// Start the life-circle tool in coverage mode (`--coverage`).
     pub coverage: bool,
+    /// When the process started (for the launch-to-first-frame figure); defaults to now.
+    pub launched: Option<Instant>,
+    /// Select and zoom to the first feature whose name matches (`--find NAME`).
+    pub find: Option<String>,
 }
 
 /// A layer with its render cache.
@@ -170,7 +174,7 @@ pub struct AtlasApp {
 impl AtlasApp {
     /// Build the app: fonts, embedded layers, remembered settings, basemap, files to open.
     pub fn new(ctx: &egui::Context, storage: Option<&dyn eframe::Storage>, start: StartOptions) -> Self {
-        let started = Instant::now();
+        let started = start.launched.unwrap_or_else(Instant::now);
         fonts::install(ctx);
         let mut persisted: Persisted = storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)).unwrap_or_default();
         if let Some(b) = start.basemap.clone() {
@@ -232,6 +236,11 @@ impl AtlasApp {
             app.tool = t;
         }
         life_circle_panel::apply_start(&mut app, start.life_circle_at, start.coverage);
+        if let Some(q) = start.find.as_deref()
+            && let Some((r, _)) = top_bar::search(&app, q).into_iter().next()
+        {
+            app.select_and_zoom(r);
+        }
         if let Some(ws) = start.workspace {
             app.open_workspace(&ws);
         }
@@ -291,7 +300,9 @@ impl AtlasApp {
             let b = if b[2] - b[0] < pad && b[3] - b[1] < pad {
                 [b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad]
             } else {
-                b
+                // Some surroundings, so the planner sees where the feature sits.
+                let (dx, dy) = ((b[2] - b[0]) * 0.6, (b[3] - b[1]) * 0.6);
+                [b[0] - dx, b[1] - dy, b[2] + dx, b[3] + dy]
             };
             self.fit(b);
         }
@@ -376,7 +387,11 @@ impl eframe::App for AtlasApp {
         multi_select::show_summary(self, ui);
         if self.first_frame.is_none() {
             self.first_frame = Some(self.started.elapsed());
-            log::info!("first frame {} ms after start", self.started.elapsed().as_millis());
+            // Printed on purpose (not only logged): the README's launch figure is read from it.
+            if std::env::var_os("KUIWEN_REPORT_FIRST_FRAME").is_some() {
+                eprintln!("first frame {} ms after launch", self.started.elapsed().as_millis());
+            }
+            log::info!("first frame {} ms after launch", self.started.elapsed().as_millis());
         }
         if self.loader.busy() {
             ui.ctx().request_repaint_after(Duration::from_millis(100));

@@ -46,7 +46,8 @@ pub(super) fn pan_buttons(tool: Tool, ui: &egui::Ui) -> egui::DragPanButtons {
 /// Handle shift-drag while the Select tool is active.
 pub(super) fn on_map(app: &mut AtlasApp, map: &MapInteraction) {
     let r = &map.response;
-    let (shift, origin, esc) = r.ctx.input(|i| (i.modifiers.shift, i.pointer.press_origin(), i.key_pressed(egui::Key::Escape)));
+    let (shift, origin, esc) =
+        r.ctx.input(|i| (i.modifiers.shift, i.pointer.press_origin(), i.key_pressed(egui::Key::Escape)));
     if r.drag_started() && shift {
         app.multi.drag_from = origin.or(r.interact_pointer_pos());
     }
@@ -59,16 +60,16 @@ pub(super) fn on_map(app: &mut AtlasApp, map: &MapInteraction) {
             app.multi.drag_to = None;
         }
     }
-    if r.drag_stopped() {
-        if let (Some(a), Some(b)) = (app.multi.drag_from.take(), app.multi.drag_to.take()) {
-            let rect = Rect::from_two_pos(a, b);
-            if rect.width() > 3.0 && rect.height() > 3.0 {
-                let ring = [rect.left_top(), rect.right_top(), rect.right_bottom(), rect.left_bottom()]
-                    .iter()
-                    .map(|p| map.view.screen_to_lon_lat(*p))
-                    .collect();
-                select_in_ring(app, ring);
-            }
+    if r.drag_stopped()
+        && let (Some(a), Some(b)) = (app.multi.drag_from.take(), app.multi.drag_to.take())
+    {
+        let rect = Rect::from_two_pos(a, b);
+        if rect.width() > 3.0 && rect.height() > 3.0 {
+            let ring = [rect.left_top(), rect.right_top(), rect.right_bottom(), rect.left_bottom()]
+                .iter()
+                .map(|p| map.view.screen_to_lon_lat(*p))
+                .collect();
+            select_in_ring(app, ring);
         }
     }
 }
@@ -181,7 +182,10 @@ pub(super) fn show_summary(app: &mut AtlasApp, ui: &mut egui::Ui) {
                 .selected_text(current)
                 .width(170.0)
                 .show_ui(ui, |ui| {
-                    if ui.selectable_label(app.multi.layer.is_none(), lang.t("全部可见图层", "All visible layers")).clicked() {
+                    if ui
+                        .selectable_label(app.multi.layer.is_none(), lang.t("全部可见图层", "All visible layers"))
+                        .clicked()
+                    {
                         new_layer = Some(None);
                     }
                     for e in app.layers.iter().rev().filter(|e| e.layer.key != MEASURE_LAYER) {
@@ -192,8 +196,13 @@ pub(super) fn show_summary(app: &mut AtlasApp, ui: &mut egui::Ui) {
                     }
                 });
             ui.label(
-                RichText::new(format!("{} {} {}", lang.t("共", "In all"), app.multi.items.len(), lang.t("个要素", "features")))
-                    .strong(),
+                RichText::new(format!(
+                    "{} {} {}",
+                    lang.t("共", "In all"),
+                    app.multi.items.len(),
+                    lang.t("个要素", "features")
+                ))
+                .strong(),
             );
             ui.label(
                 RichText::new(lang.t(
@@ -219,14 +228,22 @@ pub(super) fn show_summary(app: &mut AtlasApp, ui: &mut egui::Ui) {
                             }
                             let mut listed = 0;
                             for r in app.multi.items.iter().filter(|r| r.layer == *key).take(MAX_LISTED) {
-                                let name = e.layer.features.get(r.feature).and_then(|f| f.display_name(english)).unwrap_or("—");
+                                let name = e
+                                    .layer
+                                    .features
+                                    .get(r.feature)
+                                    .and_then(|f| f.display_name(english))
+                                    .unwrap_or("—");
                                 if ui.selectable_label(app.selection.as_ref() == Some(r), name).clicked() {
                                     zoom_to = Some(r.clone());
                                 }
                                 listed += 1;
                             }
                             if s.count > listed {
-                                ui.label(RichText::new(format!("… {} {}", s.count - listed, lang.t("个未列出", "more"))).weak());
+                                ui.label(
+                                    RichText::new(format!("… {} {}", s.count - listed, lang.t("个未列出", "more")))
+                                        .weak(),
+                                );
                             }
                         });
                 }
@@ -264,7 +281,14 @@ fn summary_grid(ui: &mut egui::Ui, key: &str, s: &SelectionSummary, lang: super:
         if s.area_m2 > 0.0 {
             let u = AreaUnits::from_m2(s.area_m2);
             ui.label(lang.t("面积（椭球）", "Area (geodesic)"));
-            ui.label(format!("{} km²\n{} {}\n{} {}", number(u.km2, 3), number(u.hectares, 1), lang.t("公顷", "ha"), number(u.mu, 0), lang.t("亩", "mu")));
+            ui.label(format!(
+                "{} km²\n{} {}\n{} {}",
+                number(u.km2, 3),
+                number(u.hectares, 1),
+                lang.t("公顷", "ha"),
+                number(u.mu, 0),
+                lang.t("亩", "mu")
+            ));
             ui.label(format!("{} km²", number(u.km2 / s.count.max(1) as f64, 3)));
             ui.end_row();
         }
@@ -276,7 +300,11 @@ fn summary_grid(ui: &mut egui::Ui, key: &str, s: &SelectionSummary, lang: super:
         }
         for n in &s.stats.numeric {
             ui.label(key_label(&n.key, lang)).on_hover_text(format!("{} · n = {}", n.key, n.count));
-            ui.label(if is_additive_key(&n.key) { property_value(&n.key, &json!(n.sum), lang) } else { "—".to_owned() });
+            ui.label(if is_additive_key(&n.key) {
+                property_value(&n.key, &json!(n.sum), lang)
+            } else {
+                "—".to_owned()
+            });
             ui.label(property_value(&n.key, &json!(n.mean), lang));
             ui.end_row();
         }

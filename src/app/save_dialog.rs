@@ -53,9 +53,9 @@ pub fn save_async(
             None => SaveOutcome::Cancelled,
             Some(f) => {
                 let path = f.path().to_owned();
-                match make().and_then(|bytes| {
-                    std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))
-                }) {
+                match make()
+                    .and_then(|bytes| std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display())))
+                {
                     Ok(()) => SaveOutcome::Saved(path),
                     Err(e) => SaveOutcome::Failed(e),
                 }
@@ -72,7 +72,8 @@ pub fn poll(pending: Option<PendingSave>, lang: Lang, notices: &mut Vec<Notice>)
     let p = pending?;
     match p.0.try_recv() {
         Ok(SaveOutcome::Saved(path)) => {
-            notices.push(Notice { text: format!("{} {}", lang.t("已导出", "Exported"), path.display()), error: false });
+            notices
+                .push(Notice { text: format!("{} {}", lang.t("已导出", "Exported"), path.display()), error: false });
             None
         }
         Ok(SaveOutcome::Failed(e)) => {

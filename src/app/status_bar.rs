@@ -22,13 +22,11 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
                 TileStatus::Ok => (lang.t("底图正常", "Basemap OK").to_owned(), None),
                 TileStatus::Loading(n) => (format!("{} {n}", lang.t("底图加载中", "Loading tiles")), None),
                 TileStatus::Offline(msg) => (
-                    format!(
-                        "{}",
-                        lang.t(
-                            "底图离线：无法连接瓦片服务器，图层照常显示",
-                            "Basemap offline: tile server unreachable; layers still shown"
-                        )
-                    ),
+                    lang.t(
+                        "底图离线：无法连接瓦片服务器，图层照常显示",
+                        "Basemap offline: tile server unreachable; layers still shown",
+                    )
+                    .to_owned(),
                     Some(msg.clone()),
                 ),
                 TileStatus::HttpError(code, msg) => (

@@ -44,7 +44,11 @@ pub struct MapInteraction {
 impl MapInteraction {
     /// The lon/lat of a primary click on the map this frame, if any.
     pub fn clicked_lon_lat(&self) -> Option<[f64; 2]> {
-        if self.response.clicked() { self.response.interact_pointer_pos().map(|p| self.view.screen_to_lon_lat(p)) } else { None }
+        if self.response.clicked() {
+            self.response.interact_pointer_pos().map(|p| self.view.screen_to_lon_lat(p))
+        } else {
+            None
+        }
     }
 
     /// The lon/lat under the pointer, if it is over the map.

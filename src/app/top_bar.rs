@@ -58,6 +58,10 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
                     .hint_text(lang.t("名称（中文或英文）", "name (Chinese or English)"))
                     .desired_width(220.0),
             );
+            // Ctrl+F jumps to the search box, as in every desktop tool.
+            if ui.input(|i| i.modifiers.command && i.key_pressed(Key::F)) {
+                response.request_focus();
+            }
             let results = if app.search.trim().is_empty() { Vec::new() } else { search(app, app.search.trim()) };
             let enter = response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
             if enter && let Some((r, _)) = results.first() {
@@ -90,13 +94,24 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
                     app.tool = tool;
                 }
             }
-            if ui.selectable_label(app.table.open, lang.t("表格", "Table")).on_hover_text(lang.t("打开或关闭属性表", "Show or hide the attribute table")).clicked() {
+            if ui
+                .selectable_label(app.table.open, lang.t("表格", "Table"))
+                .on_hover_text(lang.t("打开或关闭属性表", "Show or hide the attribute table"))
+                .clicked()
+            {
                 app.table.open = !app.table.open;
             }
-            if ui.selectable_label(app.charts.open, lang.t("图表", "Charts")).on_hover_text(lang.t("打开或关闭统计与图表", "Show or hide statistics and charts")).clicked() {
+            if ui
+                .selectable_label(app.charts.open, lang.t("图表", "Charts"))
+                .on_hover_text(lang.t("打开或关闭统计与图表", "Show or hide statistics and charts"))
+                .clicked()
+            {
                 app.charts.open = !app.charts.open;
             }
-            if ui.button(lang.t("全图", "Fit all")).on_hover_text(lang.t("缩放到全部可见图层", "Zoom to all visible layers")).clicked()
+            if ui
+                .button(lang.t("全图", "Fit all"))
+                .on_hover_text(lang.t("缩放到全部可见图层", "Zoom to all visible layers"))
+                .clicked()
                 && let Some(b) = app.all_bbox()
             {
                 app.fit(b);
@@ -190,9 +205,13 @@ fn open_dialog(app: &mut AtlasApp, workspace: bool) {
     let ctx = app.egui_ctx.clone();
     std::thread::spawn(move || {
         let dialog = if workspace {
-            rfd::AsyncFileDialog::new().add_filter("Kuiwen Atlas workspace", &["json"]).set_title("打开工作空间 / Open workspace")
+            rfd::AsyncFileDialog::new()
+                .add_filter("Kuiwen Atlas workspace", &["json"])
+                .set_title("打开工作空间 / Open workspace")
         } else {
-            rfd::AsyncFileDialog::new().add_filter("GeoJSON", &["geojson", "json"]).set_title("打开 GeoJSON / Open GeoJSON")
+            rfd::AsyncFileDialog::new()
+                .add_filter("GeoJSON", &["geojson", "json"])
+                .set_title("打开 GeoJSON / Open GeoJSON")
         };
         let files = pollster::block_on(dialog.pick_files());
         let paths: Vec<_> = files.unwrap_or_default().into_iter().map(|f| f.path().to_owned()).collect();

@@ -168,13 +168,7 @@ pub enum Crs {
 
 impl Crs {
     /// Every supported CRS, in menu order.
-    pub const ALL: [Crs; 5] = [
-        Crs::Wgs84,
-        Crs::Cgcs2000,
-        Crs::Gcj02,
-        Crs::Bd09,
-        Crs::WebMercator,
-    ];
+    pub const ALL: [Crs; 5] = [Crs::Wgs84, Crs::Cgcs2000, Crs::Gcj02, Crs::Bd09, Crs::WebMercator];
 
     /// Stable machine name, also used by serde: `"wgs84"`, `"cgcs2000"`, `"gcj02"`, `"bd09"`,
     /// `"webmercator"`.
@@ -237,12 +231,7 @@ impl Crs {
     /// with [`GaussKrugerSpec::from_epsg`] for those.
     pub fn from_epsg_urn(s: &str) -> Option<Crs> {
         let t = s.trim().to_ascii_lowercase();
-        if t == "crs84"
-            || t.ends_with(":crs84")
-            || t.ends_with("/crs84")
-            || t == "crs:84"
-            || t.ends_with(":crs:84")
-        {
+        if t == "crs84" || t.ends_with(":crs84") || t.ends_with("/crs84") || t == "crs:84" || t.ends_with(":crs:84") {
             return Some(Crs::Wgs84);
         }
         match parse_epsg_code(&t)? {
@@ -299,21 +288,9 @@ impl Crs {
                 "x within ±20037508.34 m and y within ±20048966.1 m",
             )
         } else {
-            (
-                is_valid_lon_lat_deg(x, y),
-                "longitude within ±180° and latitude within ±90°",
-            )
+            (is_valid_lon_lat_deg(x, y), "longitude within ±180° and latitude within ±90°")
         };
-        if in_range {
-            Ok(self.to_wgs84(x, y))
-        } else {
-            Err(CrsError::OutOfRange {
-                crs: *self,
-                x,
-                y,
-                expected,
-            })
-        }
+        if in_range { Ok(self.to_wgs84(x, y)) } else { Err(CrsError::OutOfRange { crs: *self, x, y, expected }) }
     }
 }
 
@@ -337,12 +314,10 @@ impl FromStr for Crs {
         let crs = match t.as_str() {
             "wgs84" | "wgs-84" | "wgs 84" | "epsg:4326" | "4326" | "crs84" => Crs::Wgs84,
             "cgcs2000" | "cgcs-2000" | "epsg:4490" | "4490" => Crs::Cgcs2000,
-            "gcj02" | "gcj-02" | "gcj" | "amap" | "gaode" | "高德" | "腾讯" | "火星" => {
-                Crs::Gcj02
-            }
+            "gcj02" | "gcj-02" | "gcj" | "amap" | "gaode" | "高德" | "腾讯" | "火星" => Crs::Gcj02,
             "bd09" | "bd-09" | "bd09ll" | "baidu" | "百度" => Crs::Bd09,
-            "webmercator" | "web-mercator" | "web mercator" | "pseudo-mercator" | "epsg:3857"
-            | "3857" | "epsg:900913" | "900913" => Crs::WebMercator,
+            "webmercator" | "web-mercator" | "web mercator" | "pseudo-mercator" | "epsg:3857" | "3857"
+            | "epsg:900913" | "900913" => Crs::WebMercator,
             _ => return Crs::from_epsg_urn(&t).ok_or_else(|| CrsError::Unknown(s.to_owned())),
         };
         Ok(crs)
@@ -456,10 +431,7 @@ pub fn gcj02_to_wgs84(lon_deg: f64, lat_deg: f64) -> (f64, f64) {
 fn gcj02_to_bd09_raw(lon_deg: f64, lat_deg: f64) -> (f64, f64) {
     let z = lon_deg.hypot(lat_deg) + 0.00002 * (lat_deg * BD09_X_PI).sin();
     let theta = lat_deg.atan2(lon_deg) + 0.000003 * (lon_deg * BD09_X_PI).cos();
-    (
-        z * theta.cos() + BD09_LON_SHIFT_DEG,
-        z * theta.sin() + BD09_LAT_SHIFT_DEG,
-    )
+    (z * theta.cos() + BD09_LON_SHIFT_DEG, z * theta.sin() + BD09_LAT_SHIFT_DEG)
 }
 
 /// GCJ-02 → BD-09, in degrees, lon first (the published Baidu formula with x_pi = π·3000/180).
@@ -529,9 +501,7 @@ pub fn web_mercator_to_wgs84(x_m: f64, y_m: f64) -> (f64, f64) {
 /// 6378137 m. Latitude is clamped to ±[`WEB_MERCATOR_MAX_LAT_DEG`], so the poles map to the
 /// edge of the tile pyramid instead of infinity.
 pub fn wgs84_to_web_mercator(lon_deg: f64, lat_deg: f64) -> (f64, f64) {
-    let lat_rad = lat_deg
-        .clamp(-WEB_MERCATOR_MAX_LAT_DEG, WEB_MERCATOR_MAX_LAT_DEG)
-        .to_radians();
+    let lat_rad = lat_deg.clamp(-WEB_MERCATOR_MAX_LAT_DEG, WEB_MERCATOR_MAX_LAT_DEG).to_radians();
     let x_m = WEB_MERCATOR_RADIUS_M * lon_deg.to_radians();
     let y_m = WEB_MERCATOR_RADIUS_M * lat_rad.tan().asinh();
     (x_m, y_m)
@@ -630,8 +600,7 @@ pub fn split_gauss_kruger_zone_prefix(easting_m: f64) -> Option<(u32, f64)> {
 /// Uses the Krüger series to order n⁶ (Karney 2011), accurate to well under 1 mm within
 /// several degrees of the central meridian.
 pub fn wgs84_to_gauss_kruger(lon_deg: f64, lat_deg: f64, central_meridian_deg: f64) -> (f64, f64) {
-    let (dx_m, northing_m) =
-        transverse_mercator_forward(lon_deg, lat_deg, central_meridian_deg, 1.0);
+    let (dx_m, northing_m) = transverse_mercator_forward(lon_deg, lat_deg, central_meridian_deg, 1.0);
     (dx_m + GAUSS_KRUGER_FALSE_EASTING_M, northing_m)
 }
 
@@ -639,17 +608,8 @@ pub fn wgs84_to_gauss_kruger(lon_deg: f64, lat_deg: f64, central_meridian_deg: f
 /// The easting must be without the zone prefix (false easting 500 000 m); see
 /// [`split_gauss_kruger_zone_prefix`]. The result is CGCS2000, which equals WGS84 at map
 /// precision. This is the exact inverse of [`wgs84_to_gauss_kruger`], to well under 1 mm.
-pub fn gauss_kruger_to_wgs84(
-    easting_m: f64,
-    northing_m: f64,
-    central_meridian_deg: f64,
-) -> (f64, f64) {
-    transverse_mercator_inverse(
-        easting_m - GAUSS_KRUGER_FALSE_EASTING_M,
-        northing_m,
-        central_meridian_deg,
-        1.0,
-    )
+pub fn gauss_kruger_to_wgs84(easting_m: f64, northing_m: f64, central_meridian_deg: f64) -> (f64, f64) {
+    transverse_mercator_inverse(easting_m - GAUSS_KRUGER_FALSE_EASTING_M, northing_m, central_meridian_deg, 1.0)
 }
 
 /// A complete Chinese CGCS2000 Gauss-Krüger grid definition: zone width, zone number, and whether
@@ -692,11 +652,7 @@ impl GaussKrugerSpec {
             4534..=4554 => (ZoneWidth::Three, 25, false, 4534),
             _ => return None,
         };
-        Some(GaussKrugerSpec {
-            kind,
-            zone: first_zone + (code - first_code),
-            zone_prefix,
-        })
+        Some(GaussKrugerSpec { kind, zone: first_zone + (code - first_code), zone_prefix })
     }
 
     /// EPSG code of this grid, when EPSG defines one. Only the Chinese zones are defined:
@@ -708,26 +664,18 @@ impl GaussKrugerSpec {
             (ZoneWidth::Three, true) => (25, 45, 4513),
             (ZoneWidth::Three, false) => (25, 45, 4534),
         };
-        (first_zone..=last_zone)
-            .contains(&self.zone)
-            .then(|| first_code + (self.zone - first_zone))
+        (first_zone..=last_zone).contains(&self.zone).then(|| first_code + (self.zone - first_zone))
     }
 
     /// Grid `(easting_m, northing_m)` as written in this grid (prefixed or not) →
     /// `(lon_deg, lat_deg)`.
     pub fn grid_to_wgs84(self, easting_m: f64, northing_m: f64) -> (f64, f64) {
-        transverse_mercator_inverse(
-            easting_m - self.false_easting_m(),
-            northing_m,
-            self.central_meridian_deg(),
-            1.0,
-        )
+        transverse_mercator_inverse(easting_m - self.false_easting_m(), northing_m, self.central_meridian_deg(), 1.0)
     }
 
     /// `(lon_deg, lat_deg)` → grid `(easting_m, northing_m)` as written in this grid.
     pub fn wgs84_to_grid(self, lon_deg: f64, lat_deg: f64) -> (f64, f64) {
-        let (dx_m, northing_m) =
-            transverse_mercator_forward(lon_deg, lat_deg, self.central_meridian_deg(), 1.0);
+        let (dx_m, northing_m) = transverse_mercator_forward(lon_deg, lat_deg, self.central_meridian_deg(), 1.0);
         (dx_m + self.false_easting_m(), northing_m)
     }
 
@@ -773,46 +721,29 @@ fn transverse_mercator_series() -> TransverseMercatorSeries {
     let n4 = n3 * n;
     let n5 = n4 * n;
     let n6 = n5 * n;
-    let rectifying_radius_m =
-        CGCS2000_SEMI_MAJOR_AXIS_M / (1.0 + n) * (1.0 + n2 / 4.0 + n4 / 64.0 + n6 / 256.0);
+    let rectifying_radius_m = CGCS2000_SEMI_MAJOR_AXIS_M / (1.0 + n) * (1.0 + n2 / 4.0 + n4 / 64.0 + n6 / 256.0);
     let alpha = [
-        n / 2.0 - 2.0 * n2 / 3.0 + 5.0 * n3 / 16.0 + 41.0 * n4 / 180.0 - 127.0 * n5 / 288.0
-            + 7891.0 * n6 / 37800.0,
-        13.0 * n2 / 48.0 - 3.0 * n3 / 5.0 + 557.0 * n4 / 1440.0 + 281.0 * n5 / 630.0
-            - 1_983_433.0 * n6 / 1_935_360.0,
-        61.0 * n3 / 240.0 - 103.0 * n4 / 140.0
-            + 15061.0 * n5 / 26880.0
-            + 167_603.0 * n6 / 181_440.0,
+        n / 2.0 - 2.0 * n2 / 3.0 + 5.0 * n3 / 16.0 + 41.0 * n4 / 180.0 - 127.0 * n5 / 288.0 + 7891.0 * n6 / 37800.0,
+        13.0 * n2 / 48.0 - 3.0 * n3 / 5.0 + 557.0 * n4 / 1440.0 + 281.0 * n5 / 630.0 - 1_983_433.0 * n6 / 1_935_360.0,
+        61.0 * n3 / 240.0 - 103.0 * n4 / 140.0 + 15061.0 * n5 / 26880.0 + 167_603.0 * n6 / 181_440.0,
         49561.0 * n4 / 161_280.0 - 179.0 * n5 / 168.0 + 6_601_661.0 * n6 / 7_257_600.0,
         34729.0 * n5 / 80640.0 - 3_418_889.0 * n6 / 1_995_840.0,
         212_378_941.0 * n6 / 319_334_400.0,
     ];
     let beta = [
-        n / 2.0 - 2.0 * n2 / 3.0 + 37.0 * n3 / 96.0 - n4 / 360.0 - 81.0 * n5 / 512.0
-            + 96199.0 * n6 / 604_800.0,
-        n2 / 48.0 + n3 / 15.0 - 437.0 * n4 / 1440.0 + 46.0 * n5 / 105.0
-            - 1_118_711.0 * n6 / 3_870_720.0,
+        n / 2.0 - 2.0 * n2 / 3.0 + 37.0 * n3 / 96.0 - n4 / 360.0 - 81.0 * n5 / 512.0 + 96199.0 * n6 / 604_800.0,
+        n2 / 48.0 + n3 / 15.0 - 437.0 * n4 / 1440.0 + 46.0 * n5 / 105.0 - 1_118_711.0 * n6 / 3_870_720.0,
         17.0 * n3 / 480.0 - 37.0 * n4 / 840.0 - 209.0 * n5 / 4480.0 + 5569.0 * n6 / 90720.0,
         4397.0 * n4 / 161_280.0 - 11.0 * n5 / 504.0 - 830_251.0 * n6 / 7_257_600.0,
         4583.0 * n5 / 161_280.0 - 108_847.0 * n6 / 3_991_680.0,
         20_648_693.0 * n6 / 638_668_800.0,
     ];
-    TransverseMercatorSeries {
-        e,
-        rectifying_radius_m,
-        alpha,
-        beta,
-    }
+    TransverseMercatorSeries { e, rectifying_radius_m, alpha, beta }
 }
 
 /// Transverse Mercator forward on CGCS2000: returns `(x_m, y_m)` relative to the central
 /// meridian and the equator (no false easting), with central scale `k0`.
-fn transverse_mercator_forward(
-    lon_deg: f64,
-    lat_deg: f64,
-    central_meridian_deg: f64,
-    k0: f64,
-) -> (f64, f64) {
+fn transverse_mercator_forward(lon_deg: f64, lat_deg: f64, central_meridian_deg: f64, k0: f64) -> (f64, f64) {
     let s = transverse_mercator_series();
     let lam = wrap_lon_deg(lon_deg - central_meridian_deg).to_radians();
     let phi = lat_deg.clamp(-90.0, 90.0).to_radians();
@@ -836,12 +767,7 @@ fn transverse_mercator_forward(
 
 /// Transverse Mercator inverse on CGCS2000: `(x_m, y_m)` relative to the central meridian and the
 /// equator, with central scale `k0` → `(lon_deg, lat_deg)`.
-fn transverse_mercator_inverse(
-    x_m: f64,
-    y_m: f64,
-    central_meridian_deg: f64,
-    k0: f64,
-) -> (f64, f64) {
+fn transverse_mercator_inverse(x_m: f64, y_m: f64, central_meridian_deg: f64, k0: f64) -> (f64, f64) {
     let s = transverse_mercator_series();
     let scale_m = k0 * s.rectifying_radius_m;
     let xi = y_m / scale_m;
@@ -873,8 +799,7 @@ fn geodetic_tau_from_conformal(tau_p: f64, e: f64) -> f64 {
     for _ in 0..10 {
         let sigma = (e * (e * tau / tau.hypot(1.0)).atanh()).sinh();
         let tau_p_est = tau * sigma.hypot(1.0) - sigma * tau.hypot(1.0);
-        let dtau = (tau_p - tau_p_est) * (1.0 + e2m * tau * tau)
-            / (e2m * tau.hypot(1.0) * tau_p_est.hypot(1.0));
+        let dtau = (tau_p - tau_p_est) * (1.0 + e2m * tau * tau) / (e2m * tau.hypot(1.0) * tau_p_est.hypot(1.0));
         tau += dtau;
         if dtau.abs() <= 1e-15 * tau.abs().max(1.0) {
             break;
@@ -976,13 +901,9 @@ pub fn projected_candidates(x: f64, y: f64) -> Vec<ProjectedGuess> {
     };
 
     if is_valid_lon_lat_deg(y, x) {
-        classify(ProjectedGuess::SwappedLonLat {
-            lon_deg: y,
-            lat_deg: x,
-        });
+        classify(ProjectedGuess::SwappedLonLat { lon_deg: y, lat_deg: x });
     }
-    let web_mercator_in_bounds =
-        x.abs() <= WEB_MERCATOR_MAX_M + 1e-3 && y.abs() <= WEB_MERCATOR_MAX_Y_BOUND_M;
+    let web_mercator_in_bounds = x.abs() <= WEB_MERCATOR_MAX_M + 1e-3 && y.abs() <= WEB_MERCATOR_MAX_Y_BOUND_M;
     if web_mercator_in_bounds && x.abs().max(y.abs()) >= WEB_MERCATOR_MIN_GUESS_M {
         let (lon_deg, lat_deg) = web_mercator_to_wgs84(x, y);
         classify(ProjectedGuess::WebMercator { lon_deg, lat_deg });
@@ -1001,31 +922,16 @@ pub fn projected_candidates(x: f64, y: f64) -> Vec<ProjectedGuess> {
                 }
                 let cm_deg = gauss_kruger_zone_central_meridian(zone, kind);
                 let (lon_deg, lat_deg) = gauss_kruger_to_wgs84(local_easting_m, northing_m, cm_deg);
-                classify(ProjectedGuess::GaussKrugerWithZone {
-                    zone,
-                    kind,
-                    axes_swapped,
-                    lon_deg,
-                    lat_deg,
-                });
+                classify(ProjectedGuess::GaussKrugerWithZone { zone, kind, axes_swapped, lon_deg, lat_deg });
             }
         }
         if (100_000.0..=900_000.0).contains(&easting_m) && northing_m <= 6_000_000.0 {
-            no_zone.push(ProjectedGuess::GaussKrugerNoZone {
-                easting_m,
-                northing_m,
-                axes_swapped,
-            });
+            no_zone.push(ProjectedGuess::GaussKrugerNoZone { easting_m, northing_m, axes_swapped });
         }
     }
 
     in_china.sort_by(|a, b| a.0.total_cmp(&b.0));
-    in_china
-        .into_iter()
-        .map(|(_, guess)| guess)
-        .chain(no_zone)
-        .chain(elsewhere)
-        .collect()
+    in_china.into_iter().map(|(_, guess)| guess).chain(no_zone).chain(elsewhere).collect()
 }
 
 /// Squared equirectangular distance from Kuiwen, in degrees² (used only for ranking).
@@ -1056,9 +962,7 @@ impl ProjectedGuess {
         match *self {
             ProjectedGuess::SwappedLonLat { lon_deg, lat_deg }
             | ProjectedGuess::WebMercator { lon_deg, lat_deg }
-            | ProjectedGuess::GaussKrugerWithZone {
-                lon_deg, lat_deg, ..
-            } => Some((lon_deg, lat_deg)),
+            | ProjectedGuess::GaussKrugerWithZone { lon_deg, lat_deg, .. } => Some((lon_deg, lat_deg)),
             ProjectedGuess::GaussKrugerNoZone { .. } => None,
         }
     }
@@ -1083,11 +987,9 @@ impl ProjectedGuess {
     /// zone prefix.
     pub fn gauss_kruger_spec(&self) -> Option<GaussKrugerSpec> {
         match *self {
-            ProjectedGuess::GaussKrugerWithZone { zone, kind, .. } => Some(GaussKrugerSpec {
-                kind,
-                zone,
-                zone_prefix: true,
-            }),
+            ProjectedGuess::GaussKrugerWithZone { zone, kind, .. } => {
+                Some(GaussKrugerSpec { kind, zone, zone_prefix: true })
+            }
             _ => None,
         }
     }
@@ -1099,9 +1001,7 @@ impl ProjectedGuess {
         match self {
             ProjectedGuess::SwappedLonLat { .. } => Some(4326),
             ProjectedGuess::WebMercator { .. } => Some(3857),
-            ProjectedGuess::GaussKrugerWithZone { .. } => {
-                self.gauss_kruger_spec().and_then(GaussKrugerSpec::epsg)
-            }
+            ProjectedGuess::GaussKrugerWithZone { .. } => self.gauss_kruger_spec().and_then(GaussKrugerSpec::epsg),
             ProjectedGuess::GaussKrugerNoZone { .. } => None,
         }
     }
@@ -1131,18 +1031,8 @@ impl ProjectedGuess {
                     lon_lat_zh(lon_deg, lat_deg)
                 )
             }
-            ProjectedGuess::GaussKrugerWithZone {
-                zone,
-                kind,
-                axes_swapped,
-                lon_deg,
-                lat_deg,
-            } => {
-                let spec = GaussKrugerSpec {
-                    kind,
-                    zone,
-                    zone_prefix: true,
-                };
+            ProjectedGuess::GaussKrugerWithZone { zone, kind, axes_swapped, lon_deg, lat_deg } => {
+                let spec = GaussKrugerSpec { kind, zone, zone_prefix: true };
                 let swapped = if axes_swapped {
                     "注意：两列顺序是 [北坐标, 东坐标]（测量习惯 X = 北、Y = 东），GeoJSON 要求先东后北，\
                      转换前需要交换两列。"
@@ -1162,11 +1052,7 @@ impl ProjectedGuess {
                     spec.ogr_source_srs(),
                 )
             }
-            ProjectedGuess::GaussKrugerNoZone {
-                easting_m,
-                northing_m,
-                axes_swapped,
-            } => {
+            ProjectedGuess::GaussKrugerNoZone { easting_m, northing_m, axes_swapped } => {
                 let swapped = if axes_swapped {
                     "两列顺序是 [北坐标, 东坐标]（测量习惯 X = 北、Y = 东），需要交换。"
                 } else {
@@ -1211,18 +1097,8 @@ impl ProjectedGuess {
                     lon_lat_en(lon_deg, lat_deg)
                 )
             }
-            ProjectedGuess::GaussKrugerWithZone {
-                zone,
-                kind,
-                axes_swapped,
-                lon_deg,
-                lat_deg,
-            } => {
-                let spec = GaussKrugerSpec {
-                    kind,
-                    zone,
-                    zone_prefix: true,
-                };
+            ProjectedGuess::GaussKrugerWithZone { zone, kind, axes_swapped, lon_deg, lat_deg } => {
+                let spec = GaussKrugerSpec { kind, zone, zone_prefix: true };
                 let swapped = if axes_swapped {
                     " The pair is [northing, easting] (surveying convention X = north, Y = east); \
                      GeoJSON needs easting first, so swap the columns before converting."
@@ -1243,11 +1119,7 @@ impl ProjectedGuess {
                     spec.ogr_source_srs(),
                 )
             }
-            ProjectedGuess::GaussKrugerNoZone {
-                easting_m,
-                northing_m,
-                axes_swapped,
-            } => {
+            ProjectedGuess::GaussKrugerNoZone { easting_m, northing_m, axes_swapped } => {
                 let swapped = if axes_swapped {
                     " The pair is [northing, easting] (surveying convention X = north, Y = east) \
                      and must be swapped."
@@ -1280,8 +1152,7 @@ mod tests {
     fn haversine_m(a: (f64, f64), b: (f64, f64)) -> f64 {
         let (lon1, lat1) = (a.0.to_radians(), a.1.to_radians());
         let (lon2, lat2) = (b.0.to_radians(), b.1.to_radians());
-        let h = ((lat2 - lat1) / 2.0).sin().powi(2)
-            + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
+        let h = ((lat2 - lat1) / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
         2.0 * 6_371_008.8 * h.sqrt().asin()
     }
 
@@ -1310,20 +1181,11 @@ mod tests {
     // rewritten here as ((wgs lon, lat), (gcj lon, lat)).
     const EVILTRANSFORM_WGS_GCJ: [((f64, f64), (f64, f64)); 3] = [
         // Shanghai
-        (
-            (121.5272106, 31.1774276),
-            (121.531541859215, 31.17530398364597),
-        ),
+        ((121.5272106, 31.1774276), (121.531541859215, 31.17530398364597)),
         // Shenzhen
-        (
-            (113.912316, 22.543847),
-            (113.9171764808363, 22.540796131694766),
-        ),
+        ((113.912316, 22.543847), (113.9171764808363, 22.540796131694766)),
         // Beijing
-        (
-            (116.377817, 39.911954),
-            (116.38404722455657, 39.91334545536069),
-        ),
+        ((116.377817, 39.911954), (116.38404722455657, 39.91334545536069)),
     ];
 
     #[test]
@@ -1346,12 +1208,7 @@ mod tests {
     #[test]
     fn gcj02_matches_coordtransform_readme_vectors() {
         // wandergis/coordtransform README.md, all for input (116.404, 39.915), lon first.
-        assert_close(
-            wgs84_to_gcj02(116.404, 39.915),
-            (116.41024449916938, 39.91640428150164),
-            1e-9,
-            "wgs84togcj02",
-        );
+        assert_close(wgs84_to_gcj02(116.404, 39.915), (116.41024449916938, 39.91640428150164), 1e-9, "wgs84togcj02");
         // coordtransform's gcj02towgs84 is the one-step approximation
         // (116.39775550083061, 39.91359571849836). The exact inverse differs from it by a few
         // metres, and its forward transform must reproduce the input.
@@ -1359,44 +1216,19 @@ mod tests {
         let approx = (116.39775550083061, 39.91359571849836);
         let d = haversine_m(exact, approx);
         assert!(d < 5.0, "exact vs one-step inverse: {d} m");
-        assert_close(
-            wgs84_to_gcj02(exact.0, exact.1),
-            (116.404, 39.915),
-            1e-9,
-            "forward(inverse)",
-        );
+        assert_close(wgs84_to_gcj02(exact.0, exact.1), (116.404, 39.915), 1e-9, "forward(inverse)");
     }
 
     #[test]
     fn bd09_matches_published_vectors() {
         // wandergis/coordtransform README.md.
-        assert_close(
-            gcj02_to_bd09(116.404, 39.915),
-            (116.41036949371029, 39.92133699351021),
-            1e-9,
-            "gcj02tobd09",
-        );
+        assert_close(gcj02_to_bd09(116.404, 39.915), (116.41036949371029, 39.92133699351021), 1e-9, "gcj02tobd09");
         // coordtransform uses the closed-form approximate inverse; ours is exact, so allow 1e-6°.
-        assert_close(
-            bd09_to_gcj02(116.404, 39.915),
-            (116.39762729119315, 39.90865673957631),
-            1e-6,
-            "bd09togcj02",
-        );
+        assert_close(bd09_to_gcj02(116.404, 39.915), (116.39762729119315, 39.90865673957631), 1e-6, "bd09togcj02");
         // googollee/eviltransform matlab/test/testSuite.m (tolerance 5e-5° there):
         // BD-09 (lat 39.90851, lon 116.43351) <-> GCJ-02 (lat 39.90245, lon 116.42703).
-        assert_close(
-            gcj02_to_bd09(116.42703, 39.90245),
-            (116.43351, 39.90851),
-            5e-5,
-            "gcj2bd",
-        );
-        assert_close(
-            bd09_to_gcj02(116.43351, 39.90851),
-            (116.42703, 39.90245),
-            5e-5,
-            "bd2gcj",
-        );
+        assert_close(gcj02_to_bd09(116.42703, 39.90245), (116.43351, 39.90851), 5e-5, "gcj2bd");
+        assert_close(bd09_to_gcj02(116.43351, 39.90851), (116.42703, 39.90245), 5e-5, "bd2gcj");
         // Not used: eviltransform's python/test.py and matlab/test/testSuite.m also list
         // BD-09 -> WGS84 pairs, e.g. (lat 29.199786, lon 120.019809) -> (29.196131605295484,
         // 120.00877901149691). They do not follow the public formulas: eviltransform's own
@@ -1407,8 +1239,7 @@ mod tests {
     #[test]
     fn round_trips_over_china_are_sub_millimetre() {
         let points = grid(73.0, 135.0, 18.0, 53.0, 0.25);
-        let (mut max_wgs_gcj, mut max_gcj_wgs, mut max_bd, mut max_bd_gcj) =
-            (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+        let (mut max_wgs_gcj, mut max_gcj_wgs, mut max_bd, mut max_bd_gcj) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
         for &(lon, lat) in &points {
             let gcj = wgs84_to_gcj02(lon, lat);
             max_wgs_gcj = max_wgs_gcj.max(haversine_m(gcj02_to_wgs84(gcj.0, gcj.1), (lon, lat)));
@@ -1468,14 +1299,7 @@ mod tests {
         ];
         for p in outside {
             assert!(out_of_china(p.0, p.1), "{p:?}");
-            for f in [
-                wgs84_to_gcj02,
-                gcj02_to_wgs84,
-                gcj02_to_bd09,
-                bd09_to_gcj02,
-                wgs84_to_bd09,
-                bd09_to_wgs84,
-            ] {
+            for f in [wgs84_to_gcj02, gcj02_to_wgs84, gcj02_to_bd09, bd09_to_gcj02, wgs84_to_bd09, bd09_to_wgs84] {
                 assert_eq!(f(p.0, p.1), p);
             }
         }
@@ -1500,10 +1324,7 @@ mod tests {
         assert_close(wgs84_to_web_mercator(0.0, 0.0), (0.0, 0.0), 1e-9, "origin");
         let (x_max, y_max) = wgs84_to_web_mercator(180.0, 90.0);
         assert!((x_max - WEB_MERCATOR_MAX_M).abs() < 1e-6);
-        assert!(
-            (y_max - WEB_MERCATOR_MAX_M).abs() < 1e-3,
-            "clamped pole y {y_max}"
-        );
+        assert!((y_max - WEB_MERCATOR_MAX_M).abs() < 1e-3, "clamped pole y {y_max}");
         let mut max_err = 0.0f64;
         for (lon, lat) in grid(-179.0, 179.0, -85.0, 85.0, 1.0) {
             let (x, y) = wgs84_to_web_mercator(lon, lat);
@@ -1519,11 +1340,7 @@ mod tests {
         // Computed with PROJ 9.1.1: cs2cs EPSG:4490 EPSG:4528 (CGCS2000 / 3-degree GK zone 40,
         // x_0 = 40 500 000). Input (lat, lon), output (northing, easting). Rewritten here as
         // ((lon, lat), (easting, northing)).
-        let zone40 = GaussKrugerSpec {
-            kind: ZoneWidth::Three,
-            zone: 40,
-            zone_prefix: true,
-        };
+        let zone40 = GaussKrugerSpec { kind: ZoneWidth::Three, zone: 40, zone_prefix: true };
         let cases = [
             ((119.1, 36.7), (40_419_574.913_161, 4_063_596.036_663)),
             ((120.159, 30.267), (40_515_300.094_105, 3_349_722.302_100)),
@@ -1531,18 +1348,8 @@ mod tests {
             ((118.5, 20.0), (40_343_015.539_089, 2_213_069.191_288)),
         ];
         for ((lon, lat), grid_m) in cases {
-            assert_close(
-                zone40.wgs84_to_grid(lon, lat),
-                grid_m,
-                1e-3,
-                "GK zone 40 forward",
-            );
-            assert_close(
-                zone40.grid_to_wgs84(grid_m.0, grid_m.1),
-                (lon, lat),
-                1e-9,
-                "GK zone 40 inverse",
-            );
+            assert_close(zone40.wgs84_to_grid(lon, lat), grid_m, 1e-3, "GK zone 40 forward");
+            assert_close(zone40.grid_to_wgs84(grid_m.0, grid_m.1), (lon, lat), 1e-9, "GK zone 40 inverse");
             let (e, n) = wgs84_to_gauss_kruger(lon, lat, 120.0);
             assert_close((e + 40_000_000.0, n), grid_m, 1e-3, "wgs84_to_gauss_kruger");
         }
@@ -1563,14 +1370,8 @@ mod tests {
         // UTM 13N (540455.18, 4084295.17), checked there to 0.1 m. UTM is transverse Mercator with
         // k0 = 0.9996 and CM -105°. The WGS84/CGCS2000 flattening difference is < 1 mm here.
         let (dx, n) = transverse_mercator_forward(-104.545898, 36.903784, -105.0, 0.9996);
-        assert_close(
-            (dx + 500_000.0, n),
-            (540_455.18, 4_084_295.17),
-            0.01,
-            "UTM forward",
-        );
-        let back =
-            transverse_mercator_inverse(540_455.18 - 500_000.0, 4_084_295.17, -105.0, 0.9996);
+        assert_close((dx + 500_000.0, n), (540_455.18, 4_084_295.17), 0.01, "UTM forward");
+        let back = transverse_mercator_inverse(540_455.18 - 500_000.0, 4_084_295.17, -105.0, 0.9996);
         assert_close(back, (-104.545898, 36.903784), 1e-6, "UTM inverse");
     }
 
@@ -1581,9 +1382,7 @@ mod tests {
         // meridian quadrant, 10 001 965.7293 m.
         let f = 1.0 / CGCS2000_INVERSE_FLATTENING;
         let e2 = f * (2.0 - f);
-        let radius = |phi: f64| {
-            CGCS2000_SEMI_MAJOR_AXIS_M * (1.0 - e2) / (1.0 - e2 * phi.sin().powi(2)).powf(1.5)
-        };
+        let radius = |phi: f64| CGCS2000_SEMI_MAJOR_AXIS_M * (1.0 - e2) / (1.0 - e2 * phi.sin().powi(2)).powf(1.5);
         for lat in [10.0, 36.7, 53.0, 90.0] {
             let phi1: f64 = f64::to_radians(lat);
             let n_steps = 20_000;
@@ -1596,10 +1395,7 @@ mod tests {
             let arc_m = sum * h / 3.0;
             let (e, n) = wgs84_to_gauss_kruger(120.0, lat, 120.0);
             assert!((e - 500_000.0).abs() < 1e-6);
-            assert!(
-                (n - arc_m).abs() < 1e-4,
-                "lat {lat}: northing {n} vs arc {arc_m}"
-            );
+            assert!((n - arc_m).abs() < 1e-4, "lat {lat}: northing {n} vs arc {arc_m}");
         }
         let (_, quadrant_m) = wgs84_to_gauss_kruger(120.0, 90.0, 120.0);
         assert!((quadrant_m - 10_001_965.729_3).abs() < 1e-3, "{quadrant_m}");
@@ -1627,23 +1423,11 @@ mod tests {
 
     #[test]
     fn gauss_kruger_zones() {
-        assert_eq!(
-            gauss_kruger_zone_central_meridian(40, ZoneWidth::Three),
-            120.0
-        );
-        assert_eq!(
-            gauss_kruger_zone_central_meridian(20, ZoneWidth::Six),
-            117.0
-        );
-        assert_eq!(
-            gauss_kruger_zone_central_meridian(25, ZoneWidth::Three),
-            75.0
-        );
+        assert_eq!(gauss_kruger_zone_central_meridian(40, ZoneWidth::Three), 120.0);
+        assert_eq!(gauss_kruger_zone_central_meridian(20, ZoneWidth::Six), 117.0);
+        assert_eq!(gauss_kruger_zone_central_meridian(25, ZoneWidth::Three), 75.0);
         assert_eq!(gauss_kruger_zone_central_meridian(1, ZoneWidth::Six), 3.0);
-        assert_eq!(
-            gauss_kruger_zone_central_meridian(120, ZoneWidth::Three),
-            0.0
-        );
+        assert_eq!(gauss_kruger_zone_central_meridian(120, ZoneWidth::Three), 0.0);
         assert_eq!(ZoneWidth::Three.zone_for_lon_deg(KUIWEN_CENTER_LON_DEG), 40);
         assert_eq!(ZoneWidth::Six.zone_for_lon_deg(KUIWEN_CENTER_LON_DEG), 20);
         assert_eq!(ZoneWidth::Three.zone_for_lon_deg(0.5), 120);
@@ -1660,23 +1444,13 @@ mod tests {
         assert_eq!(GaussKrugerSpec::from_epsg(4490), None);
         assert_eq!(
             GaussKrugerSpec::from_epsg(4528),
-            Some(GaussKrugerSpec {
-                kind: ZoneWidth::Three,
-                zone: 40,
-                zone_prefix: true
-            })
+            Some(GaussKrugerSpec { kind: ZoneWidth::Three, zone: 40, zone_prefix: true })
         );
         let cm120 = GaussKrugerSpec::from_epsg(4549).expect("EPSG:4549");
-        assert_eq!(
-            (cm120.kind, cm120.zone, cm120.zone_prefix),
-            (ZoneWidth::Three, 40, false)
-        );
+        assert_eq!((cm120.kind, cm120.zone, cm120.zone_prefix), (ZoneWidth::Three, 40, false));
         assert_eq!(cm120.false_easting_m(), 500_000.0);
         assert_eq!(parse_epsg_code("urn:ogc:def:crs:EPSG::4528"), Some(4528));
-        assert_eq!(
-            parse_epsg_code("http://www.opengis.net/def/crs/EPSG/0/4549"),
-            Some(4549)
-        );
+        assert_eq!(parse_epsg_code("http://www.opengis.net/def/crs/EPSG/0/4549"), Some(4549));
         assert_eq!(parse_epsg_code("urn:ogc:def:crs:OGC:1.3:CRS84"), None);
         assert_eq!(parse_epsg_code("urn:ogc:def:crs:FOO::4326"), None);
     }
@@ -1716,20 +1490,10 @@ mod tests {
             assert!(!crs.label_zh().is_empty() && !crs.label_en().is_empty());
         }
         assert_eq!(Crs::default(), Crs::Wgs84);
-        let err = "bd09mc"
-            .parse::<Crs>()
-            .expect_err("Baidu Mercator is not BD-09 lon/lat");
+        let err = "bd09mc".parse::<Crs>().expect_err("Baidu Mercator is not BD-09 lon/lat");
         assert_eq!(err, CrsError::Unknown("bd09mc".to_owned()));
         let msg = err.to_string();
-        for name in [
-            "wgs84",
-            "cgcs2000",
-            "gcj02",
-            "bd09",
-            "webmercator",
-            "900913",
-            "amap",
-        ] {
+        for name in ["wgs84", "cgcs2000", "gcj02", "bd09", "webmercator", "900913", "amap"] {
             assert!(msg.contains(name), "{msg}");
         }
     }
@@ -1743,10 +1507,7 @@ mod tests {
             ("urn:ogc:def:crs:EPSG::4326", Some(Crs::Wgs84)),
             ("urn:ogc:def:crs:EPSG:6.6:4326", Some(Crs::Wgs84)),
             ("EPSG:4326", Some(Crs::Wgs84)),
-            (
-                "http://www.opengis.net/def/crs/EPSG/0/4326",
-                Some(Crs::Wgs84),
-            ),
+            ("http://www.opengis.net/def/crs/EPSG/0/4326", Some(Crs::Wgs84)),
             ("urn:ogc:def:crs:EPSG::4490", Some(Crs::Cgcs2000)),
             ("EPSG:4490", Some(Crs::Cgcs2000)),
             ("EPSG:3857", Some(Crs::WebMercator)),
@@ -1794,12 +1555,7 @@ mod tests {
         }
         let gcj = Crs::Wgs84.convert_to(Crs::Gcj02, kuiwen.0, kuiwen.1);
         let bd = Crs::Gcj02.convert_to(Crs::Bd09, gcj.0, gcj.1);
-        assert_close(
-            bd,
-            gcj02_to_bd09(gcj.0, gcj.1),
-            1e-9,
-            "gcj→bd via convert_to",
-        );
+        assert_close(bd, gcj02_to_bd09(gcj.0, gcj.1), 1e-9, "gcj→bd via convert_to");
         assert_eq!(Crs::Bd09.convert_to(Crs::Bd09, 1.0, 2.0), (1.0, 2.0));
         assert_eq!(Crs::Wgs84.epsg(), Some(4326));
         assert_eq!(Crs::Gcj02.epsg(), None);
@@ -1810,23 +1566,11 @@ mod tests {
     fn try_to_wgs84_rejects_bad_input() {
         assert!(matches!(
             Crs::Wgs84.try_to_wgs84(13_257_000.0, 4_400_000.0),
-            Err(CrsError::OutOfRange {
-                crs: Crs::Wgs84,
-                ..
-            })
+            Err(CrsError::OutOfRange { crs: Crs::Wgs84, .. })
         ));
-        assert!(matches!(
-            Crs::Gcj02.try_to_wgs84(f64::NAN, 36.0),
-            Err(CrsError::NonFinite { .. })
-        ));
-        assert!(matches!(
-            Crs::WebMercator.try_to_wgs84(40_419_574.9, 4_063_596.0),
-            Err(CrsError::OutOfRange { .. })
-        ));
-        let msg = Crs::Wgs84
-            .try_to_wgs84(500.0, 36.0)
-            .expect_err("out of range")
-            .to_string();
+        assert!(matches!(Crs::Gcj02.try_to_wgs84(f64::NAN, 36.0), Err(CrsError::NonFinite { .. })));
+        assert!(matches!(Crs::WebMercator.try_to_wgs84(40_419_574.9, 4_063_596.0), Err(CrsError::OutOfRange { .. })));
+        let msg = Crs::Wgs84.try_to_wgs84(500.0, 36.0).expect_err("out of range").to_string();
         assert!(msg.contains("wgs84") && msg.contains("±180"), "{msg}");
     }
 
@@ -1836,31 +1580,18 @@ mod tests {
         let Some(ProjectedGuess::WebMercator { lon_deg, lat_deg }) = guess else {
             panic!("expected Web Mercator, got {guess:?}");
         };
-        assert!(
-            (lon_deg - 119.09).abs() < 0.02 && (lat_deg - 36.72).abs() < 0.02,
-            "{lon_deg}, {lat_deg}"
-        );
+        assert!((lon_deg - 119.09).abs() < 0.02 && (lat_deg - 36.72).abs() < 0.02, "{lon_deg}, {lat_deg}");
         let g = guess.expect("checked above");
         assert_eq!(g.suggested_source_epsg(), Some(3857));
-        assert_eq!(
-            g.convert_to_wgs84(13_257_000.0, 4_400_000.0),
-            Some((lon_deg, lat_deg))
-        );
+        assert_eq!(g.convert_to_wgs84(13_257_000.0, 4_400_000.0), Some((lon_deg, lat_deg)));
         assert!(g.advice_zh().contains("EPSG:3857") && g.advice_zh().contains("ogr2ogr"));
-        assert!(
-            g.advice_en().contains("-t_srs EPSG:4326") && g.advice_en().contains("Web Mercator")
-        );
+        assert!(g.advice_en().contains("-t_srs EPSG:4326") && g.advice_en().contains("Web Mercator"));
         // 6-degree GK zone 13 is a lower-ranked alternative reading of the same numbers.
         let all = projected_candidates(13_257_000.0, 4_400_000.0);
         assert!(all.len() >= 2, "{all:?}");
-        assert!(all.iter().any(|c| matches!(
-            c,
-            ProjectedGuess::GaussKrugerWithZone {
-                zone: 13,
-                kind: ZoneWidth::Six,
-                ..
-            }
-        )));
+        assert!(
+            all.iter().any(|c| matches!(c, ProjectedGuess::GaussKrugerWithZone { zone: 13, kind: ZoneWidth::Six, .. }))
+        );
     }
 
     #[test]
@@ -1881,43 +1612,23 @@ mod tests {
         let g = guess.expect("checked above");
         assert_eq!(g.suggested_source_epsg(), Some(4528));
         assert!(g.advice_zh().contains("EPSG:4528") && g.advice_zh().contains("第 40 带"));
-        assert!(
-            g.advice_en()
-                .contains("ogr2ogr -s_srs EPSG:4528 -t_srs EPSG:4326")
-        );
+        assert!(g.advice_en().contains("ogr2ogr -s_srs EPSG:4528 -t_srs EPSG:4326"));
         // Swapped axes (surveying X = northing first).
         let swapped = guess_projected(n, e);
         assert!(
             matches!(
                 swapped,
-                Some(ProjectedGuess::GaussKrugerWithZone {
-                    zone: 40,
-                    kind: ZoneWidth::Three,
-                    axes_swapped: true,
-                    ..
-                })
+                Some(ProjectedGuess::GaussKrugerWithZone { zone: 40, kind: ZoneWidth::Three, axes_swapped: true, .. })
             ),
             "{swapped:?}"
         );
         let sw = swapped.expect("checked above");
-        assert_close(
-            sw.convert_to_wgs84(n, e).expect("convertible"),
-            (119.1, 36.7),
-            1e-9,
-            "swapped",
-        );
+        assert_close(sw.convert_to_wgs84(n, e).expect("convertible"), (119.1, 36.7), 1e-9, "swapped");
         assert!(sw.advice_zh().contains("交换"));
         // 6-degree zone 20 with prefix.
         let six = guess_projected(20_687_668.424_648, 4_065_274.409_635);
         assert!(
-            matches!(
-                six,
-                Some(ProjectedGuess::GaussKrugerWithZone {
-                    zone: 20,
-                    kind: ZoneWidth::Six,
-                    ..
-                })
-            ),
+            matches!(six, Some(ProjectedGuess::GaussKrugerWithZone { zone: 20, kind: ZoneWidth::Six, .. })),
             "{six:?}"
         );
     }
@@ -1938,10 +1649,7 @@ mod tests {
         assert!(g.advice_zh().contains("EPSG:4549") && g.advice_en().contains("EPSG:4549"));
         assert!(matches!(
             guess_projected(4_063_596.0, 419_574.9),
-            Some(ProjectedGuess::GaussKrugerNoZone {
-                axes_swapped: true,
-                ..
-            })
+            Some(ProjectedGuess::GaussKrugerNoZone { axes_swapped: true, .. })
         ));
     }
 
@@ -1952,13 +1660,7 @@ mod tests {
         assert_eq!(guess_projected(f64::NAN, 1.0), None);
         assert_eq!(guess_projected(f64::INFINITY, 1e7), None);
         let swapped = guess_projected(36.7, 119.1);
-        assert_eq!(
-            swapped,
-            Some(ProjectedGuess::SwappedLonLat {
-                lon_deg: 119.1,
-                lat_deg: 36.7
-            })
-        );
+        assert_eq!(swapped, Some(ProjectedGuess::SwappedLonLat { lon_deg: 119.1, lat_deg: 36.7 }));
         let g = swapped.expect("checked above");
         assert!(g.advice_zh().contains("[经度, 纬度]") && g.advice_en().contains("swapped"));
         // Numbers too large for anything known.
@@ -1968,9 +1670,6 @@ mod tests {
         assert_eq!(guess_projected(500.0, 300.0), None);
         assert_eq!(guess_projected(-200.0, 50.0), None);
         // Web Mercator far from China is still recognised (New York).
-        assert!(matches!(
-            guess_projected(-8_238_000.0, 4_970_000.0),
-            Some(ProjectedGuess::WebMercator { .. })
-        ));
+        assert!(matches!(guess_projected(-8_238_000.0, 4_970_000.0), Some(ProjectedGuess::WebMercator { .. })));
     }
 }

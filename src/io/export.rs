@@ -58,7 +58,10 @@ pub fn cell_text(value: Option<&Value>) -> String {
 }
 
 /// A CSV document (UTF-8 with BOM, comma-separated, RFC 4180 quoting) of a header and rows.
-pub fn csv_bytes<S: AsRef<str>>(header: &[S], rows: impl IntoIterator<Item = Vec<String>>) -> Result<Vec<u8>, ExportError> {
+pub fn csv_bytes<S: AsRef<str>>(
+    header: &[S],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> Result<Vec<u8>, ExportError> {
     let mut out = UTF8_BOM.to_vec();
     {
         let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut out);
@@ -142,7 +145,7 @@ mod tests {
         let Value::Object(props) = json!({"name": "量算", "length_m": 12.5}) else { panic!() };
         let f = Feature::new(
             Some("m-1".to_owned()),
-            Some(geo::line_string![(x: 119.1, y: 36.7), (x: 119.2, y: 36.7)].into()),
+            Some(geo::LineString::from(vec![(119.1, 36.7), (119.2, 36.7)]).into()),
             props,
         );
         let text = features_geojson([&f]).unwrap_or_else(|e| panic!("{e}"));

@@ -119,7 +119,7 @@ impl LoadError {
                         format!("{path} 大小为 {size_bytes} 字节，超过可打开的上限")
                     }
                     LoadError::Invalid(_) => String::new(),
-                LoadError::Cancelled => "已取消载入".to_owned(),
+                    LoadError::Cancelled => "已取消载入".to_owned(),
                 },
             ),
         }
@@ -215,7 +215,11 @@ pub fn load_path_with_progress(
             break;
         }
         if bytes.len() as u64 + n as u64 > MAX_FILE_BYTES {
-            return Err(LoadError::TooLarge { path: shown, size_bytes: bytes.len() as u64 + n as u64, limit_bytes: MAX_FILE_BYTES });
+            return Err(LoadError::TooLarge {
+                path: shown,
+                size_bytes: bytes.len() as u64 + n as u64,
+                limit_bytes: MAX_FILE_BYTES,
+            });
         }
         bytes.extend_from_slice(&chunk[..n]);
         bytes_read.store(bytes.len() as u64, Ordering::Relaxed);

@@ -40,13 +40,14 @@ pub fn feature_offsets(text: &[u8]) -> Vec<usize> {
                     expect_element = false;
                 }
                 depth += 1;
-                if c == b'[' && depth == 2 && features_depth.is_none() {
-                    if let Some((s, e)) = last_key_at_depth1 {
-                        if &text[s..e] == b"features" {
-                            features_depth = Some(depth);
-                            expect_element = true;
-                        }
-                    }
+                if c == b'['
+                    && depth == 2
+                    && features_depth.is_none()
+                    && let Some((s, e)) = last_key_at_depth1
+                    && &text[s..e] == b"features"
+                {
+                    features_depth = Some(depth);
+                    expect_element = true;
                 }
             }
             b'}' | b']' => {

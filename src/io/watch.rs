@@ -63,7 +63,8 @@ impl FileWatcher {
         if self.files.contains(&file) {
             return Ok(());
         }
-        let folder = file.parent().map(Path::to_path_buf).ok_or_else(|| WatchError::NoParent(file.display().to_string()))?;
+        let folder =
+            file.parent().map(Path::to_path_buf).ok_or_else(|| WatchError::NoParent(file.display().to_string()))?;
         if !self.folders.contains_key(&folder) {
             self.debouncer
                 .watch(&folder, RecursiveMode::NonRecursive)

@@ -128,13 +128,18 @@ impl Default for Workspace {
 impl Workspace {
     /// Read a workspace file. Layer paths stay as stored; resolve them with [`resolve`].
     pub fn load(path: &Path) -> Result<Self, WorkspaceError> {
-        let text = std::fs::read_to_string(path).map_err(|source| WorkspaceError::Io { action: "cannot read", path: path.display().to_string(), source })?;
-        let ws: Workspace = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| WorkspaceError::Format {
+        let text = std::fs::read_to_string(path).map_err(|source| WorkspaceError::Io {
+            action: "cannot read",
             path: path.display().to_string(),
-            message: e.to_string().split(" at line").next().unwrap_or_default().to_owned(),
-            line: e.line(),
-            column: e.column(),
+            source,
         })?;
+        let ws: Workspace =
+            serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| WorkspaceError::Format {
+                path: path.display().to_string(),
+                message: e.to_string().split(" at line").next().unwrap_or_default().to_owned(),
+                line: e.line(),
+                column: e.column(),
+            })?;
         if ws.version > WORKSPACE_VERSION {
             return Err(WorkspaceError::TooNew { path: path.display().to_string(), found: ws.version });
         }
@@ -152,7 +157,11 @@ impl Workspace {
                 *p = relative_to(p, folder);
             }
         }
-        let text = serde_json::to_string_pretty(&ws).map_err(|e| WorkspaceError::Io { action: "cannot encode", path: path.display().to_string(), source: std::io::Error::other(e) })?;
+        let text = serde_json::to_string_pretty(&ws).map_err(|e| WorkspaceError::Io {
+            action: "cannot encode",
+            path: path.display().to_string(),
+            source: std::io::Error::other(e),
+        })?;
         write_atomic(path, text.as_bytes())
     }
 }
@@ -215,7 +224,10 @@ mod tests {
     fn relative_paths() {
         assert_eq!(relative_to(Path::new("/a/b/c.geojson"), Path::new("/a/b")), PathBuf::from("c.geojson"));
         assert_eq!(relative_to(Path::new("/a/x/c.geojson"), Path::new("/a/b")), PathBuf::from("../x/c.geojson"));
-        assert_eq!(resolve(Path::new("../x/c.geojson"), Path::new("/a/b/w.json")), PathBuf::from("/a/b/../x/c.geojson"));
+        assert_eq!(
+            resolve(Path::new("../x/c.geojson"), Path::new("/a/b/w.json")),
+            PathBuf::from("/a/b/../x/c.geojson")
+        );
         assert_eq!(resolve(Path::new("/abs.geojson"), Path::new("/a/b/w.json")), PathBuf::from("/abs.geojson"));
     }
 }

@@ -15,6 +15,7 @@ impl Rgba {
         Self([r, g, b, 255])
     }
     /// A colour with alpha.
+    #[allow(clippy::self_named_constructors)] // reads as the CSS rgba() planners know
     pub const fn rgba(r: u8, g: u8, b: u8, a: u8) -> Self {
         Self([r, g, b, a])
     }
@@ -167,13 +168,16 @@ impl Classification {
 
     /// `n` (≤ 5) quantile classes of the numeric values of `field`.
     pub fn graduated(features: &[Feature], field: &str, n: usize) -> Self {
-        let mut values: Vec<f64> = features.iter().filter_map(|f| f.prop_f64(field)).filter(|x| x.is_finite()).collect();
+        let mut values: Vec<f64> =
+            features.iter().filter_map(|f| f.prop_f64(field)).filter(|x| x.is_finite()).collect();
         values.sort_by(f64::total_cmp);
         let n = n.clamp(1, SEQUENTIAL.len());
-        let mut breaks: Vec<f64> = (1..=n).filter_map(|k| values.get(((values.len() * k) / n).saturating_sub(1)).copied()).collect();
+        let mut breaks: Vec<f64> =
+            (1..=n).filter_map(|k| values.get(((values.len() * k) / n).saturating_sub(1)).copied()).collect();
         breaks.dedup();
         let colors = (0..breaks.len()).map(|i| {
-            let idx = if breaks.len() <= 1 { SEQUENTIAL.len() - 1 } else { i * (SEQUENTIAL.len() - 1) / (breaks.len() - 1) };
+            let idx =
+                if breaks.len() <= 1 { SEQUENTIAL.len() - 1 } else { i * (SEQUENTIAL.len() - 1) / (breaks.len() - 1) };
             let [r, g, b] = SEQUENTIAL[idx];
             Rgba::rgb(r, g, b)
         });

@@ -26,7 +26,13 @@ pub fn legend_rows<'a>(layers: impl DoubleEndedIterator<Item = &'a Layer>, engli
     for l in layers.rev().filter(|l| l.visible && !l.features.is_empty()) {
         let s = &l.style;
         let kind = l.main_kind();
-        rows.push(LegendRow { label: l.name(english).to_owned(), kind, fill: to_color32(s.fill, 1.0), stroke: to_color32(s.stroke, 1.0), indent: false });
+        rows.push(LegendRow {
+            label: l.name(english).to_owned(),
+            kind,
+            fill: to_color32(s.fill, 1.0),
+            stroke: to_color32(s.stroke, 1.0),
+            indent: false,
+        });
         for (label, c) in s.classification.legend().into_iter().take(8) {
             let fill = to_color32(c.faded(0.55), 1.0);
             let stroke = if kind == GeometryKind::Polygon { to_color32(s.stroke, 1.0) } else { to_color32(c, 1.0) };
@@ -46,7 +52,10 @@ pub fn paint_legend(painter: &Painter, anchor: Pos2, rows: &[LegendRow], font_si
     let text_color = if dark { Color32::WHITE } else { Color32::from_rgb(25, 25, 25) };
     let width = rows
         .iter()
-        .map(|r| painter.layout_no_wrap(r.label.clone(), font.clone(), text_color).size().x + if r.indent { 44.0 } else { 30.0 })
+        .map(|r| {
+            painter.layout_no_wrap(r.label.clone(), font.clone(), text_color).size().x
+                + if r.indent { 44.0 } else { 30.0 }
+        })
         .fold(0.0f32, f32::max)
         + 12.0;
     let height = rows.len() as f32 * row_h + 10.0;

@@ -12,7 +12,7 @@ mod paint;
 
 pub use cache::{FeatureShape, LayerCache, PolygonMesh};
 pub use labels::{LabelCandidate, place_labels};
-pub use paint::{Highlight, PaintStats, paint_emphasis, paint_layer, to_color32};
+pub use paint::{Highlight, PaintOptions, PaintStats, paint_emphasis, paint_layer, to_color32};
 
 use egui::{Pos2, Rect, pos2};
 

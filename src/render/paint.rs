@@ -32,17 +32,27 @@ pub fn to_color32(c: Rgba, opacity: f32) -> Color32 {
     Color32::from_rgba_unmultiplied(c.0[0], c.0[1], c.0[2], c.0[3])
 }
 
+/// How one layer is painted this frame, beyond its style.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PaintOptions {
+    /// Selected and hovered features.
+    pub highlight: Highlight,
+    /// English labels.
+    pub english: bool,
+    /// Position of the layer in the drawing order (upper layers win label contests).
+    pub layer_rank: usize,
+}
+
 /// Paint the visible features of `layer` and collect their label candidates.
 pub fn paint_layer(
     painter: &Painter,
     view: &MapView,
     layer: &Layer,
     cache: &LayerCache,
-    highlight: Highlight,
-    english: bool,
+    options: PaintOptions,
     labels: &mut Vec<LabelCandidate>,
-    layer_rank: usize,
 ) -> PaintStats {
+    let PaintOptions { highlight, english, layer_rank } = options;
     let mut stats = PaintStats::default();
     let style = &layer.style;
     let fill = to_color32(style.fill, style.opacity);
@@ -73,7 +83,10 @@ pub fn paint_layer(
         // A classified style colours each feature by its property; otherwise the layer colours.
         let class = style.classification.color_for(feature);
         let fill = class.map(|c| to_color32(c.faded(0.55), style.opacity)).unwrap_or(fill);
-        let stroke = class.filter(|_| shape.polygons.is_empty()).map(|c| Stroke::new(stroke.width, to_color32(c, style.opacity))).unwrap_or(stroke);
+        let stroke = class
+            .filter(|_| shape.polygons.is_empty())
+            .map(|c| Stroke::new(stroke.width, to_color32(c, style.opacity)))
+            .unwrap_or(stroke);
         let stroke_color = stroke.color;
         for poly in &shape.polygons {
             if fill.a() > 0 {
@@ -115,16 +128,16 @@ pub fn paint_layer(
                 Stroke::new(if point_radius > 2.5 { 1.2 } else { 0.6 }, Color32::WHITE),
             ));
         }
-        if show_labels {
-            if let (Some(anchor), Some(text)) = (shape.label_anchor, label_text(feature, &style.label_field, english)) {
-                let area_px = (shape.extent[2] - shape.extent[0]) * (shape.extent[3] - shape.extent[1]) * w * w;
-                labels.push(LabelCandidate {
-                    text,
-                    at: view.to_screen(anchor),
-                    priority: label_priority(style.label_priority, layer_rank, area_px, shape.points.is_empty()),
-                    is_point: !shape.points.is_empty(),
-                });
-            }
+        if show_labels
+            && let (Some(anchor), Some(text)) = (shape.label_anchor, label_text(feature, &style.label_field, english))
+        {
+            let area_px = (shape.extent[2] - shape.extent[0]) * (shape.extent[3] - shape.extent[1]) * w * w;
+            labels.push(LabelCandidate {
+                text,
+                at: view.to_screen(anchor),
+                priority: label_priority(style.label_priority, layer_rank, area_px, shape.points.is_empty()),
+                is_point: !shape.points.is_empty(),
+            });
         }
     }
     if !mesh.is_empty() {
@@ -135,10 +148,8 @@ pub fn paint_layer(
         (highlight.hovered, Color32::from_rgb(255, 255, 255), 3.0),
         (highlight.selected, Color32::from_rgb(255, 214, 0), 4.0),
     ] {
-        if let Some(i) = idx {
-            if let Some(shape) = cache.shapes.get(i) {
-                paint_emphasis(painter, view, shape, color, width, style.point_radius_pt);
-            }
+        if let Some(shape) = idx.and_then(|i| cache.shapes.get(i)) {
+            paint_emphasis(painter, view, shape, color, width, style.point_radius_pt);
         }
     }
     stats
