@@ -316,6 +316,22 @@ fn clicking_a_bar_selects_its_subdistrict() {
 }
 
 #[test]
+fn exporting_a_chart_crops_the_screenshot_to_the_chart() {
+    let mut h = harness();
+    click(&mut h, "图表");
+    click(&mut h, "园区面积");
+    let rect = h.state().charts.chart_rect().unwrap_or_else(|| panic!("no chart drawn"));
+    assert!(h.state().charts.last_export_px().is_none());
+    // The screenshot is taken by the harness like by eframe; the save dialog that follows finds
+    // no desktop here and is cancelled.
+    click(&mut h, "导出 PNG");
+    h.run();
+    let [w, hgt] = h.state().charts.last_export_px().unwrap_or_else(|| panic!("no screenshot came back"));
+    assert_eq!([w, hgt], [rect.width().round() as usize, rect.height().round() as usize], "{rect:?}");
+    assert!(w > 300 && hgt > 200, "{w}×{hgt}");
+}
+
+#[test]
 fn shift_drag_selects_communities_and_sums_households() {
     let mut h = harness();
     let (a, b) = (screen(&h, [119.105, 36.745]), screen(&h, [119.16, 36.70]));

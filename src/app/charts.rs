@@ -48,6 +48,16 @@ impl ChartsState {
     pub fn plot_frame(&self) -> Option<(Rect, usize)> {
         self.plot_frame
     }
+
+    /// The chart's rectangle on screen in the last frame (what "Export PNG" crops).
+    pub fn chart_rect(&self) -> Option<Rect> {
+        self.chart_rect
+    }
+
+    /// The pixel size of the last exported chart image, once the screenshot came back.
+    pub fn last_export_px(&self) -> Option<[usize; 2]> {
+        self.last_export_px
+    }
 }
 
 impl Chart {
@@ -95,6 +105,8 @@ pub struct ChartsState {
     /// The plot's data frame on screen last frame, and its number of category rows.
     plot_frame: Option<(Rect, usize)>,
     shot: Option<Receiver<Arc<ColorImage>>>,
+    /// The pixel size of the last chart image handed to the save dialog.
+    last_export_px: Option<[usize; 2]>,
     save: Option<PendingSave>,
 }
 
@@ -216,6 +228,7 @@ fn take_screenshot(app: &mut AtlasApp, ctx: &egui::Context) {
     app.charts.shot = None;
     let Some(rect) = app.charts.chart_rect else { return };
     let cropped = image.region(&rect, Some(ctx.pixels_per_point()));
+    app.charts.last_export_px = Some(cropped.size);
     let lang = app.lang();
     let (zh, en) = app.charts.chart.label();
     let name = format!("{}.png", lang.t(zh, en));
