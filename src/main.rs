@@ -50,6 +50,7 @@ fn run_viewer(cli: Cli, launched: std::time::Instant) -> anyhow::Result<()> {
         tool,
         life_circle_at,
         coverage: cli.coverage,
+        ..Default::default()
     };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

@@ -268,6 +268,8 @@ fn bar_chart(ui: &mut egui::Ui, title: &str, data: &BarData, lang: Lang) -> (Rec
     // Category i sits at y = n - 1 - i, so the first category is at the top.
     let y_of = move |i: usize| (n - 1 - i) as f64;
     let names: Vec<String> = data.categories.iter().map(|(c, _)| c.clone()).collect();
+    // Chinese names are short and wide, English ones long and narrow.
+    let (max_chars, axis_width) = if lang.english() { (22, 170.0) } else { (9, 120.0) };
     let max_value = data.series.iter().flat_map(|s| s.values.iter().flatten()).fold(0.0f64, |a, &b| a.max(b));
     let unit = data.unit.clone();
     let mut hit = None;
@@ -307,16 +309,22 @@ fn bar_chart(ui: &mut egui::Ui, title: &str, data: &BarData, lang: Lang) -> (Rec
                             if i < 0.0 || i.fract() != 0.0 {
                                 return String::new();
                             }
-                            names.get(i as usize).map(|s| shorten(s, 9)).unwrap_or_default()
+                            names.get(i as usize).map(|s| shorten(s, max_chars)).unwrap_or_default()
                         })
                         .label_spacing(8.0..=10.0)
-                        .min_thickness(120.0),
+                        .min_thickness(axis_width),
                 ])
                 .x_axis_formatter(|mark, _| number(mark.value, 2))
                 .label_formatter(|_| None)
                 .show_x(false)
                 .show_y(false)
-                .legend(Legend::default().position(Corner::RightBottom).follow_insertion_order(true))
+                .legend(
+                    // Ungrouped (colour-coded) charts have room at the top right; grouped charts
+                    // put their longest bars there.
+                    Legend::default()
+                        .position(if data.grouped { Corner::RightBottom } else { Corner::RightTop })
+                        .follow_insertion_order(true),
+                )
                 .show(ui, |plot| {
                     for (s_idx, s) in data.series.iter().enumerate() {
                         // The first series on top within its row.
@@ -362,7 +370,7 @@ fn bar_chart(ui: &mut egui::Ui, title: &str, data: &BarData, lang: Lang) -> (Rec
                     if let Some((x, label)) = &data.reference {
                         plot.vline(
                             VLine::new(label.clone(), *x)
-                                .color(Color32::from_rgb(200, 40, 40))
+                                .color(Color32::from_gray(70))
                                 .style(egui_plot::LineStyle::dashed_loose()),
                         );
                     }
@@ -642,15 +650,15 @@ fn layer_stats(app: &mut AtlasApp, ui: &mut egui::Ui) {
     }
     egui::ScrollArea::both().auto_shrink([false, true]).show(ui, |ui| {
         egui::Grid::new("layer_stats").num_columns(6).striped(true).spacing([18.0, 4.0]).show(ui, |ui| {
+            ui.label(RichText::new(lang.t("属性", "Property")).strong());
             for h in [
-                lang.t("属性", "Property"),
                 lang.t("数量", "Count"),
                 lang.t("合计", "Sum"),
                 lang.t("平均", "Mean"),
                 lang.t("最小", "Min"),
                 lang.t("最大", "Max"),
             ] {
-                ui.label(RichText::new(h).strong());
+                right(ui, RichText::new(h).strong());
             }
             ui.end_row();
             for n in &stats.numeric {
@@ -667,8 +675,15 @@ fn layer_stats(app: &mut AtlasApp, ui: &mut egui::Ui) {
     });
 }
 
-fn right(ui: &mut egui::Ui, text: String) {
-    ui.with_layout(Layout::right_to_left(Align::Center), |ui| ui.label(text));
+/// A right-aligned cell of a fixed width (a right-to-left layout alone would take the rest of the
+/// row and push the last column to the window's edge).
+fn right(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>) {
+    let size = egui::vec2(96.0, ui.spacing().interact_size.y);
+    ui.allocate_ui_with_layout(size, Layout::right_to_left(Align::Center), |ui| {
+        // Claim the whole width, so the grid sizes the column to it.
+        ui.set_min_width(size.x);
+        ui.label(text)
+    });
 }
 
 #[cfg(test)]

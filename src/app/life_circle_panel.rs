@@ -359,9 +359,9 @@ fn paint_coverage_legend(
     let (unit_zh, unit_en) = report.unit.label();
     let title = if lang.english() {
         format!(
-            "{unit_en}: checklist items within {:.0} m{}",
+            "Checklist items within {:.0} m ({unit_en}, {} of {total})",
             report.summary.radius_m,
-            if walking { " on foot" } else { "" }
+            if walking { "on foot" } else { "straight line" }
         )
     } else {
         format!(
@@ -613,12 +613,12 @@ fn settings_section(app: &mut AtlasApp, ui: &mut egui::Ui, lang: Lang) {
             Some(NetworkCache { result: Ok((net, _)), .. }) => {
                 ui.label(
                     RichText::new(format!(
-                        "{} {} {}、{} {}。{}",
-                        lang.t("路网：", "Network:"),
-                        net.node_count(),
-                        lang.t("个节点", "nodes"),
-                        net.edge_count(),
-                        lang.t("条路段", "segments"),
+                        "{}{}",
+                        if lang.english() {
+                            format!("Network: {} nodes, {} segments. ", net.node_count(), net.edge_count())
+                        } else {
+                            format!("路网：{} 个节点、{} 条路段。", net.node_count(), net.edge_count())
+                        },
                         lang.t(
                             "只沿该图层的道路步行，圆心和设施到最近道路的直线距离计入；小区内部道路未计入，结果偏保守。",
                             "Walks follow this layer's streets only, plus the straight walk from the centre and from each facility to its nearest street; paths inside blocks are not included, so the result is conservative."

@@ -37,14 +37,15 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
         let show_legend = app.persisted.show_legend;
         let hover = app.hover.clone();
         let layers = &app.layers;
-        let (mut base, mut overlays): (Option<&mut dyn Tiles>, Vec<&mut dyn Tiles>) = match app.tiles.as_mut() {
+        let basemap_status = app.tiles.as_ref().map(|t| t.status());
+        let attribution = app.tiles.as_ref().and_then(|t| t.credit.clone());
+        let (base, mut overlays): (Option<&mut dyn Tiles>, Vec<&mut dyn Tiles>) = match app.tiles.as_mut() {
             Some(t) => {
                 let mut it = t.layers.iter_mut().map(|l| l as &mut dyn Tiles);
                 (it.next(), it.collect())
             }
             None => (None, Vec::new()),
         };
-        let attribution = base.as_deref_mut().map(|t| t.attribution());
         let default_center = lon_lat(119.16, 36.69);
         let pan_buttons = multi_select::pan_buttons(tool, ui);
         let mut map = Map::new(base, &mut app.map_memory, default_center)
@@ -118,7 +119,12 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
         measure_tool::paint_overlay(app, &interaction);
         multi_select::paint_overlay(app, &interaction);
         if let Some(a) = attribution {
-            attribution_overlay(ui, out.response.rect, a.text, a.url);
+            attribution_overlay(ui, out.response.rect, &a.text, &a.url);
+        }
+        if let Some(status) = basemap_status
+            && super::basemap_ui::problem_overlay(ui, out.response.rect, lang, &status, &app.persisted.basemap)
+        {
+            app.basemap_settings.open = true;
         }
     });
 }

@@ -2,6 +2,7 @@
 //! state they share and the frame loop.
 
 pub mod attribute_table;
+mod basemap_ui;
 pub mod charts;
 mod files;
 pub mod fonts;
@@ -15,6 +16,7 @@ mod map_panel;
 pub mod measure_tool;
 pub mod multi_select;
 mod save_dialog;
+pub mod settings;
 mod status_bar;
 pub mod tools;
 mod top_bar;
@@ -23,10 +25,10 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use walkers::{HttpOptions, HttpTiles, MapMemory, Tiles};
+use walkers::MapMemory;
 
-use crate::basemap::health::{self, WatchedTiles};
-use crate::basemap::{Basemap, MapProjection, tile_cache_dir, user_agent};
+use crate::basemap::health::TileStatus;
+use crate::basemap::{ActiveBasemap, Basemap, MapProjection};
 use crate::io::embedded;
 use crate::model::{BBox, Layer, bbox_union};
 use crate::render::LayerCache;
@@ -47,11 +49,20 @@ pub struct Persisted {
     pub recent: Vec<PathBuf>,
     /// Show the legend on the map.
     pub show_legend: bool,
+    /// Basemap settings: cache limit, recent custom and local basemaps, offline downloads.
+    pub basemap_prefs: settings::BasemapPrefs,
 }
 
 impl Default for Persisted {
     fn default() -> Self {
-        Self { lang: Lang::Zh, basemap: Basemap::Osm, dark_theme: false, recent: Vec::new(), show_legend: true }
+        Self {
+            lang: Lang::Zh,
+            basemap: Basemap::Osm,
+            dark_theme: false,
+            recent: Vec::new(),
+            show_legend: true,
+            basemap_prefs: Default::default(),
+        }
     }
 }
 
@@ -82,6 +93,14 @@ pub struct StartOptions {
     pub launched: Option<Instant>,
     /// Select and zoom to the first feature whose name matches (`--find NAME`).
     pub find: Option<String>,
+    /// The cache folder (tiles go in its `tiles` sub-folder); None: `KUIWEN_CACHE_DIR` or the
+    /// user's cache folder. Tests point it at a temporary folder.
+    pub cache_dir: Option<PathBuf>,
+    /// The config folder (for the Tianditu key); None: `KUIWEN_CONFIG_DIR` or the user's.
+    pub config_dir: Option<PathBuf>,
+    /// The data folder (offline basemaps go in its `offline` sub-folder); None:
+    /// `KUIWEN_DATA_DIR` or the user's data folder.
+    pub data_dir: Option<PathBuf>,
 }
 
 /// A layer with its render cache.
@@ -122,11 +141,6 @@ pub struct Notice {
     pub error: bool,
 }
 
-/// The active basemap's tile sources, bottom first.
-struct ActiveTiles {
-    layers: Vec<WatchedTiles<HttpTiles>>,
-}
-
 /// The application.
 pub struct AtlasApp {
     /// Remembered settings.
@@ -154,7 +168,7 @@ pub struct AtlasApp {
     /// The 15-minute life circle tool.
     pub life_circle: life_circle_panel::LifeCircleState,
     map_memory: MapMemory,
-    tiles: Option<ActiveTiles>,
+    tiles: Option<ActiveBasemap>,
     projection: MapProjection,
     /// A box to fit on the next frame.
     pending_fit: Option<BBox>,
@@ -166,7 +180,7 @@ pub struct AtlasApp {
     first_frame: Option<Duration>,
     loader: Loader,
     egui_ctx: egui::Context,
-    tianditu_key: Option<String>,
+    basemap_settings: settings::BasemapSettings,
     next_generation: u64,
     watcher: Option<crate::io::watch::FileWatcher>,
 }
@@ -192,6 +206,7 @@ impl AtlasApp {
                 Vec::new()
             }
         };
+        let persisted_prefs = persisted.basemap_prefs.clone();
         let mut app = Self {
             persisted,
             layers: Vec::new(),
@@ -216,7 +231,7 @@ impl AtlasApp {
             first_frame: None,
             loader: Loader::default(),
             egui_ctx: ctx.clone(),
-            tianditu_key: std::env::var("TIANDITU_KEY").ok().filter(|k| !k.trim().is_empty()),
+            basemap_settings: settings::BasemapSettings::new(&start, &persisted_prefs),
             next_generation: 1,
             watcher: None,
         };
@@ -312,35 +327,11 @@ impl AtlasApp {
         self.selection = Some(r);
     }
 
-    /// Switch basemap: new tile sources, projection and cleared health counters.
+    /// Switch basemap: new tile layers (the old ones stop their downloads) and projection.
     pub fn set_basemap(&mut self, basemap: Basemap) {
-        health::reset();
         self.projection = basemap.projection();
-        let sources = basemap.http_sources(self.tianditu_key.as_deref());
-        if basemap.needs_tianditu_key() && self.tianditu_key.is_none() {
-            self.notices.push(Notice {
-                text: self
-                    .lang()
-                    .t(
-                        "天地图需要密钥：请设置环境变量 TIANDITU_KEY（在 天地图 官网免费申请“服务器端”密钥）",
-                        "Tianditu needs a key: set TIANDITU_KEY (a free server-side key from tianditu.gov.cn)",
-                    )
-                    .to_owned(),
-                error: true,
-            });
-        }
-        let layers = sources
-            .into_iter()
-            .map(|s| {
-                let options = HttpOptions {
-                    cache: tile_cache_dir(&basemap.key()),
-                    user_agent: walkers::HeaderValue::from_str(&user_agent()).ok(),
-                    ..Default::default()
-                };
-                WatchedTiles(HttpTiles::with_options(s, options, self.egui_ctx.clone()))
-            })
-            .collect::<Vec<_>>();
-        self.tiles = if layers.is_empty() { None } else { Some(ActiveTiles { layers }) };
+        self.tiles = ActiveBasemap::open(&basemap, &self.basemap_settings.env(), &self.egui_ctx);
+        self.persisted.basemap_prefs.remember(&basemap);
         self.persisted.basemap = basemap;
     }
 
@@ -360,17 +351,20 @@ impl AtlasApp {
     }
 
     /// The basemap health for the status bar.
-    fn tile_status(&self) -> health::TileStatus {
-        match &self.tiles {
-            None => health::TileStatus::Off,
-            Some(t) => health::status(t.layers.iter().map(|l| l.stats().in_progress).sum()),
-        }
+    pub fn basemap_status(&self) -> TileStatus {
+        self.tiles.as_ref().map(ActiveBasemap::status).unwrap_or(TileStatus::Off)
+    }
+
+    /// What the map credits for the active basemap (None without a basemap).
+    pub fn basemap_credit(&self) -> Option<crate::basemap::Credit> {
+        self.tiles.as_ref().and_then(|t| t.credit.clone())
     }
 }
 
 impl eframe::App for AtlasApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         files::logic(self, ctx);
+        settings::logic(self);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
@@ -384,6 +378,7 @@ impl eframe::App for AtlasApp {
         }
         map_panel::show(self, ui);
         charts::show(self, ui);
+        settings::show(self, ui);
         multi_select::show_summary(self, ui);
         if self.first_frame.is_none() {
             self.first_frame = Some(self.started.elapsed());

@@ -3,7 +3,6 @@
 use egui::{Key, Panel};
 
 use super::{AtlasApp, FeatureRef, Lang};
-use crate::basemap::Basemap;
 
 /// At most this many search results are listed.
 const MAX_RESULTS: usize = 12;
@@ -117,7 +116,17 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
                 app.fit(b);
             }
             ui.separator();
-            basemap_switcher(app, ui);
+            super::basemap_ui::switcher(app, ui);
+            if ui
+                .selectable_label(app.basemap_settings.open, lang.t("设置", "Settings"))
+                .on_hover_text(lang.t(
+                    "天地图密钥、自定义或离线底图、瓦片缓存",
+                    "Tianditu key, custom or offline basemaps, tile cache",
+                ))
+                .clicked()
+            {
+                app.basemap_settings.open = !app.basemap_settings.open;
+            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let other = match lang {
                     Lang::Zh => ("English", Lang::En),
@@ -137,28 +146,6 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
             });
         });
     });
-}
-
-fn basemap_switcher(app: &mut AtlasApp, ui: &mut egui::Ui) {
-    let lang = app.lang();
-    let current = app.persisted.basemap.clone();
-    let mut chosen = None;
-    egui::ComboBox::new("basemap", lang.t("底图", "Basemap"))
-        .selected_text(current.label(lang.english()))
-        .width(190.0)
-        .show_ui(ui, |ui| {
-            for b in Basemap::BUILT_IN {
-                if ui.selectable_label(b == current, b.label(lang.english())).clicked() {
-                    chosen = Some(b);
-                }
-            }
-            if let Basemap::Xyz(_) | Basemap::PmTiles(_) = current {
-                let _ = ui.selectable_label(true, current.label(lang.english()));
-            }
-        });
-    if let Some(b) = chosen.filter(|b| *b != current) {
-        app.set_basemap(b);
-    }
 }
 
 /// Features whose Chinese or English name contains the query, best matches first: exact names,

@@ -1,107 +1,239 @@
-//! Is the basemap working? Tile failures are reported by walkers only through its log, so a
-//! logger hook counts them, and a wrapper around the tile source counts tiles that arrived.
-//! From the two, the status bar can say "offline", "HTTP 403 (bad key?)" or "loading".
+//! Is the basemap working? Each tile layer counts what it delivered and what failed, and why;
+//! [`status`] turns that into the one thing the status bar says: "OK", "loading", "slow",
+//! "HTTP 404", "key rejected", "quota", "offline"…
+//!
+//! The failures are classified where they happen (see [`super::fetch`]), so the status can be
+//! precise instead of guessing from log lines. Secrets (`tk=` keys) never get into a message:
+//! see [`redact`].
 
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use walkers::sources::Attribution;
-use walkers::{TileId, TilePiece, Tiles};
+use walkers::TileId;
+
+/// A request in flight for longer than this makes the status say "slow server".
+pub const SLOW_AFTER: Duration = Duration::from_secs(3);
+
+/// Why a tile did not come.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TileFailure {
+    /// The source needs a key (Tianditu) and none is set. No request is made.
+    MissingKey,
+    /// The server refused: HTTP 401/403, Tianditu's 418, or a 200 whose body says the key is
+    /// wrong (the code is then 200).
+    Denied(u16),
+    /// Quota or rate limit exceeded (HTTP 429, or a body that says so).
+    Quota(u16),
+    /// HTTP 404 from a server, or a tile a local archive does not hold.
+    NotFound,
+    /// HTTP 5xx.
+    Server(u16),
+    /// Another HTTP status.
+    Http(u16),
+    /// The server did not answer in time.
+    Timeout,
+    /// No connection: no network, wrong host, refused connection. The text never holds a URL.
+    Unreachable(String),
+    /// The server answered with something that is not an image.
+    Garbage(String),
+    /// A local file or folder could not be read.
+    Local(String),
+}
+
+impl TileFailure {
+    /// When to ask again for a tile that failed this way (None: not until the basemap is
+    /// rebuilt, e.g. after a new key).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            TileFailure::MissingKey | TileFailure::Denied(_) | TileFailure::Local(_) => None,
+            TileFailure::Quota(_) => Some(Duration::from_secs(300)),
+            TileFailure::NotFound | TileFailure::Garbage(_) => Some(Duration::from_secs(300)),
+            TileFailure::Server(_) | TileFailure::Http(_) => Some(Duration::from_secs(30)),
+            TileFailure::Timeout | TileFailure::Unreachable(_) => Some(Duration::from_secs(10)),
+        }
+    }
+
+    /// Failures that no retry or waiting will fix (a key, a quota, a file).
+    pub fn is_blocking(&self) -> bool {
+        matches!(self, TileFailure::MissingKey | TileFailure::Denied(_) | TileFailure::Quota(_) | TileFailure::Local(_))
+    }
+
+    /// Technical detail for a hover text (English; no secrets).
+    pub fn detail(&self) -> String {
+        match self {
+            TileFailure::MissingKey => "no key".into(),
+            TileFailure::Denied(c) => format!("HTTP {c}: access denied"),
+            TileFailure::Quota(c) => format!("HTTP {c}: quota exceeded"),
+            TileFailure::NotFound => "HTTP 404 / tile not in archive".into(),
+            TileFailure::Server(c) | TileFailure::Http(c) => format!("HTTP {c}"),
+            TileFailure::Timeout => "timed out".into(),
+            TileFailure::Unreachable(m) | TileFailure::Garbage(m) | TileFailure::Local(m) => redact(m),
+        }
+    }
+}
+
+/// Where a delivered tile came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Downloaded now.
+    Network,
+    /// Read from the disk cache (no request sent).
+    DiskCache,
+    /// Read from a local file or folder.
+    Local,
+}
+
+/// What one tile layer has seen since it was built.
+#[derive(Clone, Debug, Default)]
+pub struct LayerHealth {
+    /// Tiles downloaded.
+    pub from_network: u64,
+    /// Tiles served from the disk cache.
+    pub from_cache: u64,
+    /// Tiles read from local files.
+    pub from_local: u64,
+    /// Failed tiles.
+    pub failures: u64,
+    /// The latest failure.
+    pub last_failure: Option<(Instant, TileFailure)>,
+    /// The latest delivered tile.
+    pub last_delivery: Option<Instant>,
+    /// Requests being worked on, with their start.
+    pub in_flight: Vec<(TileId, Instant)>,
+    /// A failure that applies to every tile (missing key, unreadable archive).
+    pub permanent: Option<TileFailure>,
+}
+
+impl LayerHealth {
+    /// Count a delivered tile.
+    pub fn delivered(&mut self, origin: Origin) {
+        match origin {
+            Origin::Network => self.from_network += 1,
+            Origin::DiskCache => self.from_cache += 1,
+            Origin::Local => self.from_local += 1,
+        }
+        self.last_delivery = Some(Instant::now());
+    }
+
+    /// Count a failed tile.
+    pub fn failed(&mut self, failure: TileFailure) {
+        self.failures += 1;
+        self.last_failure = Some((Instant::now(), failure));
+    }
+
+    /// Tiles delivered in total.
+    pub fn delivered_total(&self) -> u64 {
+        self.from_network + self.from_cache + self.from_local
+    }
+}
 
 /// What the status bar shows about the basemap.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TileStatus {
     /// No basemap chosen.
     Off,
-    /// Nothing requested yet, or everything requested has arrived.
-    Ok,
-    /// Tiles are downloading.
+    /// Everything asked for has arrived.
+    Ok {
+        /// Tiles downloaded.
+        network: u64,
+        /// Tiles from the disk cache or local files.
+        cached: u64,
+    },
+    /// Tiles are on their way.
     Loading(usize),
-    /// Tiles fail and none arrive: no network or no server.
-    Offline(String),
-    /// The server answers with HTTP errors.
-    HttpError(u16, String),
+    /// Requests have been waiting longer than [`SLOW_AFTER`].
+    Slow {
+        /// Requests still open.
+        pending: usize,
+        /// The longest wait so far.
+        waited: Duration,
+    },
+    /// Tiles fail.
+    Failing {
+        /// The latest failure.
+        failure: TileFailure,
+        /// Some tiles did arrive (a partial problem, e.g. a few 404s at the edge of coverage).
+        partial: bool,
+    },
 }
 
-#[derive(Default)]
-struct Health {
-    failures: u64,
-    last_failure: Option<(Instant, String)>,
-    arrivals: u64,
-    last_arrival: Option<Instant>,
-}
-
-static HEALTH: Mutex<Health> = Mutex::new(Health { failures: 0, last_failure: None, arrivals: 0, last_arrival: None });
-
-/// Record a tile failure (called from the logger hook; the text never holds the key: see
-/// [`redact`]).
-pub fn record_failure(message: &str) {
-    if let Ok(mut h) = HEALTH.lock() {
-        h.failures += 1;
-        h.last_failure = Some((Instant::now(), redact(message)));
+impl TileStatus {
+    /// Whether the status is a problem the user should see in warning colours.
+    pub fn is_problem(&self) -> bool {
+        matches!(self, TileStatus::Slow { .. } | TileStatus::Failing { .. })
     }
 }
 
-fn record_arrival() {
-    if let Ok(mut h) = HEALTH.lock() {
-        h.arrivals += 1;
-        h.last_arrival = Some(Instant::now());
-    }
-}
-
-/// Forget everything (when the basemap changes).
-pub fn reset() {
-    if let Ok(mut h) = HEALTH.lock() {
-        *h = Health::default();
-    }
-}
-
-/// Remove secrets (`tk=…` keys) from a message before it is kept or shown.
-pub fn redact(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    while let Some(pos) = rest.find("tk=") {
-        out.push_str(&rest[..pos + 3]);
-        out.push_str("***");
-        let after = &rest[pos + 3..];
-        let end = after.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(after.len());
-        rest = &after[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The HTTP status in a walkers/reqwest failure message, if any ("HTTP status client error (404 Not Found)").
-fn http_status(message: &str) -> Option<u16> {
-    let i = message.find("error (")?;
-    message[i + 7..].split_whitespace().next()?.trim_end_matches(')').parse().ok()
-}
-
-/// The status now, given how many tiles are in flight.
-pub fn status(in_progress: usize) -> TileStatus {
-    let Ok(h) = HEALTH.lock() else { return TileStatus::Ok };
-    let recent = Duration::from_secs(30);
-    if let Some((at, msg)) = &h.last_failure {
-        let arrived_since = h.last_arrival.is_some_and(|a| a > *at);
-        if !arrived_since && at.elapsed() < recent * 20 {
-            if let Some(code) = http_status(msg) {
-                return TileStatus::HttpError(code, msg.clone());
-            }
-            if h.arrivals == 0 || at.elapsed() < recent {
-                return TileStatus::Offline(msg.clone());
+/// The status of a basemap made of several layers (Tianditu has a label overlay), given each
+/// layer's health and queued request count.
+pub fn status<'a>(layers: impl IntoIterator<Item = (&'a LayerHealth, usize)>) -> TileStatus {
+    let now = Instant::now();
+    let mut any = false;
+    let mut pending = 0usize;
+    let mut waited = Duration::ZERO;
+    let (mut network, mut cached) = (0u64, 0u64);
+    let mut failing: Option<(Instant, TileFailure, bool)> = None;
+    for (h, queued) in layers {
+        any = true;
+        if let Some(p) = &h.permanent {
+            return TileStatus::Failing { failure: p.clone(), partial: false };
+        }
+        pending += queued + h.in_flight.len();
+        for (_, started) in &h.in_flight {
+            waited = waited.max(now.saturating_duration_since(*started));
+        }
+        network += h.from_network;
+        cached += h.from_cache + h.from_local;
+        if let Some((at, f)) = &h.last_failure {
+            let delivered_since = h.last_delivery.is_some_and(|d| d > *at);
+            // Blocking failures stay until a tile arrives; others fade after a while.
+            let fresh = f.is_blocking() || now.saturating_duration_since(*at) < Duration::from_secs(120);
+            if !delivered_since && fresh {
+                let partial = h.delivered_total() > 0;
+                let newer = failing.as_ref().is_none_or(|(t, old, _)| {
+                    (f.is_blocking() && !old.is_blocking()) || (f.is_blocking() == old.is_blocking() && at > t)
+                });
+                if newer {
+                    failing = Some((*at, f.clone(), partial));
+                }
             }
         }
     }
-    if in_progress > 0 { TileStatus::Loading(in_progress) } else { TileStatus::Ok }
+    if !any {
+        return TileStatus::Off;
+    }
+    if let Some((_, failure, partial)) = failing {
+        return TileStatus::Failing { failure, partial };
+    }
+    if pending > 0 && waited >= SLOW_AFTER {
+        return TileStatus::Slow { pending, waited };
+    }
+    if pending > 0 { TileStatus::Loading(pending) } else { TileStatus::Ok { network, cached } }
 }
 
-/// Counts of (arrived, failed) tiles since the last reset.
-pub fn counts() -> (u64, u64) {
-    HEALTH.lock().map(|h| (h.arrivals, h.failures)).unwrap_or((0, 0))
+/// Remove secrets (`tk=…`, `key=…`, `token=…` and `access_token=…` query values) from a message before it is kept
+/// or shown.
+pub fn redact(message: &str) -> String {
+    let mut out = message.to_owned();
+    for marker in ["tk=", "key=", "token="] {
+        let mut result = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(pos) = rest.find(marker) {
+            result.push_str(&rest[..pos + marker.len()]);
+            result.push_str("***");
+            let after = &rest[pos + marker.len()..];
+            let end =
+                after.find(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c))).unwrap_or(after.len());
+            rest = &after[end..];
+        }
+        result.push_str(rest);
+        out = result;
+    }
+    out
 }
 
-/// A logger that hands walkers' tile-fetch warnings to [`record_failure`] and passes every record
-/// on to env_logger.
+/// A logger that redacts secrets from every record (tile URLs can hold keys) before handing
+/// it to env_logger.
 pub struct TileLogHook {
     inner: env_logger::Logger,
 }
@@ -110,7 +242,7 @@ impl TileLogHook {
     /// Install as the global logger (once; later calls do nothing).
     pub fn install() {
         let inner = env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).build();
-        let max = inner.filter().max(log::LevelFilter::Warn);
+        let max = inner.filter();
         if log::set_boxed_logger(Box::new(TileLogHook { inner })).is_ok() {
             log::set_max_level(max);
         }
@@ -119,15 +251,11 @@ impl TileLogHook {
 
 impl log::Log for TileLogHook {
     fn enabled(&self, metadata: &log::Metadata) -> bool {
-        metadata.target().starts_with("walkers") || self.inner.enabled(metadata)
+        self.inner.enabled(metadata)
     }
 
     fn log(&self, record: &log::Record) {
-        if record.level() <= log::Level::Warn && record.target().starts_with("walkers::io") {
-            record_failure(&record.args().to_string());
-        }
         if self.inner.enabled(record.metadata()) {
-            // Keys must never reach logs: redact walkers' messages, which can hold tile URLs.
             let text = redact(&record.args().to_string());
             self.inner.log(
                 &log::Record::builder()
@@ -144,33 +272,6 @@ impl log::Log for TileLogHook {
     }
 }
 
-/// A tile source wrapper that notices tiles arriving (a piece at the exact zoom asked, not one
-/// borrowed from a lower zoom).
-pub struct WatchedTiles<T: Tiles>(pub T);
-
-impl<T: Tiles> Tiles for WatchedTiles<T> {
-    fn at(&mut self, tile_id: TileId) -> Option<TilePiece> {
-        let piece = self.0.at(tile_id)?;
-        let full = piece.uv.min.x == 0.0 && piece.uv.min.y == 0.0 && piece.uv.max.x == 1.0 && piece.uv.max.y == 1.0;
-        if full {
-            record_arrival();
-        }
-        Some(piece)
-    }
-
-    fn attribution(&self) -> Attribution {
-        self.0.attribution()
-    }
-
-    fn tile_size(&self) -> u32 {
-        self.0.tile_size()
-    }
-
-    fn stats(&self) -> walkers::Stats {
-        self.0.stats()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,12 +279,28 @@ mod tests {
     #[test]
     fn redacts_keys() {
         assert_eq!(redact("GET https://t0.x/?a=1&tk=abcDEF123&b=2 failed"), "GET https://t0.x/?a=1&tk=***&b=2 failed");
-        assert_eq!(redact("no key here"), "no key here");
+        assert_eq!(redact("https://x/?access_token=pk.abc-1_2&q"), "https://x/?access_token=***&q");
+        assert_eq!(redact("no secret here"), "no secret here");
     }
 
     #[test]
-    fn reads_http_status() {
-        assert_eq!(http_status("Fetch(\"HTTP status client error (403 Forbidden) for url (…)\")"), Some(403));
-        assert_eq!(http_status("error sending request for url"), None);
+    fn status_prefers_blocking_failures_and_sees_slow_requests() {
+        let mut a = LayerHealth::default();
+        assert_eq!(status([(&a, 0)]), TileStatus::Ok { network: 0, cached: 0 });
+        assert_eq!(status([(&a, 3)]), TileStatus::Loading(3));
+        a.in_flight.push((TileId { x: 0, y: 0, zoom: 1 }, Instant::now() - Duration::from_secs(5)));
+        assert!(matches!(status([(&a, 0)]), TileStatus::Slow { pending: 1, .. }));
+        a.in_flight.clear();
+        a.failed(TileFailure::Timeout);
+        let mut b = LayerHealth::default();
+        b.failed(TileFailure::Denied(403));
+        assert_eq!(
+            status([(&a, 0), (&b, 0)]),
+            TileStatus::Failing { failure: TileFailure::Denied(403), partial: false }
+        );
+        // A tile arriving after a failure clears it.
+        a.delivered(Origin::Network);
+        assert_eq!(status([(&a, 0)]), TileStatus::Ok { network: 1, cached: 0 });
+        assert_eq!(status(std::iter::empty()), TileStatus::Off);
     }
 }

@@ -1,25 +1,35 @@
-//! Tile source definitions: OpenStreetMap, Tianditu, AMap, custom XYZ templates, local PMTiles.
+//! Tile source definitions: OpenStreetMap, Tianditu, AMap, custom XYZ templates, local PMTiles
+//! files and local `z/x/y` tile folders; what each must credit and whether its terms allow
+//! bulk download.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 use walkers::TileId;
-use walkers::sources::{Attribution, TileSource};
 
 use super::MapProjection;
 
 /// The User-Agent sent to tile servers: who we are and where to read about us, as the
-/// OpenStreetMap tile policy asks.
+/// OpenStreetMap tile policy asks. It is not a browser's, so Tianditu treats us as a server
+/// client and expects a "server-side" (服务器端) key.
 pub fn user_agent() -> String {
     format!("KuiwenAtlas/{} (desktop planning map viewer; {})", env!("CARGO_PKG_VERSION"), env!("CARGO_PKG_NAME"))
+}
+
+/// The root of the tile caches: `KUIWEN_CACHE_DIR` if set, else the user's cache folder
+/// (e.g. `~/.cache/kuiwen-atlas/tiles`).
+pub fn tile_cache_root() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("KUIWEN_CACHE_DIR").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir).join("tiles"));
+    }
+    directories::ProjectDirs::from("cn", "Kuiwen", "kuiwen-atlas").map(|d| d.cache_dir().join("tiles"))
 }
 
 /// The per-basemap tile cache folder in the user's cache directory
 /// (e.g. `~/.cache/kuiwen-atlas/tiles/osm`).
 pub fn tile_cache_dir(basemap_key: &str) -> Option<PathBuf> {
-    directories::ProjectDirs::from("cn", "Kuiwen", "kuiwen-atlas")
-        .map(|d| d.cache_dir().join("tiles").join(basemap_key))
+    tile_cache_root().map(|r| r.join(basemap_key))
 }
 
 /// Why a basemap choice cannot be used.
@@ -32,38 +42,89 @@ pub enum BasemapError {
         /// The template.
         template: String,
         /// What is wrong.
-        why: String,
+        why: TemplateProblem,
     },
     /// A name that is none of the known basemaps, templates or files.
     #[error(
-        "unknown basemap {0:?}: use none, osm, tianditu-vec, tianditu-img, amap, amap-img, an http(s) XYZ template or a .pmtiles file"
+        "unknown basemap {0:?}: use none, osm, tianditu-vec, tianditu-img, amap, amap-img, an http(s) XYZ template, a .pmtiles file or a folder of z/x/y tiles"
     )]
     Unknown(String),
     /// A local file or folder that does not exist.
-    #[error("basemap file not found: {0}")]
+    #[error("basemap file or folder not found: {0}")]
     NotFound(String),
+    /// A file type we cannot read.
+    #[error("{0}: MBTiles files are not supported; convert with `pmtiles convert in.mbtiles out.pmtiles`")]
+    MbTiles(String),
 }
 
-/// A validated XYZ URL template (`https://host/{z}/{x}/{y}.png`, optional `{s}` subdomains).
+/// What is wrong with an XYZ template (shown to the user in both languages).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TemplateProblem {
+    /// Not http:// or https://.
+    #[error("only http:// and https:// URLs are allowed")]
+    Scheme,
+    /// No host after the scheme.
+    #[error("the URL has no host")]
+    NoHost,
+    /// `{z}`, `{x}` or `{y}` is missing.
+    #[error("the placeholder {0} is missing")]
+    Missing(&'static str),
+    /// A placeholder we do not know.
+    #[error("unknown placeholder {0} (use {{z}}, {{x}}, {{y}} and optionally {{s}})")]
+    UnknownPlaceholder(String),
+    /// Spaces or control characters.
+    #[error("URLs cannot contain spaces or control characters")]
+    Whitespace,
+}
+
+impl TemplateProblem {
+    /// The problem in Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            TemplateProblem::Scheme => "只允许 http:// 或 https:// 地址".into(),
+            TemplateProblem::NoHost => "地址缺少主机名".into(),
+            TemplateProblem::Missing(p) => format!("缺少占位符 {p}"),
+            TemplateProblem::UnknownPlaceholder(p) => format!("未知占位符 {p}（可用 {{z}} {{x}} {{y}}，可选 {{s}}）"),
+            TemplateProblem::Whitespace => "地址不能包含空格或控制字符".into(),
+        }
+    }
+}
+
+/// A validated XYZ URL template (`https://host/{z}/{x}/{y}.png`, optional `{s}` subdomains
+/// a, b, c).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct XyzTemplate(String);
 
 impl XyzTemplate {
-    /// Check and wrap a template: http or https only, with all three of `{z}`, `{x}`, `{y}`.
+    /// Check and wrap a template: http or https only, a host, all three of `{z}`, `{x}`, `{y}`,
+    /// no other placeholder than `{s}`.
     pub fn parse(template: &str) -> Result<Self, BasemapError> {
-        let bad = |why: &str| BasemapError::BadTemplate { template: template.to_owned(), why: why.to_owned() };
         let t = template.trim();
+        let bad = |why: TemplateProblem| BasemapError::BadTemplate { template: t.to_owned(), why };
         let lower = t.to_ascii_lowercase();
-        if !(lower.starts_with("http://") || lower.starts_with("https://")) {
-            return Err(bad("only http:// and https:// URLs are allowed"));
+        let Some(rest) = lower.strip_prefix("http://").or_else(|| lower.strip_prefix("https://")) else {
+            return Err(bad(TemplateProblem::Scheme));
+        };
+        if t.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(bad(TemplateProblem::Whitespace));
+        }
+        if rest.split(['/', '?', '#']).next().is_none_or(str::is_empty) {
+            return Err(bad(TemplateProblem::NoHost));
         }
         for p in ["{z}", "{x}", "{y}"] {
             if !t.contains(p) {
-                return Err(bad(&format!("the placeholder {p} is missing")));
+                return Err(bad(TemplateProblem::Missing(p)));
             }
         }
-        if t.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(bad("URLs cannot contain spaces or control characters"));
+        let mut rest = t;
+        while let Some(open) = rest.find('{') {
+            let close = rest[open..].find('}').map(|c| open + c + 1).unwrap_or(rest.len());
+            let p = &rest[open..close];
+            if !["{z}", "{x}", "{y}", "{s}"].contains(&p) {
+                return Err(bad(TemplateProblem::UnknownPlaceholder(p.to_owned())));
+            }
+            rest = &rest[close..];
         }
         Ok(Self(t.to_owned()))
     }
@@ -71,6 +132,14 @@ impl XyzTemplate {
     /// The template text.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The host (and port) the tiles come from, lower case.
+    pub fn host(&self) -> String {
+        let lower = self.0.to_ascii_lowercase();
+        let rest = lower.split_once("://").map(|(_, r)| r).unwrap_or(&lower);
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        authority.rsplit('@').next().unwrap_or_default().to_owned()
     }
 
     /// The URL of one tile. `{s}` cycles through `a`, `b`, `c` by tile position.
@@ -104,6 +173,8 @@ pub enum Basemap {
     Xyz(XyzTemplate),
     /// A local PMTiles file of raster tiles.
     PmTiles(PathBuf),
+    /// A local folder of `z/x/y.png` (or `.jpg`) tiles.
+    Folder(PathBuf),
 }
 
 impl FromStr for Basemap {
@@ -123,15 +194,85 @@ impl FromStr for Basemap {
         if t.contains("://") {
             return XyzTemplate::parse(t).map(Basemap::Xyz);
         }
-        if t.to_ascii_lowercase().ends_with(".pmtiles") {
-            let p = Path::new(t);
-            return if p.is_file() {
-                Ok(Basemap::PmTiles(p.to_owned()))
-            } else {
-                Err(BasemapError::NotFound(t.to_owned()))
-            };
+        let p = Path::new(t);
+        let lower = t.to_ascii_lowercase();
+        if lower.ends_with(".mbtiles") {
+            return Err(BasemapError::MbTiles(t.to_owned()));
+        }
+        if lower.ends_with(".pmtiles") {
+            return if p.is_file() { Ok(Basemap::PmTiles(p.to_owned())) } else { Err(BasemapError::NotFound(t.to_owned())) };
+        }
+        if p.is_dir() {
+            return Ok(Basemap::Folder(p.to_owned()));
+        }
+        if t.contains('/') || t.contains('\\') {
+            return Err(BasemapError::NotFound(t.to_owned()));
         }
         Err(BasemapError::Unknown(t.to_owned()))
+    }
+}
+
+/// What a basemap must credit on the map.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credit {
+    /// The text shown.
+    pub text: String,
+    /// Where it links to (may be empty).
+    pub url: String,
+}
+
+/// Why a basemap cannot be downloaded for offline use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BulkRefusal {
+    /// OpenStreetMap's public tile servers: their usage policy forbids bulk downloading.
+    Osm,
+    /// Tianditu's terms do not allow caching its tiles in bulk.
+    Tianditu,
+    /// AMap's terms do not allow caching its tiles in bulk.
+    Amap,
+    /// Already local (PMTiles file, folder) or no basemap at all.
+    NothingToDownload,
+}
+
+impl BulkRefusal {
+    /// The reason, in Chinese and in English.
+    pub fn reason(&self) -> (&'static str, &'static str) {
+        match self {
+            BulkRefusal::Osm => (
+                "OpenStreetMap 公共瓦片服务器的使用政策禁止批量下载。请使用自建或单位内部的瓦片服务器（自定义 XYZ）。",
+                "OpenStreetMap's tile usage policy forbids bulk downloading from its public servers. Use a self-hosted or in-house tile server (custom XYZ).",
+            ),
+            BulkRefusal::Tianditu => (
+                "天地图的服务条款不允许批量下载瓦片。请使用自建或单位内部的瓦片服务器（自定义 XYZ）。",
+                "Tianditu's terms do not allow bulk downloading of its tiles. Use a self-hosted or in-house tile server (custom XYZ).",
+            ),
+            BulkRefusal::Amap => (
+                "高德地图的服务条款不允许批量下载瓦片。请使用自建或单位内部的瓦片服务器（自定义 XYZ）。",
+                "AMap's terms do not allow bulk downloading of its tiles. Use a self-hosted or in-house tile server (custom XYZ).",
+            ),
+            BulkRefusal::NothingToDownload => {
+                ("当前底图已是本地数据或无底图，无需下载。", "The current basemap is already local (or none): nothing to download.")
+            }
+        }
+    }
+}
+
+/// Whether a host is one of the public servers whose terms forbid bulk download.
+fn public_host_refusal(host: &str) -> Option<BulkRefusal> {
+    let host = match host.rsplit_once(':') {
+        Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) => h,
+        _ => host,
+    };
+    let under = |domain: &str| host == domain || host.ends_with(&format!(".{domain}"));
+    if under("openstreetmap.org") || under("osm.org") || under("openstreetmap.fr") {
+        Some(BulkRefusal::Osm)
+    } else if under("tianditu.gov.cn") || under("tianditu.com") {
+        Some(BulkRefusal::Tianditu)
+    } else if under("autonavi.com") || under("amap.com") {
+        Some(BulkRefusal::Amap)
+    } else {
+        None
     }
 }
 
@@ -151,14 +292,16 @@ impl Basemap {
             Basemap::AmapImg => "amap-img".into(),
             Basemap::Xyz(t) => format!("xyz-{:016x}", fnv1a(t.as_str().as_bytes())),
             Basemap::PmTiles(p) => format!("pmtiles-{:016x}", fnv1a(p.to_string_lossy().as_bytes())),
+            Basemap::Folder(p) => format!("folder-{:016x}", fnv1a(p.to_string_lossy().as_bytes())),
         }
     }
 
-    /// The form the command line and workspaces use (parses back with `FromStr`).
+    /// The form the command line and workspaces use (parses back with `FromStr`). Never holds
+    /// the Tianditu key: the key lives in the user's config folder only.
     pub fn key_or_spec(&self) -> String {
         match self {
             Basemap::Xyz(t) => t.as_str().to_owned(),
-            Basemap::PmTiles(p) => p.display().to_string(),
+            Basemap::PmTiles(p) | Basemap::Folder(p) => p.display().to_string(),
             other => other.key(),
         }
     }
@@ -172,8 +315,11 @@ impl Basemap {
             Basemap::TiandituImg => ("天地图 影像", "Tianditu imagery"),
             Basemap::Amap => ("高德 地图（GCJ-02）", "AMap streets (GCJ-02)"),
             Basemap::AmapImg => ("高德 影像（GCJ-02）", "AMap imagery (GCJ-02)"),
-            Basemap::Xyz(t) => return format!("{} {}", if english { "Custom XYZ" } else { "自定义 XYZ" }, t.as_str()),
-            Basemap::PmTiles(p) => return format!("PMTiles {}", p.display()),
+            Basemap::Xyz(t) => {
+                return format!("{} {}", if english { "Custom XYZ" } else { "自定义 XYZ" }, short(t.as_str(), 48));
+            }
+            Basemap::PmTiles(p) => return format!("PMTiles {}", file_name(p)),
+            Basemap::Folder(p) => return format!("{} {}", if english { "Tile folder" } else { "瓦片文件夹" }, file_name(p)),
         };
         if english { en.to_owned() } else { zh.to_owned() }
     }
@@ -191,55 +337,81 @@ impl Basemap {
         matches!(self, Basemap::TiandituVec | Basemap::TiandituImg)
     }
 
+    /// Whether the tiles come from local files (no network at all).
+    pub fn is_local(&self) -> bool {
+        matches!(self, Basemap::PmTiles(_) | Basemap::Folder(_))
+    }
+
+    /// What the map must credit. Local files may carry their own credit, which the tile layer
+    /// reads and prefers.
+    pub fn credit(&self) -> Option<Credit> {
+        let c = |text: &str, url: &str| Some(Credit { text: text.to_owned(), url: url.to_owned() });
+        match self {
+            Basemap::None => None,
+            Basemap::Osm => c("© OpenStreetMap contributors", "https://www.openstreetmap.org/copyright"),
+            Basemap::TiandituVec | Basemap::TiandituImg => {
+                c("© 天地图 Tianditu · 国家地理信息公共服务平台", "https://www.tianditu.gov.cn/")
+            }
+            Basemap::Amap | Basemap::AmapImg => c("© 高德地图 AutoNavi", "https://www.amap.com/"),
+            Basemap::Xyz(t) => Some(Credit { text: format!("Tiles © {}", t.host()), url: String::new() }),
+            Basemap::PmTiles(p) => Some(Credit { text: format!("PMTiles {}", file_name(p)), url: String::new() }),
+            Basemap::Folder(p) => Some(Credit { text: format!("Tiles: {}", file_name(p)), url: String::new() }),
+        }
+    }
+
+    /// Whether the tiles of this basemap may be downloaded in bulk for offline use: only from
+    /// a custom (self-hosted) XYZ server, never from the public OSM, Tianditu or AMap servers
+    /// (even when their URL is entered as a custom template).
+    pub fn bulk_download(&self) -> Result<XyzTemplate, BulkRefusal> {
+        match self {
+            Basemap::Osm => Err(BulkRefusal::Osm),
+            Basemap::TiandituVec | Basemap::TiandituImg => Err(BulkRefusal::Tianditu),
+            Basemap::Amap | Basemap::AmapImg => Err(BulkRefusal::Amap),
+            Basemap::None | Basemap::PmTiles(_) | Basemap::Folder(_) => Err(BulkRefusal::NothingToDownload),
+            Basemap::Xyz(t) => match public_host_refusal(&t.host()) {
+                Some(r) => Err(r),
+                None => Ok(t.clone()),
+            },
+        }
+    }
+
     /// The HTTP tile sources, bottom first (Tianditu has a label overlay). Empty for `None`
     /// and for local files.
     pub fn http_sources(&self, tianditu_key: Option<&str>) -> Vec<HttpSource> {
-        let amap = |style: u8, attribution: &'static str| HttpSource {
-            urls: UrlPattern::Amap { style },
-            attribution: Attribution {
-                text: attribution,
-                url: "https://www.amap.com/",
-                logo_light: None,
-                logo_dark: None,
-            },
-            max_zoom: 18,
-        };
+        let amap = |style: u8| HttpSource { urls: UrlPattern::Amap { style }, max_zoom: 18 };
         let tdt = |layer: &'static str| HttpSource {
             urls: UrlPattern::Tianditu { layer, key: tianditu_key.unwrap_or_default().to_owned() },
-            attribution: Attribution {
-                text: "天地图 Tianditu © 国家地理信息公共服务平台 GS(2024)0568号",
-                url: "https://www.tianditu.gov.cn/",
-                logo_light: None,
-                logo_dark: None,
-            },
             max_zoom: 18,
         };
         match self {
-            Basemap::None | Basemap::PmTiles(_) => vec![],
+            Basemap::None | Basemap::PmTiles(_) | Basemap::Folder(_) => vec![],
             Basemap::Osm => vec![HttpSource {
                 urls: UrlPattern::Template(XyzTemplate("https://tile.openstreetmap.org/{z}/{x}/{y}.png".into())),
-                attribution: Attribution {
-                    text: "© OpenStreetMap contributors",
-                    url: "https://www.openstreetmap.org/copyright",
-                    logo_light: None,
-                    logo_dark: None,
-                },
                 max_zoom: 19,
             }],
             Basemap::TiandituVec => vec![tdt("vec"), tdt("cva")],
             Basemap::TiandituImg => vec![tdt("img"), tdt("cia")],
-            Basemap::Amap => vec![amap(8, "© 高德地图 AutoNavi GS(2023)551号")],
-            Basemap::AmapImg => vec![amap(6, "© 高德地图 AutoNavi GS(2023)551号")],
-            Basemap::Xyz(t) => vec![HttpSource {
-                urls: UrlPattern::Template(t.clone()),
-                attribution: Attribution { text: "Custom tile server", url: "", logo_light: None, logo_dark: None },
-                max_zoom: 19,
-            }],
+            Basemap::Amap => vec![amap(8)],
+            Basemap::AmapImg => vec![amap(6)],
+            Basemap::Xyz(t) => vec![HttpSource { urls: UrlPattern::Template(t.clone()), max_zoom: 19 }],
         }
     }
 }
 
-fn fnv1a(bytes: &[u8]) -> u64 {
+fn file_name(p: &Path) -> String {
+    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string())
+}
+
+fn short(s: &str, max_chars: usize) -> String {
+    if s.chars().count() <= max_chars {
+        s.to_owned()
+    } else {
+        let head: String = s.chars().take(max_chars.saturating_sub(1)).collect();
+        format!("{head}…")
+    }
+}
+
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
 }
 
@@ -252,7 +424,7 @@ pub enum UrlPattern {
     Tianditu {
         /// `vec`, `cva`, `img` or `cia`.
         layer: &'static str,
-        /// The user's key (`tk`). Never logged.
+        /// The user's key (`tk`). Never logged, never shown.
         key: String,
     },
     /// AMap's tile servers (`style` 8 streets, 6 imagery).
@@ -262,19 +434,17 @@ pub enum UrlPattern {
     },
 }
 
-/// One HTTP tile source for walkers.
-#[derive(Clone)]
+/// One HTTP tile source.
+#[derive(Clone, Debug)]
 pub struct HttpSource {
     /// URL maker.
     pub urls: UrlPattern,
-    /// What the map must credit.
-    pub attribution: Attribution,
     /// Highest zoom the server has.
     pub max_zoom: u8,
 }
 
 impl HttpSource {
-    /// The URL of a tile.
+    /// The URL of a tile. May hold a key: never log it unredacted.
     pub fn url(&self, tile: TileId) -> String {
         match &self.urls {
             UrlPattern::Template(t) => t.url(tile),
@@ -286,28 +456,27 @@ impl HttpSource {
                 tile.x
             ),
             UrlPattern::Amap { style } => format!(
-                "https://webrd0{}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style={style}&x={}&y={}&z={}",
+                "https://{}0{}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style={style}&x={}&y={}&z={}",
+                if *style == 6 { "webst" } else { "webrd" },
                 1 + (tile.x + tile.y) % 4,
                 tile.x,
                 tile.y,
                 tile.zoom
-            )
-            .replace("webrd0", if *style == 6 { "webst0" } else { "webrd0" }),
+            ),
         }
     }
-}
 
-impl TileSource for HttpSource {
-    fn tile_url(&self, tile_id: TileId) -> String {
-        self.url(tile_id)
+    /// Whether this source needs the Tianditu key.
+    pub fn needs_key(&self) -> bool {
+        matches!(self.urls, UrlPattern::Tianditu { .. })
     }
 
-    fn attribution(&self) -> Attribution {
-        self.attribution.clone()
-    }
-
-    fn max_zoom(&self) -> u8 {
-        self.max_zoom
+    /// Whether a key is set for it (always true for sources without keys).
+    pub fn has_key(&self) -> bool {
+        match &self.urls {
+            UrlPattern::Tianditu { key, .. } => !key.trim().is_empty(),
+            _ => true,
+        }
     }
 }
 
@@ -323,8 +492,20 @@ mod tests {
         assert!(matches!("ftp://x/{z}/{x}/{y}".parse::<Basemap>(), Err(BasemapError::BadTemplate { .. })));
         assert!(matches!("file:///etc/{z}/{x}/{y}".parse::<Basemap>(), Err(BasemapError::BadTemplate { .. })));
         assert!(matches!("https://x/{z}/{x}.png".parse::<Basemap>(), Err(BasemapError::BadTemplate { .. })));
+        assert!(matches!(
+            "https://x/{z}/{x}/{y}{r}.png".parse::<Basemap>(),
+            Err(BasemapError::BadTemplate { why: TemplateProblem::UnknownPlaceholder(_), .. })
+        ));
+        assert!(matches!(
+            "https:///{z}/{x}/{y}.png".parse::<Basemap>(),
+            Err(BasemapError::BadTemplate { why: TemplateProblem::NoHost, .. })
+        ));
         assert!(matches!("mars".parse::<Basemap>(), Err(BasemapError::Unknown(_))));
         assert!(matches!("/nonexistent/a.pmtiles".parse::<Basemap>(), Err(BasemapError::NotFound(_))));
+        assert!(matches!("/nonexistent/tiles".parse::<Basemap>(), Err(BasemapError::NotFound(_))));
+        assert!(matches!("a.mbtiles".parse::<Basemap>(), Err(BasemapError::MbTiles(_))));
+        let dir = std::env::temp_dir();
+        assert_eq!(dir.to_string_lossy().parse::<Basemap>(), Ok(Basemap::Folder(dir.clone())));
     }
 
     #[test]
@@ -336,7 +517,35 @@ mod tests {
         assert!(u.contains("vec_w") && u.contains("TILEMATRIX=7&TILEROW=6&TILECOL=5") && u.ends_with("tk=KEY"), "{u}");
         let a = &Basemap::AmapImg.http_sources(None)[0];
         assert!(a.url(TileId { x: 0, y: 0, zoom: 1 }).starts_with("https://webst01.is.autonavi.com"));
+        let a = &Basemap::Amap.http_sources(None)[0];
+        assert!(a.url(TileId { x: 1, y: 0, zoom: 1 }).starts_with("https://webrd02.is.autonavi.com"));
         assert_eq!(Basemap::Amap.projection(), MapProjection::Gcj02Mercator);
         assert_eq!(Basemap::Osm.projection(), MapProjection::WebMercator);
+    }
+
+    #[test]
+    fn bulk_download_only_from_custom_servers() {
+        assert_eq!(Basemap::Osm.bulk_download(), Err(BulkRefusal::Osm));
+        assert_eq!(Basemap::TiandituImg.bulk_download(), Err(BulkRefusal::Tianditu));
+        assert_eq!(Basemap::Amap.bulk_download(), Err(BulkRefusal::Amap));
+        assert_eq!(Basemap::None.bulk_download(), Err(BulkRefusal::NothingToDownload));
+        let osm_as_custom: Basemap =
+            "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png".parse().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(osm_as_custom.bulk_download(), Err(BulkRefusal::Osm));
+        let own: Basemap = "http://10.1.2.3:8080/tiles/{z}/{x}/{y}.png".parse().unwrap_or_else(|e| panic!("{e}"));
+        assert!(own.bulk_download().is_ok());
+        if let Basemap::Xyz(t) = &own {
+            assert_eq!(t.host(), "10.1.2.3:8080");
+        }
+    }
+
+    #[test]
+    fn the_spec_never_holds_the_key() {
+        for b in [Basemap::TiandituVec, Basemap::TiandituImg] {
+            assert!(!b.key_or_spec().contains("tk="));
+            let sources = b.http_sources(Some("SECRETKEY123"));
+            assert!(sources.iter().all(|s| s.url(TileId { x: 0, y: 0, zoom: 0 }).contains("SECRETKEY123")));
+            assert!(!b.key_or_spec().contains("SECRETKEY123") && !b.label(true).contains("SECRETKEY123"));
+        }
     }
 }

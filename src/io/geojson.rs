@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::crs::{Crs, guess_projected};
-use super::scan::{feature_offsets, line_col};
+use super::scan::{LineIndex, feature_offsets, line_col};
 use crate::model::{BBox, Feature, bbox_union};
 
 /// Files larger than this are refused before reading (2 GiB): the app would not hold them anyway.
@@ -236,6 +236,9 @@ fn invalid(en: impl Into<String>, zh: impl Into<String>) -> LoadError {
 
 /// Parse GeoJSON text (a FeatureCollection, a Feature or a bare geometry).
 pub fn parse_bytes(bytes: &[u8], options: LoadOptions) -> Result<Parsed, LoadError> {
+    if let Some(parsed) = super::fast::try_parse(bytes, options) {
+        return Ok(parsed);
+    }
     let mut warnings = Vec::new();
     let mut text = bytes;
     if let Some(rest) = text.strip_prefix(b"\xEF\xBB\xBF") {
@@ -310,7 +313,7 @@ pub fn parse_bytes(bytes: &[u8], options: LoadOptions) -> Result<Parsed, LoadErr
 
     let crs = resolve_crs(&obj, options, &mut warnings)?;
     let mut ctx =
-        Ctx { crs, errors: Vec::new(), warnings, feature: None, line: None, warned_3d: false, warned_projected: false };
+        Ctx { crs, errors: Vec::new(), warnings, feature: None, offset: None, lines: std::cell::OnceCell::new(), text, warned_3d: false, warned_projected: false };
     let offsets = feature_offsets(text);
     let mut features = Vec::new();
     match ty {
@@ -332,7 +335,9 @@ pub fn parse_bytes(bytes: &[u8], options: LoadOptions) -> Result<Parsed, LoadErr
             };
             for (i, v) in list.iter().enumerate() {
                 ctx.feature = Some(i);
-                ctx.line = offsets.get(i).map(|&o| line_col(text, o));
+                // Line numbers are worked out only when a problem is reported: counting lines
+                // for every feature of a large file would be quadratic.
+                ctx.offset = offsets.get(i).copied();
                 if let Some(f) = ctx.feature_from(v) {
                     features.push(f);
                 }
@@ -430,23 +435,25 @@ fn json_kind_zh(v: &Value) -> &'static str {
 }
 
 /// Walking state: where we are, for messages.
-struct Ctx {
+struct Ctx<'t> {
     crs: Crs,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     feature: Option<usize>,
-    line: Option<(usize, usize)>,
+    offset: Option<usize>,
+    lines: std::cell::OnceCell<LineIndex>,
+    text: &'t [u8],
     warned_3d: bool,
     warned_projected: bool,
 }
 
 const MAX_GEOMETRY_DEPTH: usize = 8;
 
-impl Ctx {
+impl Ctx<'_> {
     fn here(&self, en: impl Into<String>, zh: impl Into<String>) -> Diagnostic {
         let mut d = Diagnostic::new(en, zh);
         d.feature = self.feature;
-        if let Some((l, c)) = self.line {
+        if let Some((l, c)) = self.offset.map(|o| self.lines.get_or_init(|| LineIndex::new(self.text)).line_col(o)) {
             d.line = Some(l);
             d.column = Some(c);
         }

@@ -2,6 +2,7 @@
 
 pub mod crs;
 pub mod embedded;
+mod fast;
 pub mod export;
 pub mod geojson;
 mod scan;

@@ -75,6 +75,25 @@ pub fn feature_offsets(text: &[u8]) -> Vec<usize> {
     offsets
 }
 
+/// Line starts of a text, for turning many byte offsets into lines without rescanning.
+pub struct LineIndex {
+    newlines: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Index the newlines of `text`.
+    pub fn new(text: &[u8]) -> Self {
+        Self { newlines: text.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i).collect() }
+    }
+
+    /// 1-based line and column of a byte offset (column in bytes).
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let line0 = self.newlines.partition_point(|&nl| nl < offset);
+        let line_start = if line0 == 0 { 0 } else { self.newlines[line0 - 1] + 1 };
+        (line0 + 1, offset - line_start + 1)
+    }
+}
+
 /// 1-based line and column of a byte offset.
 pub fn line_col(text: &[u8], offset: usize) -> (usize, usize) {
     let upto = &text[..offset.min(text.len())];
@@ -98,6 +117,15 @@ mod tests {
         assert_eq!(offs.len(), 2);
         assert_eq!(line_col(text, offs[0]), (3, 2));
         assert_eq!(line_col(text, offs[1]), (4, 2));
+    }
+
+    #[test]
+    fn line_index_agrees_with_the_direct_count() {
+        let text = b"ab\ncd\n\nefg\nh";
+        let idx = LineIndex::new(text);
+        for off in 0..text.len() {
+            assert_eq!(idx.line_col(off), line_col(text, off), "offset {off}");
+        }
     }
 
     #[test]

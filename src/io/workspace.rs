@@ -15,6 +15,11 @@ use crate::model::Style;
 /// The current workspace format version.
 pub const WORKSPACE_VERSION: u32 = 1;
 
+/// Workspace files larger than this are refused before reading (16 MiB). A workspace lists layers
+/// by path and holds a few styles and views: even hundreds of layers stay under 1 MiB, so a bigger
+/// file is a data file chosen by mistake, and reading it whole could exhaust memory.
+pub const MAX_WORKSPACE_BYTES: u64 = 16 << 20;
+
 /// Why a workspace could not be read or written.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -48,6 +53,16 @@ pub enum WorkspaceError {
         path: String,
         /// Its version.
         found: u32,
+    },
+    /// Far larger than any workspace the app writes (a wrong file chosen?).
+    #[error(
+        "{path} is {size_bytes} bytes; a workspace is at most {MAX_WORKSPACE_BYTES} bytes (is it a data file? open GeoJSON with 打开/Open)"
+    )]
+    TooLarge {
+        /// The file.
+        path: String,
+        /// Its size.
+        size_bytes: u64,
     },
 }
 
@@ -128,20 +143,45 @@ impl Default for Workspace {
 impl Workspace {
     /// Read a workspace file. Layer paths stay as stored; resolve them with [`resolve`].
     pub fn load(path: &Path) -> Result<Self, WorkspaceError> {
-        let text = std::fs::read_to_string(path).map_err(|source| WorkspaceError::Io {
-            action: "cannot read",
-            path: path.display().to_string(),
-            source,
+        use std::io::Read;
+        let shown = || path.display().to_string();
+        let io = |source| WorkspaceError::Io { action: "cannot read", path: shown(), source };
+        let file = std::fs::File::open(path).map_err(io)?;
+        let size_bytes = file.metadata().map_err(io)?.len();
+        if size_bytes > MAX_WORKSPACE_BYTES {
+            return Err(WorkspaceError::TooLarge { path: shown(), size_bytes });
+        }
+        // Read at most one byte past the limit: the file may grow between the check and the read.
+        let mut bytes = Vec::with_capacity(size_bytes as usize);
+        file.take(MAX_WORKSPACE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+        if bytes.len() as u64 > MAX_WORKSPACE_BYTES {
+            return Err(WorkspaceError::TooLarge { path: shown(), size_bytes: bytes.len() as u64 });
+        }
+        Self::parse(&bytes, path)
+    }
+
+    /// Read a workspace from its bytes; `path` only names the file in messages. Never panics,
+    /// whatever the bytes (fuzzed: `fuzz/fuzz_targets/workspace.rs`).
+    pub fn parse(bytes: &[u8], path: &Path) -> Result<Self, WorkspaceError> {
+        let shown = || path.display().to_string();
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            let upto = &bytes[..e.valid_up_to()];
+            WorkspaceError::Format {
+                path: shown(),
+                message: "the file is not UTF-8 text".to_owned(),
+                line: upto.iter().filter(|&&b| b == b'\n').count() + 1,
+                column: upto.iter().rev().take_while(|&&b| b != b'\n').count() + 1,
+            }
         })?;
         let ws: Workspace =
             serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| WorkspaceError::Format {
-                path: path.display().to_string(),
+                path: shown(),
                 message: e.to_string().split(" at line").next().unwrap_or_default().to_owned(),
                 line: e.line(),
                 column: e.column(),
             })?;
         if ws.version > WORKSPACE_VERSION {
-            return Err(WorkspaceError::TooNew { path: path.display().to_string(), found: ws.version });
+            return Err(WorkspaceError::TooNew { path: shown(), found: ws.version });
         }
         Ok(ws)
     }
@@ -203,7 +243,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WorkspaceError> {
     let tmp = folder.join(format!(".{name}.tmp-{}", std::process::id()));
     let io = |action, source| WorkspaceError::Io { action, path: path.display().to_string(), source };
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
+        let mut f = create_new(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
         drop(f);
@@ -214,6 +254,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WorkspaceError> {
         return Err(io("cannot write", e));
     }
     Ok(())
+}
+
+/// Create `tmp` only if nothing is there; a leftover from a crashed save (a file or a symlink) is
+/// removed first. Never opens an existing path: a symlink planted at the temporary name could
+/// otherwise make the save write through it to a file the user never chose.
+fn create_new(tmp: &Path) -> std::io::Result<std::fs::File> {
+    let open = || std::fs::OpenOptions::new().write(true).create_new(true).open(tmp);
+    match open() {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            // remove_file removes a symlink itself, not its target; it fails on a folder.
+            std::fs::remove_file(tmp)?;
+            open()
+        }
+        other => other,
+    }
 }
 
 #[cfg(test)]

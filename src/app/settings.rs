@@ -1,0 +1,719 @@
+//! The settings window (设置 / Settings): the Tianditu key, custom XYZ servers, local basemaps
+//! (PMTiles files, tile folders), the tile cache (size limit, clear) and "keep this area
+//! offline" downloads. Everything slow (file dialogs, cache sizes, clearing, downloads) runs on
+//! background threads; this file only polls.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, channel};
+
+use serde::{Deserialize, Serialize};
+
+use super::{AtlasApp, Lang, Notice};
+use crate::basemap::disk_cache::{DEFAULT_LIMIT_MB, clear, dir_size, sweep};
+use crate::basemap::key::{self, KeySource};
+use crate::basemap::offline::{
+    KUIWEN_EXTENT, MAX_TILES, OfflineError, OfflineJob, OfflineRequest, count_tiles, default_file_name, offline_dir,
+};
+use crate::basemap::{Basemap, BasemapEnv, BasemapError, XyzTemplate, tile_cache_root};
+
+/// Custom and local basemaps remembered for the switcher.
+const MAX_RECENT: usize = 6;
+/// A rough tile size for estimates (raster tiles of towns average 10–30 KB).
+const TYPICAL_TILE_KB: u64 = 20;
+
+/// Basemap settings remembered between runs (never the key: that lives in its own file).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BasemapPrefs {
+    /// The tile cache size limit, MB.
+    pub cache_limit_mb: u64,
+    /// Custom XYZ servers and local basemaps used before, newest first.
+    pub recent: Vec<Basemap>,
+    /// Zoom range of the last offline download.
+    pub offline_zoom: (u8, u8),
+    /// Download Kuiwen's whole extent (true) or the current view (false).
+    pub offline_whole_district: bool,
+}
+
+impl Default for BasemapPrefs {
+    fn default() -> Self {
+        Self { cache_limit_mb: DEFAULT_LIMIT_MB, recent: Vec::new(), offline_zoom: (12, 16), offline_whole_district: true }
+    }
+}
+
+impl BasemapPrefs {
+    /// Remember a custom or local basemap for the switcher.
+    pub fn remember(&mut self, basemap: &Basemap) {
+        if matches!(basemap, Basemap::Xyz(_) | Basemap::PmTiles(_) | Basemap::Folder(_)) {
+            self.recent.retain(|b| b != basemap);
+            self.recent.insert(0, basemap.clone());
+            self.recent.truncate(MAX_RECENT);
+        }
+    }
+}
+
+/// A message in the window: text and whether it is an error.
+type Message = Option<(String, bool)>;
+
+/// What a file dialog was opened for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DialogPurpose {
+    PmTiles,
+    Folder,
+    OfflineOutput,
+}
+
+/// The settings window's state (not remembered).
+pub struct BasemapSettings {
+    /// Whether the window is open.
+    pub open: bool,
+    config_dir: Option<PathBuf>,
+    cache_root: Option<PathBuf>,
+    key: Option<String>,
+    key_source: KeySource,
+    key_input: String,
+    key_message: Message,
+    template_input: String,
+    cache_limit: Arc<AtomicU64>,
+    cache_size: Option<u64>,
+    cache_size_rx: Option<Receiver<u64>>,
+    cache_message: Message,
+    clear_rx: Option<Receiver<Result<u64, String>>>,
+    dialog: Option<(DialogPurpose, Receiver<Option<PathBuf>>)>,
+    offline_dir: Option<PathBuf>,
+    offline_out: Option<PathBuf>,
+    offline_job: Option<OfflineJob>,
+    offline_message: Message,
+    offline_done: Option<PathBuf>,
+}
+
+impl BasemapSettings {
+    /// Settings for the start options' folders (None: `KUIWEN_CACHE_DIR`, `KUIWEN_CONFIG_DIR`,
+    /// `KUIWEN_DATA_DIR` or the user's folders).
+    pub fn new(start: &super::StartOptions, prefs: &BasemapPrefs) -> Self {
+        let cache_root = start.cache_dir.as_ref().map(|d| d.join("tiles")).or_else(tile_cache_root);
+        let config_dir = start.config_dir.clone().or_else(key::config_dir);
+        let offline_dir = start.data_dir.as_ref().map(|d| d.join("offline")).or_else(offline_dir);
+        let (key, key_source) = key::load_default(config_dir.as_deref());
+        Self {
+            open: false,
+            config_dir,
+            cache_root,
+            key,
+            key_source,
+            key_input: String::new(),
+            key_message: None,
+            template_input: String::new(),
+            cache_limit: Arc::new(AtomicU64::new(prefs.cache_limit_mb.max(1) * 1_048_576)),
+            cache_size: None,
+            cache_size_rx: None,
+            cache_message: None,
+            clear_rx: None,
+            dialog: None,
+            offline_dir,
+            offline_out: None,
+            offline_job: None,
+            offline_message: None,
+            offline_done: None,
+        }
+    }
+
+    /// What the tile layers need.
+    pub fn env(&self) -> BasemapEnv {
+        BasemapEnv {
+            tianditu_key: self.key.clone(),
+            cache_root: self.cache_root.clone(),
+            cache_limit_bytes: self.cache_limit.clone(),
+        }
+    }
+
+    /// The tile cache root.
+    pub fn cache_root(&self) -> Option<&PathBuf> {
+        self.cache_root.as_ref()
+    }
+
+    /// Whether an offline download is running.
+    pub fn downloading(&self) -> bool {
+        self.offline_job.is_some()
+    }
+
+    fn refresh_cache_size(&mut self) {
+        let Some(root) = self.cache_root.clone() else { return };
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(dir_size(&root));
+        });
+        self.cache_size_rx = Some(rx);
+    }
+}
+
+/// Poll background work: dialogs, cache size, clearing, downloads.
+pub(super) fn logic(app: &mut AtlasApp) {
+    let lang = app.lang();
+    let s = &mut app.basemap_settings;
+    if let Some(size) = s.cache_size_rx.as_ref().and_then(|rx| rx.try_recv().ok()) {
+        s.cache_size = Some(size);
+        s.cache_size_rx = None;
+    }
+    if let Some(result) = s.clear_rx.as_ref().and_then(|rx| rx.try_recv().ok()) {
+        s.clear_rx = None;
+        s.cache_message = Some(match result {
+            Ok(bytes) => (format!("{} {:.1} MB", lang.t("已清空缓存，释放", "Cache cleared, freed"), mb(bytes)), false),
+            Err(e) => (format!("{}: {e}", lang.t("清空缓存失败", "Could not clear the cache")), true),
+        });
+        s.refresh_cache_size();
+    }
+    let mut choose: Option<Basemap> = None;
+    if let Some((purpose, rx)) = &s.dialog
+        && let Ok(picked) = rx.try_recv()
+    {
+        let purpose = *purpose;
+        s.dialog = None;
+        if let Some(path) = picked {
+            match purpose {
+                DialogPurpose::PmTiles => choose = Some(Basemap::PmTiles(path)),
+                DialogPurpose::Folder => choose = Some(Basemap::Folder(path)),
+                DialogPurpose::OfflineOutput => {
+                    let path = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pmtiles")) {
+                        path
+                    } else {
+                        path.with_extension("pmtiles")
+                    };
+                    s.offline_out = Some(path);
+                }
+            }
+        }
+    }
+    if let Some(job) = &s.offline_job
+        && let Some(result) = job.poll()
+    {
+        s.offline_job = None;
+        match result {
+            Ok(summary) => {
+                s.offline_message = Some((
+                    format!(
+                        "{} {} {}，{} {:.1} MB{}",
+                        lang.t("已保存", "Saved"),
+                        summary.tiles,
+                        lang.t("张瓦片", "tiles"),
+                        lang.t("文件", "file"),
+                        mb(summary.bytes),
+                        if summary.failed + summary.missing > 0 {
+                            format!(
+                                "；{} {}",
+                                summary.failed + summary.missing,
+                                lang.t("张缺失或失败", "missing or failed")
+                            )
+                        } else {
+                            String::new()
+                        }
+                    ),
+                    false,
+                ));
+                s.offline_done = Some(summary.path);
+            }
+            Err(OfflineError::Cancelled) => {
+                s.offline_message = Some((lang.t("已取消下载，未写入文件", "Download cancelled; nothing written").into(), false));
+            }
+            Err(e) => s.offline_message = Some((offline_error_text(lang, &e), true)),
+        }
+    }
+    if let Some(b) = choose {
+        app.set_basemap(b);
+    }
+    if app.basemap_settings.offline_job.is_some() {
+        app.egui_ctx.request_repaint_after(std::time::Duration::from_millis(250));
+    }
+}
+
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / 1_048_576.0
+}
+
+fn offline_error_text(lang: Lang, e: &OfflineError) -> String {
+    match e {
+        OfflineError::Refused(r) => {
+            let (zh, en) = r.reason();
+            lang.t(zh, en).to_owned()
+        }
+        OfflineError::TooMany { count, max } => format!(
+            "{count} {} {max}{}",
+            lang.t("张瓦片，超过单次上限", "tiles is more than the limit of"),
+            lang.t("：请缩小范围或减少缩放级别", ": choose a smaller area or fewer zoom levels")
+        ),
+        OfflineError::ServerFailing(f) => {
+            format!("{}：{}", lang.t("瓦片服务器出错，已停止下载", "The tile server fails; download stopped"), f.detail())
+        }
+        OfflineError::NothingDownloaded => {
+            lang.t("服务器没有此区域和缩放级别的瓦片", "The server has no tiles for this area and zoom range").into()
+        }
+        other => format!("{}：{other}", lang.t("下载失败", "Download failed")),
+    }
+}
+
+/// The problem with a template, in the interface language.
+pub(super) fn template_problem_text(lang: Lang, e: &BasemapError) -> String {
+    match e {
+        BasemapError::BadTemplate { why, .. } => match lang {
+            Lang::Zh => why.zh(),
+            Lang::En => why.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// What the window asks the app to do after drawing.
+enum Action {
+    SaveKey,
+    RemoveKey,
+    UseBasemap(Basemap),
+    Dialog(DialogPurpose),
+    ClearCache,
+    SetLimit(u64),
+    StartDownload(Box<OfflineRequest>),
+    CancelDownload,
+}
+
+/// The window.
+pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
+    if !app.basemap_settings.open {
+        return;
+    }
+    if app.basemap_settings.cache_size.is_none() && app.basemap_settings.cache_size_rx.is_none() {
+        app.basemap_settings.refresh_cache_size();
+    }
+    let lang = app.lang();
+    let ctx = ui.ctx().clone();
+    let mut open = true;
+    let mut actions = Vec::new();
+    let view_bbox = app.last_view.map(|v| v.visible_bbox(0.0));
+    let current = app.persisted.basemap.clone();
+    let mut prefs = app.persisted.basemap_prefs.clone();
+    let s = &mut app.basemap_settings;
+    egui::Window::new("设置 / Settings")
+        .id(egui::Id::unique("basemap_settings_window"))
+        .open(&mut open)
+        .default_width(520.0)
+        .default_pos(ctx.content_rect().center() - egui::vec2(260.0, 300.0))
+        .vscroll(true)
+        .show(&ctx, |ui| {
+            key_section(ui, lang, s, &mut actions);
+            ui.separator();
+            custom_section(ui, lang, s, &mut actions);
+            ui.separator();
+            cache_section(ui, lang, s, &mut prefs, &mut actions);
+            ui.separator();
+            offline_section(ui, lang, s, &mut prefs, &current, view_bbox, &mut actions);
+        });
+    if prefs.offline_zoom != app.persisted.basemap_prefs.offline_zoom
+        || prefs.offline_whole_district != app.persisted.basemap_prefs.offline_whole_district
+    {
+        app.persisted.basemap_prefs.offline_zoom = prefs.offline_zoom;
+        app.persisted.basemap_prefs.offline_whole_district = prefs.offline_whole_district;
+    }
+    if !open {
+        app.basemap_settings.open = false;
+    }
+    for action in actions {
+        apply(app, action);
+    }
+}
+
+fn apply(app: &mut AtlasApp, action: Action) {
+    let lang = app.lang();
+    match action {
+        Action::SaveKey => {
+            let s = &mut app.basemap_settings;
+            match key::save(s.config_dir.as_deref(), &s.key_input) {
+                Ok(_) => {
+                    s.key_input.clear();
+                    let (k, src) = key::load_default(s.config_dir.as_deref());
+                    s.key = k;
+                    s.key_source = src;
+                    s.key_message = Some(if src == KeySource::Env {
+                        (
+                            lang.t(
+                                "已保存；但环境变量 TIANDITU_KEY 优先，当前仍使用它",
+                                "Saved; but TIANDITU_KEY is set and still takes precedence",
+                            )
+                            .into(),
+                            false,
+                        )
+                    } else {
+                        (lang.t("密钥已保存", "Key saved").into(), false)
+                    });
+                    if app.persisted.basemap.needs_tianditu_key() {
+                        app.set_basemap(app.persisted.basemap.clone());
+                    }
+                }
+                Err(key::KeyError::Malformed(n)) => {
+                    s.key_message = Some((
+                        format!(
+                            "{} {n} {}",
+                            lang.t("密钥应为 32 位字母数字，输入的是", "A key is 32 letters and digits; this has"),
+                            lang.t("个字符或含其他符号", "characters or other symbols")
+                        ),
+                        true,
+                    ));
+                }
+                Err(e) => s.key_message = Some((format!("{}：{e}", lang.t("无法保存密钥", "Cannot save the key")), true)),
+            }
+        }
+        Action::RemoveKey => {
+            let s = &mut app.basemap_settings;
+            match key::remove(s.config_dir.as_deref()) {
+                Ok(()) => {
+                    let (k, src) = key::load_default(s.config_dir.as_deref());
+                    s.key = k;
+                    s.key_source = src;
+                    s.key_message = Some((lang.t("已删除保存的密钥", "Stored key removed").into(), false));
+                    if app.persisted.basemap.needs_tianditu_key() {
+                        app.set_basemap(app.persisted.basemap.clone());
+                    }
+                }
+                Err(e) => s.key_message = Some((format!("{}：{e}", lang.t("无法删除密钥", "Cannot remove the key")), true)),
+            }
+        }
+        Action::UseBasemap(b) => app.set_basemap(b),
+        Action::Dialog(purpose) => open_dialog(app, purpose),
+        Action::ClearCache => {
+            let s = &mut app.basemap_settings;
+            if let Some(root) = s.cache_root.clone() {
+                let (tx, rx) = channel();
+                let ctx = app.egui_ctx.clone();
+                std::thread::spawn(move || {
+                    let _ = tx.send(clear(&root).map_err(|e| e.to_string()));
+                    ctx.request_repaint();
+                });
+                s.clear_rx = Some(rx);
+            }
+        }
+        Action::SetLimit(limit_mb) => {
+            app.persisted.basemap_prefs.cache_limit_mb = limit_mb;
+            let s = &mut app.basemap_settings;
+            s.cache_limit.store(limit_mb * 1_048_576, Ordering::Relaxed);
+            // Apply a lower limit now, in the background.
+            if let Some(root) = s.cache_root.clone() {
+                let (tx, rx) = channel();
+                std::thread::spawn(move || {
+                    let _ = tx.send(sweep(&root, limit_mb * 1_048_576).unwrap_or_else(|_| dir_size(&root)));
+                });
+                s.cache_size_rx = Some(rx);
+            }
+        }
+        Action::StartDownload(req) => {
+            let s = &mut app.basemap_settings;
+            s.offline_message = None;
+            s.offline_done = None;
+            s.offline_job = Some(OfflineJob::start(*req, Some(app.egui_ctx.clone())));
+        }
+        Action::CancelDownload => {
+            if let Some(job) = &app.basemap_settings.offline_job {
+                job.cancel();
+            }
+        }
+    }
+}
+
+fn open_dialog(app: &mut AtlasApp, purpose: DialogPurpose) {
+    if app.basemap_settings.dialog.is_some() {
+        return;
+    }
+    let (tx, rx) = channel();
+    let ctx = app.egui_ctx.clone();
+    let suggested = app.basemap_settings.offline_out.clone();
+    std::thread::spawn(move || {
+        let picked = pollster::block_on(async {
+            match purpose {
+                DialogPurpose::PmTiles => rfd::AsyncFileDialog::new()
+                    .add_filter("PMTiles", &["pmtiles"])
+                    .set_title("打开 PMTiles 底图 / Open a PMTiles basemap")
+                    .pick_file()
+                    .await
+                    .map(|f| f.path().to_owned()),
+                DialogPurpose::Folder => rfd::AsyncFileDialog::new()
+                    .set_title("选择瓦片文件夹（z/x/y）/ Choose a tile folder (z/x/y)")
+                    .pick_folder()
+                    .await
+                    .map(|f| f.path().to_owned()),
+                DialogPurpose::OfflineOutput => {
+                    let mut d = rfd::AsyncFileDialog::new()
+                        .add_filter("PMTiles", &["pmtiles"])
+                        .set_title("保存离线底图 / Save the offline basemap");
+                    if let Some(p) = &suggested {
+                        if let Some(dir) = p.parent() {
+                            d = d.set_directory(dir);
+                        }
+                        if let Some(name) = p.file_name() {
+                            d = d.set_file_name(name.to_string_lossy());
+                        }
+                    }
+                    d.save_file().await.map(|f| f.path().to_owned())
+                }
+            }
+        });
+        let _ = tx.send(picked);
+        ctx.request_repaint();
+    });
+    app.basemap_settings.dialog = Some((purpose, rx));
+}
+
+fn message(ui: &mut egui::Ui, m: &Message) {
+    if let Some((text, error)) = m {
+        let color = if *error { egui::Color32::from_rgb(200, 40, 40) } else { egui::Color32::from_rgb(30, 130, 60) };
+        ui.label(egui::RichText::new(text).color(color));
+    }
+}
+
+fn key_section(ui: &mut egui::Ui, lang: Lang, s: &mut BasemapSettings, actions: &mut Vec<Action>) {
+    ui.heading(lang.t("天地图密钥", "Tianditu key"));
+    let state = match (s.key.is_some(), s.key_source) {
+        (true, KeySource::Env) => lang.t("已设置（来自环境变量 TIANDITU_KEY）", "Set (from the TIANDITU_KEY variable)"),
+        (true, _) => lang.t("已设置（保存在本机用户配置文件夹）", "Set (stored in your user config folder)"),
+        (false, _) => lang.t("未设置：天地图底图无法显示", "Not set: Tianditu basemaps cannot load"),
+    };
+    ui.label(state);
+    ui.horizontal(|ui| {
+        let label = ui.label(lang.t("新密钥", "New key"));
+        ui.add(
+            egui::TextEdit::singleline(&mut s.key_input)
+                .password(true)
+                .hint_text(lang.t("粘贴“服务器端”密钥", "paste a server-side key"))
+                .desired_width(260.0),
+        )
+        .labelled_by(label.id);
+        if ui.add_enabled(!s.key_input.trim().is_empty(), egui::Button::new(lang.t("保存密钥", "Save key"))).clicked()
+        {
+            actions.push(Action::SaveKey);
+        }
+    });
+    if s.key_source == KeySource::File && ui.button(lang.t("删除已保存的密钥", "Remove the stored key")).clicked() {
+        actions.push(Action::RemoveKey);
+    }
+    ui.label(
+        egui::RichText::new(lang.t(
+            "在 console.tianditu.gov.cn 免费申请，应用类型选“服务器端”。密钥只保存在本机用户配置文件夹，不写入工作空间、日志或导出图片。",
+            "Get a free key at console.tianditu.gov.cn and choose the server-side (服务器端) type. The key is kept only in your user config folder, never in workspaces, logs or exported images.",
+        ))
+        .small(),
+    );
+    message(ui, &s.key_message);
+}
+
+fn custom_section(ui: &mut egui::Ui, lang: Lang, s: &mut BasemapSettings, actions: &mut Vec<Action>) {
+    ui.heading(lang.t("自定义 XYZ 瓦片服务", "Custom XYZ tile server"));
+    let label = ui.label(lang.t("瓦片地址模板", "Tile URL template"));
+    ui.add(
+        egui::TextEdit::singleline(&mut s.template_input)
+            .hint_text("http://10.0.0.5:8080/tiles/{z}/{x}/{y}.png")
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id);
+    let parsed = (!s.template_input.trim().is_empty()).then(|| XyzTemplate::parse(&s.template_input));
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(matches!(parsed, Some(Ok(_))), egui::Button::new(lang.t("使用此地址", "Use this server")))
+            .clicked()
+            && let Some(Ok(t)) = &parsed
+        {
+            actions.push(Action::UseBasemap(Basemap::Xyz(t.clone())));
+        }
+        match &parsed {
+            Some(Ok(_)) => {
+                ui.label(egui::RichText::new(lang.t("地址有效", "Valid template")).color(egui::Color32::from_rgb(30, 130, 60)));
+            }
+            Some(Err(e)) => {
+                ui.label(egui::RichText::new(template_problem_text(lang, e)).color(egui::Color32::from_rgb(200, 40, 40)));
+            }
+            None => {
+                ui.label(
+                    egui::RichText::new(lang.t("需包含 {z} {x} {y}，可选 {s}", "needs {z} {x} {y}, optional {s}")).small(),
+                );
+            }
+        }
+    });
+    ui.add_space(4.0);
+    ui.heading(lang.t("本地底图（无需网络）", "Local basemap (no network)"));
+    ui.horizontal(|ui| {
+        let busy = s.dialog.is_some();
+        if ui.add_enabled(!busy, egui::Button::new(lang.t("打开 PMTiles 文件…", "Open a PMTiles file…"))).clicked() {
+            actions.push(Action::Dialog(DialogPurpose::PmTiles));
+        }
+        if ui.add_enabled(!busy, egui::Button::new(lang.t("选择瓦片文件夹…", "Choose a tile folder…"))).clicked() {
+            actions.push(Action::Dialog(DialogPurpose::Folder));
+        }
+    });
+}
+
+fn cache_section(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    s: &mut BasemapSettings,
+    prefs: &mut BasemapPrefs,
+    actions: &mut Vec<Action>,
+) {
+    ui.heading(lang.t("瓦片缓存", "Tile cache"));
+    match &s.cache_root {
+        Some(root) => {
+            ui.label(format!("{} {}", lang.t("位置", "Folder"), root.display()));
+        }
+        None => {
+            ui.label(lang.t("没有可用的缓存文件夹：瓦片不缓存", "No cache folder available: tiles are not cached"));
+        }
+    }
+    ui.horizontal(|ui| {
+        match s.cache_size {
+            Some(b) => ui.label(format!("{} {:.1} MB", lang.t("当前占用", "In use"), mb(b))),
+            None => ui.label(lang.t("正在统计占用…", "Measuring…")),
+        };
+        ui.separator();
+        let label = ui.label(lang.t("上限", "Limit"));
+        let mut limit = prefs.cache_limit_mb;
+        let r = ui
+            .add(egui::DragValue::new(&mut limit).range(50..=20_000).speed(10.0).suffix(" MB"))
+            .labelled_by(label.id);
+        if r.changed() {
+            prefs.cache_limit_mb = limit;
+        }
+        if (r.drag_stopped() || r.lost_focus() || (r.changed() && !r.dragged())) && limit != s.limit_mb() {
+            actions.push(Action::SetLimit(limit));
+        }
+        if ui.add_enabled(s.clear_rx.is_none(), egui::Button::new(lang.t("清空缓存", "Clear cache"))).clicked() {
+            actions.push(Action::ClearCache);
+        }
+    });
+    message(ui, &s.cache_message);
+}
+
+impl BasemapSettings {
+    fn limit_mb(&self) -> u64 {
+        self.cache_limit.load(Ordering::Relaxed) / 1_048_576
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn offline_section(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    s: &mut BasemapSettings,
+    prefs: &mut BasemapPrefs,
+    current: &Basemap,
+    view_bbox: Option<[f64; 4]>,
+    actions: &mut Vec<Action>,
+) {
+    ui.heading(lang.t("保存此区域离线使用", "Keep this area offline"));
+    ui.label(format!("{} {}", lang.t("底图", "Basemap"), current.label(lang.english())));
+    if let Some(job) = &s.offline_job {
+        let p = &job.progress;
+        let done = p.done.load(Ordering::Relaxed) + p.missing.load(Ordering::Relaxed) + p.failed.load(Ordering::Relaxed);
+        let total = p.total.load(Ordering::Relaxed);
+        ui.add(egui::ProgressBar::new(p.fraction()).show_percentage().text(format!(
+            "{done}/{total} {}  {:.1} MB",
+            lang.t("张", "tiles"),
+            mb(p.bytes.load(Ordering::Relaxed))
+        )));
+        if let Some(f) = p.last_failure() {
+            ui.label(egui::RichText::new(format!("{}：{}", lang.t("最近的错误", "Latest error"), f.detail())).small());
+        }
+        let cancelling = job.cancelling();
+        let text = if cancelling { lang.t("正在取消…", "Cancelling…") } else { lang.t("取消下载", "Cancel download") };
+        if ui.add_enabled(!cancelling, egui::Button::new(text)).clicked() {
+            actions.push(Action::CancelDownload);
+        }
+        return;
+    }
+    let template = match current.bulk_download() {
+        Ok(t) => t,
+        Err(refusal) => {
+            let (zh, en) = refusal.reason();
+            ui.label(egui::RichText::new(lang.t(zh, en)).color(egui::Color32::from_rgb(200, 90, 0)));
+            offline_result(ui, lang, s, actions);
+            return;
+        }
+    };
+    ui.horizontal(|ui| {
+        ui.label(lang.t("范围", "Area"));
+        ui.radio_value(&mut prefs.offline_whole_district, true, lang.t("奎文区全境", "All of Kuiwen"));
+        ui.add_enabled_ui(view_bbox.is_some(), |ui| {
+            ui.radio_value(&mut prefs.offline_whole_district, false, lang.t("当前视图", "Current view"));
+        });
+    });
+    ui.horizontal(|ui| {
+        let (mut lo, mut hi) = prefs.offline_zoom;
+        let l = ui.label(lang.t("最小缩放", "Min zoom"));
+        ui.add(egui::DragValue::new(&mut lo).range(0..=19)).labelled_by(l.id);
+        let l = ui.label(lang.t("最大缩放", "Max zoom"));
+        ui.add(egui::DragValue::new(&mut hi).range(0..=19)).labelled_by(l.id);
+        if lo > hi {
+            hi = lo;
+        }
+        prefs.offline_zoom = (lo, hi);
+    });
+    let bbox = if prefs.offline_whole_district { KUIWEN_EXTENT } else { view_bbox.unwrap_or(KUIWEN_EXTENT) };
+    let (lo, hi) = prefs.offline_zoom;
+    let count = count_tiles(bbox, lo, hi);
+    let too_many = count > MAX_TILES;
+    let estimate = format!(
+        "{} {count} {}（{} {:.0} MB）",
+        lang.t("约", "About"),
+        lang.t("张瓦片", "tiles"),
+        lang.t("估计", "estimated"),
+        (count * TYPICAL_TILE_KB) as f64 / 1024.0
+    );
+    if too_many {
+        ui.label(
+            egui::RichText::new(format!(
+                "{estimate}：{} {MAX_TILES}",
+                lang.t("超过单次上限", "more than the limit of")
+            ))
+            .color(egui::Color32::from_rgb(200, 40, 40)),
+        );
+    } else {
+        ui.label(estimate);
+    }
+    let out = s
+        .offline_out
+        .clone()
+        .or_else(|| s.offline_dir.as_ref().map(|d| d.join(default_file_name(&template, lo, hi))));
+    ui.horizontal(|ui| {
+        match &out {
+            Some(p) => ui.label(format!("{} {}", lang.t("保存到", "Save to"), p.display())),
+            None => ui.label(lang.t("请选择保存位置", "Choose where to save")),
+        };
+        if ui.add_enabled(s.dialog.is_none(), egui::Button::new(lang.t("另存为…", "Save as…"))).clicked() {
+            if s.offline_out.is_none() {
+                s.offline_out = out.clone();
+            }
+            actions.push(Action::Dialog(DialogPurpose::OfflineOutput));
+        }
+    });
+    let start = ui.add_enabled(!too_many && out.is_some(), egui::Button::new(lang.t("开始下载", "Start download")));
+    if start.clicked()
+        && let Some(out) = out
+    {
+        match OfflineRequest::new(current, bbox, lo, hi, out) {
+            Ok(req) => actions.push(Action::StartDownload(Box::new(req))),
+            Err(e) => s.offline_message = Some((offline_error_text(lang, &e), true)),
+        }
+    }
+    offline_result(ui, lang, s, actions);
+}
+
+fn offline_result(ui: &mut egui::Ui, lang: Lang, s: &mut BasemapSettings, actions: &mut Vec<Action>) {
+    message(ui, &s.offline_message);
+    if let Some(path) = &s.offline_done
+        && ui.button(lang.t("使用此离线底图", "Use this offline basemap")).clicked()
+    {
+        actions.push(Action::UseBasemap(Basemap::PmTiles(path.clone())));
+    }
+}
+
+/// A notice for the message list (used by the switcher when a recent local file is gone).
+pub(super) fn missing_file_notice(lang: Lang, path: &std::path::Path) -> Notice {
+    Notice {
+        text: format!("{}：{}", lang.t("离线底图文件不存在", "The offline basemap file is missing"), path.display()),
+        error: true,
+    }
+}
