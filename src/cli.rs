@@ -55,6 +55,12 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Time loading and indexing a GeoJSON file (read, parse into geometry, R-tree), as the
+    /// viewer does it, and print the figures. For benchmarks against other tools.
+    LoadBench {
+        /// The file.
+        file: PathBuf,
+    },
     /// Validate GeoJSON files without a window; exit 1 if any is invalid.
     Check {
         /// Print one JSON document instead of text.
@@ -517,4 +523,37 @@ pub fn run_coverage(
         println!("CSV written to {} (UTF-8 with BOM)", path.display());
     }
     0
+}
+
+/// Run `load-bench`: read, parse and index like the viewer, print the times, exit 1 on error.
+pub fn run_load_bench(file: &std::path::Path) -> i32 {
+    let t0 = std::time::Instant::now();
+    let parsed = match load_path(file, LoadOptions::default()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{}: {}", file.display(), e.diagnostic());
+            return 1;
+        }
+    };
+    let t_parse = t0.elapsed();
+    let n = parsed.features.len();
+    let layer = crate::model::Layer::new(
+        "bench",
+        "bench",
+        "bench",
+        crate::model::LayerOrigin::Generated,
+        parsed.features,
+        crate::model::Style::default(),
+    );
+    let t_all = t0.elapsed();
+    println!(
+        "{}: {n} features, {} errors; read+parse {:.3} s, index {:.3} s, total {:.3} s",
+        file.display(),
+        parsed.errors.len(),
+        t_parse.as_secs_f64(),
+        (t_all - t_parse).as_secs_f64(),
+        t_all.as_secs_f64()
+    );
+    drop(layer);
+    if parsed.errors.is_empty() { 0 } else { 1 }
 }

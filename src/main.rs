@@ -13,6 +13,9 @@ fn main() -> std::process::ExitCode {
     TileLogHook::install();
     let cli = Cli::parse();
     match cli.command {
+        Some(Command::LoadBench { file }) => {
+            std::process::ExitCode::from(kuiwen_atlas::cli::run_load_bench(&file) as u8)
+        }
         Some(Command::Check { json, crs, files }) => {
             std::process::ExitCode::from(run_check(&files, json, crs.as_deref()) as u8)
         }

@@ -3,8 +3,7 @@
 //! Planar measures on degrees are wrong by tens of percent at Kuiwen's latitude, so every area,
 //! perimeter and length shown to a planner comes from here.
 
-use geo::orient::Direction;
-use geo::{Distance, Geodesic, GeodesicArea, Geometry, Length, Orient, Point};
+use geo::{Distance, Geodesic, GeodesicArea, Geometry, Length, Point};
 
 /// Square metres in one 亩 (mu): 10000/15 m², the legal definition.
 pub const M2_PER_MU: f64 = 10_000.0 / 15.0;
@@ -13,22 +12,33 @@ pub const M2_PER_HECTARE: f64 = 10_000.0;
 /// Square metres in one km².
 pub const M2_PER_KM2: f64 = 1_000_000.0;
 
-/// The geodesic area of a polygon in m², whatever the winding of its rings.
+/// The geodesic area of a polygon in m², whatever the winding of its rings and wherever they
+/// start.
 ///
-/// Karney's algorithm reads a clockwise ring as "everything but the inside" (the rest of the
-/// globe), and files from older tools often wind that way, so rings are oriented first.
+/// Karney's algorithm reads a ring wound the "wrong" way as everything but its inside (the rest of
+/// the globe). Files from older tools often wind that way, and a ring across the antimeridian has
+/// no meaningful planar winding at all, so each ring is measured on its own as the smaller of the
+/// two regions it bounds (the signed area, which Karney reduces to within ±half the Earth), and the
+/// holes are subtracted. A polygon larger than half the Earth is not a planning area.
 pub fn polygon_area_m2(p: &geo::Polygon<f64>) -> f64 {
-    p.orient(Direction::Default).geodesic_area_unsigned()
+    let ring = |r: &geo::LineString<f64>| geo::Polygon::new(r.clone(), vec![]).geodesic_area_signed().abs();
+    let holes = total(p.interiors().iter().map(ring));
+    (ring(p.exterior()) - holes).max(0.0)
+}
+
+/// A sum that is +0 when empty (`Iterator::sum` of floats starts at −0, which prints as "-0").
+fn total(values: impl Iterator<Item = f64>) -> f64 {
+    values.fold(0.0, |acc, x| acc + x)
 }
 
 /// The geodesic area of a geometry in m² (0 for points and lines).
 pub fn area_m2(geometry: &Geometry<f64>) -> f64 {
     match geometry {
         Geometry::Polygon(p) => polygon_area_m2(p),
-        Geometry::MultiPolygon(mp) => mp.iter().map(polygon_area_m2).sum(),
+        Geometry::MultiPolygon(mp) => total(mp.iter().map(polygon_area_m2)),
         Geometry::Rect(r) => polygon_area_m2(&r.to_polygon()),
         Geometry::Triangle(t) => polygon_area_m2(&t.to_polygon()),
-        Geometry::GeometryCollection(gc) => gc.iter().map(area_m2).sum(),
+        Geometry::GeometryCollection(gc) => total(gc.iter().map(area_m2)),
         _ => 0.0,
     }
 }
@@ -37,10 +47,10 @@ pub fn area_m2(geometry: &Geometry<f64>) -> f64 {
 pub fn perimeter_m(geometry: &Geometry<f64>) -> f64 {
     match geometry {
         Geometry::Polygon(p) => p.geodesic_perimeter(),
-        Geometry::MultiPolygon(mp) => mp.iter().map(|p| p.geodesic_perimeter()).sum(),
+        Geometry::MultiPolygon(mp) => total(mp.iter().map(|p| p.geodesic_perimeter())),
         Geometry::Rect(r) => r.to_polygon().geodesic_perimeter(),
         Geometry::Triangle(t) => t.to_polygon().geodesic_perimeter(),
-        Geometry::GeometryCollection(gc) => gc.iter().map(perimeter_m).sum(),
+        Geometry::GeometryCollection(gc) => total(gc.iter().map(perimeter_m)),
         _ => 0.0,
     }
 }
@@ -49,9 +59,9 @@ pub fn perimeter_m(geometry: &Geometry<f64>) -> f64 {
 pub fn length_m(geometry: &Geometry<f64>) -> f64 {
     match geometry {
         Geometry::LineString(ls) => Geodesic.length(ls),
-        Geometry::MultiLineString(mls) => mls.iter().map(|ls| Geodesic.length(ls)).sum(),
+        Geometry::MultiLineString(mls) => total(mls.iter().map(|ls| Geodesic.length(ls))),
         Geometry::Line(l) => Geodesic.distance(Point::from(l.start), Point::from(l.end)),
-        Geometry::GeometryCollection(gc) => gc.iter().map(length_m).sum(),
+        Geometry::GeometryCollection(gc) => total(gc.iter().map(length_m)),
         _ => 0.0,
     }
 }
@@ -63,7 +73,7 @@ pub fn distance_m(a: [f64; 2], b: [f64; 2]) -> f64 {
 
 /// The geodesic length in m of the polyline through `points` (lon/lat), 0 for fewer than two.
 pub fn path_length_m(points: &[[f64; 2]]) -> f64 {
-    points.windows(2).map(|w| distance_m(w[0], w[1])).sum()
+    total(points.windows(2).map(|w| distance_m(w[0], w[1])))
 }
 
 /// The polygon whose exterior ring runs through `points` (lon/lat, closed automatically), or
@@ -148,6 +158,18 @@ mod tests {
         assert!((area_m2(&Polygon::new(reversed, vec![]).into()) - full).abs() < 1e-6 * full);
         let a = area_m2(&with_hole.into());
         assert!((a / full - 0.75).abs() < 0.001, "{}", a / full);
+    }
+
+    #[test]
+    fn a_small_polygon_across_the_antimeridian_is_small_and_empty_sums_are_plus_zero() {
+        // 0.2° × 1° at 16°S straddling 180°: about 21.4 km × 110.6 km, not the rest of the Earth.
+        let p: Polygon<f64> =
+            polygon![(x: 179.9, y: -16.0), (x: -179.9, y: -16.0), (x: -179.9, y: -17.0), (x: 179.9, y: -17.0)];
+        let a = area_m2(&p.into());
+        assert!((a - 2.36e9).abs() < 0.05e9, "{a}");
+        let empty: Geometry<f64> = geo::MultiPolygon::<f64>(vec![]).into();
+        assert!(area_m2(&empty).is_sign_positive() && length_m(&empty).is_sign_positive());
+        assert_eq!(format!("{}", path_length_m(&[])), "0");
     }
 
     #[test]

@@ -20,8 +20,8 @@ pub(super) fn switcher(app: &mut AtlasApp, ui: &mut egui::Ui) {
         recent.insert(0, current.clone());
     }
     egui::ComboBox::new("basemap", lang.t("底图", "Basemap"))
-        .selected_text(current.label(lang.english()))
-        .width(200.0)
+        .selected_text(current.short_label(lang.english()))
+        .width(170.0)
         .show_ui(ui, |ui| {
             for b in Basemap::BUILT_IN {
                 let mut label = b.label(lang.english());
@@ -42,7 +42,8 @@ pub(super) fn switcher(app: &mut AtlasApp, ui: &mut egui::Ui) {
                 }
             }
             ui.separator();
-            if ui.selectable_label(false, lang.t("自定义或离线底图…", "Custom or offline basemap…")).clicked() {
+            if ui.selectable_label(false, lang.t("自定义或离线底图…", "Custom or offline basemap…")).clicked()
+            {
                 settings = true;
             }
         });
@@ -146,11 +147,8 @@ pub(super) fn status_label(ui: &mut egui::Ui, lang: Lang, status: &TileStatus, b
         TileStatus::Failing { failure, .. } => failure.detail(),
         _ => String::new(),
     };
-    let label = if problem {
-        ui.label(RichText::new(text).color(Color32::from_rgb(220, 120, 0)))
-    } else {
-        ui.label(text)
-    };
+    let label =
+        if problem { ui.label(RichText::new(text).color(Color32::from_rgb(220, 120, 0))) } else { ui.label(text) };
     if !detail.is_empty() {
         label.on_hover_text(detail);
     }

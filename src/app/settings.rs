@@ -39,7 +39,12 @@ pub struct BasemapPrefs {
 
 impl Default for BasemapPrefs {
     fn default() -> Self {
-        Self { cache_limit_mb: DEFAULT_LIMIT_MB, recent: Vec::new(), offline_zoom: (12, 16), offline_whole_district: true }
+        Self {
+            cache_limit_mb: DEFAULT_LIMIT_MB,
+            recent: Vec::new(),
+            offline_zoom: (12, 16),
+            offline_whole_district: true,
+        }
     }
 }
 
@@ -215,7 +220,8 @@ pub(super) fn logic(app: &mut AtlasApp) {
                 s.offline_done = Some(summary.path);
             }
             Err(OfflineError::Cancelled) => {
-                s.offline_message = Some((lang.t("已取消下载，未写入文件", "Download cancelled; nothing written").into(), false));
+                s.offline_message =
+                    Some((lang.t("已取消下载，未写入文件", "Download cancelled; nothing written").into(), false));
             }
             Err(e) => s.offline_message = Some((offline_error_text(lang, &e), true)),
         }
@@ -244,7 +250,11 @@ fn offline_error_text(lang: Lang, e: &OfflineError) -> String {
             lang.t("：请缩小范围或减少缩放级别", ": choose a smaller area or fewer zoom levels")
         ),
         OfflineError::ServerFailing(f) => {
-            format!("{}：{}", lang.t("瓦片服务器出错，已停止下载", "The tile server fails; download stopped"), f.detail())
+            format!(
+                "{}：{}",
+                lang.t("瓦片服务器出错，已停止下载", "The tile server fails; download stopped"),
+                f.detail()
+            )
         }
         OfflineError::NothingDownloaded => {
             lang.t("服务器没有此区域和缩放级别的瓦片", "The server has no tiles for this area and zoom range").into()
@@ -295,7 +305,8 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
     egui::Window::new("设置 / Settings")
         .id(egui::Id::unique("basemap_settings_window"))
         .open(&mut open)
-        .default_width(520.0)
+        .default_width(540.0)
+        .default_height(640.0)
         .default_pos(ctx.content_rect().center() - egui::vec2(260.0, 300.0))
         .vscroll(true)
         .show(&ctx, |ui| {
@@ -358,7 +369,9 @@ fn apply(app: &mut AtlasApp, action: Action) {
                         true,
                     ));
                 }
-                Err(e) => s.key_message = Some((format!("{}：{e}", lang.t("无法保存密钥", "Cannot save the key")), true)),
+                Err(e) => {
+                    s.key_message = Some((format!("{}：{e}", lang.t("无法保存密钥", "Cannot save the key")), true))
+                }
             }
         }
         Action::RemoveKey => {
@@ -373,7 +386,9 @@ fn apply(app: &mut AtlasApp, action: Action) {
                         app.set_basemap(app.persisted.basemap.clone());
                     }
                 }
-                Err(e) => s.key_message = Some((format!("{}：{e}", lang.t("无法删除密钥", "Cannot remove the key")), true)),
+                Err(e) => {
+                    s.key_message = Some((format!("{}：{e}", lang.t("无法删除密钥", "Cannot remove the key")), true))
+                }
             }
         }
         Action::UseBasemap(b) => app.set_basemap(b),
@@ -489,7 +504,8 @@ fn key_section(ui: &mut egui::Ui, lang: Lang, s: &mut BasemapSettings, actions: 
             actions.push(Action::SaveKey);
         }
     });
-    if s.key_source == KeySource::File && ui.button(lang.t("删除已保存的密钥", "Remove the stored key")).clicked() {
+    if s.key_source == KeySource::File && ui.button(lang.t("删除已保存的密钥", "Remove the stored key")).clicked()
+    {
         actions.push(Action::RemoveKey);
     }
     ui.label(
@@ -522,14 +538,20 @@ fn custom_section(ui: &mut egui::Ui, lang: Lang, s: &mut BasemapSettings, action
         }
         match &parsed {
             Some(Ok(_)) => {
-                ui.label(egui::RichText::new(lang.t("地址有效", "Valid template")).color(egui::Color32::from_rgb(30, 130, 60)));
+                ui.label(
+                    egui::RichText::new(lang.t("地址有效", "Valid template"))
+                        .color(egui::Color32::from_rgb(30, 130, 60)),
+                );
             }
             Some(Err(e)) => {
-                ui.label(egui::RichText::new(template_problem_text(lang, e)).color(egui::Color32::from_rgb(200, 40, 40)));
+                ui.label(
+                    egui::RichText::new(template_problem_text(lang, e)).color(egui::Color32::from_rgb(200, 40, 40)),
+                );
             }
             None => {
                 ui.label(
-                    egui::RichText::new(lang.t("需包含 {z} {x} {y}，可选 {s}", "needs {z} {x} {y}, optional {s}")).small(),
+                    egui::RichText::new(lang.t("需包含 {z} {x} {y}，可选 {s}", "needs {z} {x} {y}, optional {s}"))
+                        .small(),
                 );
             }
         }
@@ -538,10 +560,12 @@ fn custom_section(ui: &mut egui::Ui, lang: Lang, s: &mut BasemapSettings, action
     ui.heading(lang.t("本地底图（无需网络）", "Local basemap (no network)"));
     ui.horizontal(|ui| {
         let busy = s.dialog.is_some();
-        if ui.add_enabled(!busy, egui::Button::new(lang.t("打开 PMTiles 文件…", "Open a PMTiles file…"))).clicked() {
+        if ui.add_enabled(!busy, egui::Button::new(lang.t("打开 PMTiles 文件…", "Open a PMTiles file…"))).clicked()
+        {
             actions.push(Action::Dialog(DialogPurpose::PmTiles));
         }
-        if ui.add_enabled(!busy, egui::Button::new(lang.t("选择瓦片文件夹…", "Choose a tile folder…"))).clicked() {
+        if ui.add_enabled(!busy, egui::Button::new(lang.t("选择瓦片文件夹…", "Choose a tile folder…"))).clicked()
+        {
             actions.push(Action::Dialog(DialogPurpose::Folder));
         }
     });
@@ -571,9 +595,8 @@ fn cache_section(
         ui.separator();
         let label = ui.label(lang.t("上限", "Limit"));
         let mut limit = prefs.cache_limit_mb;
-        let r = ui
-            .add(egui::DragValue::new(&mut limit).range(50..=20_000).speed(10.0).suffix(" MB"))
-            .labelled_by(label.id);
+        let r =
+            ui.add(egui::DragValue::new(&mut limit).range(50..=20_000).speed(10.0).suffix(" MB")).labelled_by(label.id);
         if r.changed() {
             prefs.cache_limit_mb = limit;
         }
@@ -607,7 +630,8 @@ fn offline_section(
     ui.label(format!("{} {}", lang.t("底图", "Basemap"), current.label(lang.english())));
     if let Some(job) = &s.offline_job {
         let p = &job.progress;
-        let done = p.done.load(Ordering::Relaxed) + p.missing.load(Ordering::Relaxed) + p.failed.load(Ordering::Relaxed);
+        let done =
+            p.done.load(Ordering::Relaxed) + p.missing.load(Ordering::Relaxed) + p.failed.load(Ordering::Relaxed);
         let total = p.total.load(Ordering::Relaxed);
         ui.add(egui::ProgressBar::new(p.fraction()).show_percentage().text(format!(
             "{done}/{total} {}  {:.1} MB",
@@ -618,7 +642,11 @@ fn offline_section(
             ui.label(egui::RichText::new(format!("{}：{}", lang.t("最近的错误", "Latest error"), f.detail())).small());
         }
         let cancelling = job.cancelling();
-        let text = if cancelling { lang.t("正在取消…", "Cancelling…") } else { lang.t("取消下载", "Cancel download") };
+        let text = if cancelling {
+            lang.t("正在取消…", "Cancelling…")
+        } else {
+            lang.t("取消下载", "Cancel download")
+        };
         if ui.add_enabled(!cancelling, egui::Button::new(text)).clicked() {
             actions.push(Action::CancelDownload);
         }
@@ -673,10 +701,8 @@ fn offline_section(
     } else {
         ui.label(estimate);
     }
-    let out = s
-        .offline_out
-        .clone()
-        .or_else(|| s.offline_dir.as_ref().map(|d| d.join(default_file_name(&template, lo, hi))));
+    let out =
+        s.offline_out.clone().or_else(|| s.offline_dir.as_ref().map(|d| d.join(default_file_name(&template, lo, hi))));
     ui.horizontal(|ui| {
         match &out {
             Some(p) => ui.label(format!("{} {}", lang.t("保存到", "Save to"), p.display())),

@@ -413,9 +413,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         let ctx = egui::Context::default();
         let basemap = Basemap::Folder(tmp.path().to_owned());
-        let Some(mut active) = ActiveBasemap::open(&basemap, &BasemapEnv::default(), &ctx) else {
-            panic!("no layers")
-        };
+        let Some(mut active) = ActiveBasemap::open(&basemap, &BasemapEnv::default(), &ctx) else { panic!("no layers") };
         let layer = &mut active.layers[0];
         let t = TileId { x: 5, y: 2, zoom: 3 };
         let started = Instant::now();

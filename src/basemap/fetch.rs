@@ -80,7 +80,8 @@ pub fn looks_like_image(bytes: &[u8]) -> bool {
 /// What an HTTP answer means when it is not a usable tile.
 pub fn classify_answer(status: u16, body: &[u8], content_type: &str) -> TileFailure {
     let text = String::from_utf8_lossy(&body[..body.len().min(4096)]).to_lowercase();
-    let says_quota = ["quota", "exceeded", "limit", "超限", "超出", "限额", "上限", "次数"].iter().any(|w| text.contains(w));
+    let says_quota =
+        ["quota", "exceeded", "limit", "超限", "超出", "限额", "上限", "次数"].iter().any(|w| text.contains(w));
     let says_key = ["key", "token", "tk", "权限", "密钥", "授权", "非法", "unauthorized", "forbidden"]
         .iter()
         .any(|w| text.contains(w));
@@ -105,12 +106,8 @@ pub fn classify_answer(status: u16, body: &[u8], content_type: &str) -> TileFail
 pub fn http_get(client: &reqwest::blocking::Client, url: &str) -> Result<Vec<u8>, TileFailure> {
     let resp = client.get(url).send().map_err(classify_reqwest)?;
     let status = resp.status().as_u16();
-    let content_type = resp
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let content_type =
+        resp.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let mut body = Vec::new();
     if let Err(e) = resp.take(MAX_BODY_BYTES).read_to_end(&mut body) {
         return Err(if e.kind() == std::io::ErrorKind::TimedOut || e.to_string().contains("timed out") {
@@ -225,7 +222,8 @@ pub fn folder_zoom_range(root: &Path) -> Option<(u8, u8)> {
 
 /// Decode tile bytes into an image for egui (on the worker thread, never the UI thread).
 pub fn decode(bytes: &[u8]) -> Result<egui::ColorImage, TileFailure> {
-    let img = image::load_from_memory(bytes).map_err(|e| TileFailure::Garbage(format!("cannot decode the image: {e}")))?;
+    let img =
+        image::load_from_memory(bytes).map_err(|e| TileFailure::Garbage(format!("cannot decode the image: {e}")))?;
     let rgba = img.to_rgba8();
     let size = [rgba.width() as usize, rgba.height() as usize];
     if size[0] == 0 || size[1] == 0 || size[0] > 4096 || size[1] > 4096 {
@@ -241,12 +239,25 @@ mod tests {
     #[test]
     fn classifies_answers() {
         assert_eq!(classify_answer(403, b"", ""), TileFailure::Denied(403));
-        assert_eq!(classify_answer(418, b"{\"msg\":\"\xe6\x9d\x83\xe9\x99\x90\xe7\xb1\xbb\xe5\x9e\x8b\xe9\x94\x99\xe8\xaf\xaf\"}", ""), TileFailure::Denied(418));
-        assert_eq!(classify_answer(403, "该key的访问量已超出当日限额".as_bytes(), "text/plain"), TileFailure::Quota(403));
+        assert_eq!(
+            classify_answer(
+                418,
+                b"{\"msg\":\"\xe6\x9d\x83\xe9\x99\x90\xe7\xb1\xbb\xe5\x9e\x8b\xe9\x94\x99\xe8\xaf\xaf\"}",
+                ""
+            ),
+            TileFailure::Denied(418)
+        );
+        assert_eq!(
+            classify_answer(403, "该key的访问量已超出当日限额".as_bytes(), "text/plain"),
+            TileFailure::Quota(403)
+        );
         assert_eq!(classify_answer(429, b"", ""), TileFailure::Quota(429));
         assert_eq!(classify_answer(404, b"", ""), TileFailure::NotFound);
         assert_eq!(classify_answer(503, b"", ""), TileFailure::Server(503));
-        assert_eq!(classify_answer(200, b"<ServiceException>invalid tk</ServiceException>", "text/xml"), TileFailure::Denied(200));
+        assert_eq!(
+            classify_answer(200, b"<ServiceException>invalid tk</ServiceException>", "text/xml"),
+            TileFailure::Denied(200)
+        );
         assert!(matches!(classify_answer(200, b"garbage!!", "image/png"), TileFailure::Garbage(_)));
         assert!(matches!(classify_answer(200, b"", "image/png"), TileFailure::Garbage(_)));
     }

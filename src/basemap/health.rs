@@ -222,8 +222,7 @@ pub fn redact(message: &str) -> String {
             result.push_str(&rest[..pos + marker.len()]);
             result.push_str("***");
             let after = &rest[pos + marker.len()..];
-            let end =
-                after.find(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c))).unwrap_or(after.len());
+            let end = after.find(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c))).unwrap_or(after.len());
             rest = &after[end..];
         }
         result.push_str(rest);

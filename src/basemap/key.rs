@@ -64,9 +64,8 @@ pub fn load(config_dir: Option<&Path>, env: Option<String>) -> (Option<String>, 
     if let Some(k) = env.and_then(|k| sanitize(&k).ok()) {
         return (Some(k), KeySource::Env);
     }
-    let stored = config_dir
-        .and_then(|d| std::fs::read_to_string(d.join(FILE_NAME)).ok())
-        .and_then(|k| sanitize(&k).ok());
+    let stored =
+        config_dir.and_then(|d| std::fs::read_to_string(d.join(FILE_NAME)).ok()).and_then(|k| sanitize(&k).ok());
     match stored {
         Some(k) => (Some(k), KeySource::File),
         None => (None, KeySource::None),

@@ -137,7 +137,13 @@ pub struct OfflineRequest {
 
 impl OfflineRequest {
     /// Check a download of `basemap`: its terms, the zoom range and the tile count.
-    pub fn new(basemap: &Basemap, bbox: [f64; 4], min_zoom: u8, max_zoom: u8, out: PathBuf) -> Result<Self, OfflineError> {
+    pub fn new(
+        basemap: &Basemap,
+        bbox: [f64; 4],
+        min_zoom: u8,
+        max_zoom: u8,
+        out: PathBuf,
+    ) -> Result<Self, OfflineError> {
         let template = basemap.bulk_download().map_err(OfflineError::Refused)?;
         if min_zoom > max_zoom || max_zoom > 19 {
             return Err(OfflineError::BadZoom(min_zoom, max_zoom));
@@ -245,8 +251,10 @@ pub fn run(
                     }
                     let url = req.template.url(t);
                     let mut result = http_get(&client, &url);
-                    if matches!(result, Err(TileFailure::Timeout | TileFailure::Server(_) | TileFailure::Unreachable(_)))
-                        && !cancel.load(Ordering::Relaxed)
+                    if matches!(
+                        result,
+                        Err(TileFailure::Timeout | TileFailure::Server(_) | TileFailure::Unreachable(_))
+                    ) && !cancel.load(Ordering::Relaxed)
                     {
                         result = http_get(&client, &url);
                     }
@@ -398,7 +406,10 @@ mod tests {
             OfflineRequest::new(&own, KUIWEN_EXTENT, 10, 19, out.clone()),
             Err(OfflineError::TooMany { .. })
         ));
-        assert!(matches!(OfflineRequest::new(&own, KUIWEN_EXTENT, 12, 10, out.clone()), Err(OfflineError::BadZoom(12, 10))));
+        assert!(matches!(
+            OfflineRequest::new(&own, KUIWEN_EXTENT, 12, 10, out.clone()),
+            Err(OfflineError::BadZoom(12, 10))
+        ));
         assert!(OfflineRequest::new(&own, KUIWEN_EXTENT, 10, 14, out).is_ok());
     }
 }

@@ -200,7 +200,11 @@ impl FromStr for Basemap {
             return Err(BasemapError::MbTiles(t.to_owned()));
         }
         if lower.ends_with(".pmtiles") {
-            return if p.is_file() { Ok(Basemap::PmTiles(p.to_owned())) } else { Err(BasemapError::NotFound(t.to_owned())) };
+            return if p.is_file() {
+                Ok(Basemap::PmTiles(p.to_owned()))
+            } else {
+                Err(BasemapError::NotFound(t.to_owned()))
+            };
         }
         if p.is_dir() {
             return Ok(Basemap::Folder(p.to_owned()));
@@ -251,9 +255,10 @@ impl BulkRefusal {
                 "高德地图的服务条款不允许批量下载瓦片。请使用自建或单位内部的瓦片服务器（自定义 XYZ）。",
                 "AMap's terms do not allow bulk downloading of its tiles. Use a self-hosted or in-house tile server (custom XYZ).",
             ),
-            BulkRefusal::NothingToDownload => {
-                ("当前底图已是本地数据或无底图，无需下载。", "The current basemap is already local (or none): nothing to download.")
-            }
+            BulkRefusal::NothingToDownload => (
+                "当前底图已是本地数据或无底图，无需下载。",
+                "The current basemap is already local (or none): nothing to download.",
+            ),
         }
     }
 }
@@ -319,9 +324,24 @@ impl Basemap {
                 return format!("{} {}", if english { "Custom XYZ" } else { "自定义 XYZ" }, short(t.as_str(), 48));
             }
             Basemap::PmTiles(p) => return format!("PMTiles {}", file_name(p)),
-            Basemap::Folder(p) => return format!("{} {}", if english { "Tile folder" } else { "瓦片文件夹" }, file_name(p)),
+            Basemap::Folder(p) => {
+                return format!("{} {}", if english { "Tile folder" } else { "瓦片文件夹" }, file_name(p));
+            }
         };
         if english { en.to_owned() } else { zh.to_owned() }
+    }
+
+    /// A short name for tight places (the switcher's closed state): a custom server by its
+    /// host, a file by its name.
+    pub fn short_label(&self, english: bool) -> String {
+        match self {
+            Basemap::Xyz(t) => format!("{} {}", if english { "XYZ" } else { "自定义" }, short(&t.host(), 22)),
+            Basemap::PmTiles(p) => format!("PMTiles {}", short(&file_name(p), 22)),
+            Basemap::Folder(p) => {
+                format!("{} {}", if english { "Folder" } else { "文件夹" }, short(&file_name(p), 22))
+            }
+            other => other.label(english),
+        }
     }
 
     /// The projection the tiles are drawn in.

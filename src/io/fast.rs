@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 
 use super::crs::Crs;
 use super::geojson::{LoadOptions, Parsed};
-use super::scan::feature_offsets;
+use super::scan::feature_offsets_and_array;
 use crate::model::Feature;
 
 /// Files smaller than this take the general path (it is fast enough, and its diagnostics richer).
@@ -41,8 +41,18 @@ struct RawFeature<'a> {
     id: Option<Value>,
     #[serde(default)]
     properties: Option<Map<String, Value>>,
-    #[serde(borrow)]
-    geometry: Option<&'a RawValue>,
+    /// `None` when the member is missing, `Some(None)` for `null`.
+    #[serde(borrow, default, deserialize_with = "present")]
+    geometry: Option<Option<RawGeometry<'a>>>,
+}
+
+/// Tells a missing member (→ `None` by `default`) from an explicit `null` (→ `Some(None)`).
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
 #[derive(Deserialize)]
@@ -62,17 +72,26 @@ pub fn try_parse(bytes: &[u8], options: LoadOptions) -> Option<Parsed> {
     if crs == Crs::WebMercator {
         return None;
     }
-    let top: Top = serde_json::from_slice(bytes).ok()?;
+    // The collection's own members, read from the text around the features array (spliced out),
+    // so the big array is scanned once, not twice.
+    let (offsets, array) = feature_offsets_and_array(bytes);
+    let (open, close) = array?;
+    let mut head = Vec::with_capacity(open + 2 + bytes.len() - close);
+    head.extend_from_slice(&bytes[..open]);
+    head.extend_from_slice(b"[]");
+    head.extend_from_slice(&bytes[close + 1..]);
+    let top: Top = serde_json::from_slice(&head).ok()?;
     if top.ty != "FeatureCollection" || top.crs.is_some() || top.features.is_none() {
         return None;
     }
-    let offsets = feature_offsets(bytes);
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
     let chunk = offsets.len().div_ceil(threads).max(1);
     let parts: Vec<Option<Vec<Feature>>> = std::thread::scope(|s| {
         let handles: Vec<_> = offsets
             .chunks(chunk)
-            .map(|starts| s.spawn(move || starts.iter().map(|&o| parse_feature(&bytes[o..], crs)).collect::<Option<Vec<_>>>()))
+            .map(|starts| {
+                s.spawn(move || starts.iter().map(|&o| parse_feature(&bytes[o..], crs)).collect::<Option<Vec<_>>>())
+            })
             .collect();
         handles.into_iter().map(|h| h.join().ok().flatten()).collect()
     });
@@ -102,11 +121,8 @@ fn parse_feature(text: &[u8], crs: Crs) -> Option<Feature> {
     };
     let geometry = match raw.geometry {
         None => return None,
-        Some(g) if g.get() == "null" => None,
-        Some(g) => {
-            let rg: RawGeometry = serde_json::from_str(g.get()).ok()?;
-            Some(geometry(rg.ty, rg.coordinates.get().as_bytes(), crs)?)
-        }
+        Some(None) => None,
+        Some(Some(rg)) => Some(geometry(rg.ty, rg.coordinates.get().as_bytes(), crs)?),
     };
     Some(Feature::new(id, geometry, raw.properties.unwrap_or_default()))
 }
@@ -248,7 +264,8 @@ mod tests {
     #[test]
     fn fast_path_agrees_with_the_general_loader() {
         let text = big_file("");
-        let fast = try_parse(text.as_bytes(), LoadOptions::default()).unwrap_or_else(|| panic!("fast path refused a clean file"));
+        let fast = try_parse(text.as_bytes(), LoadOptions::default())
+            .unwrap_or_else(|| panic!("fast path refused a clean file"));
         // The general loader on the same file (forced by a leading space: still valid JSON, but
         // the fast path is skipped for files that do not start as expected? No: force it by
         // calling the general walker through a BOM, which the fast path never takes).
@@ -277,6 +294,9 @@ mod tests {
             let text = big_file(extra);
             assert!(try_parse(text.as_bytes(), LoadOptions::default()).is_none(), "accepted {extra}");
         }
-        assert!(try_parse(b"{\"type\":\"FeatureCollection\",\"features\":[]}", LoadOptions::default()).is_none(), "small files take the general path");
+        assert!(
+            try_parse(b"{\"type\":\"FeatureCollection\",\"features\":[]}", LoadOptions::default()).is_none(),
+            "small files take the general path"
+        );
     }
 }

@@ -267,28 +267,15 @@ pub fn parse_bytes(bytes: &[u8], options: LoadOptions) -> Result<Parsed, LoadErr
     if text.iter().all(u8::is_ascii_whitespace) {
         return Err(invalid("the file is empty", "文件是空的"));
     }
-    let root: Value = serde_json::from_slice(text).map_err(|e| {
-        let what = match e.classify() {
-            serde_json::error::Category::Eof => {
-                "the file ends too early (truncated or still being written?)".to_owned()
-            }
-            _ => e.to_string().split(" at line").next().unwrap_or_default().to_owned(),
-        };
-        let mut d = Diagnostic::new(
-            format!("not valid JSON: {what}"),
-            format!(
-                "不是有效的 JSON：{}",
-                if e.classify() == serde_json::error::Category::Eof {
-                    "文件不完整（被截断或仍在写入？）".to_owned()
-                } else {
-                    what.clone()
-                }
-            ),
-        );
-        d.line = Some(e.line());
-        d.column = Some(e.column());
-        LoadError::Invalid(d)
-    })?;
+    // JSON text never holds a NUL byte; near the start it means UTF-16 (or UTF-32) without a
+    // byte-order mark, which is what Windows "Unicode" saves.
+    if text.iter().take(4).any(|&b| b == 0) {
+        return Err(invalid(
+            "the file is UTF-16 (or binary), not UTF-8 text: GeoJSON must be UTF-8; save it again as UTF-8",
+            "文件是 UTF-16 编码（或二进制文件），不是 UTF-8 文本；GeoJSON 必须是 UTF-8：请另存为 UTF-8",
+        ));
+    }
+    let root: Value = serde_json::from_slice(text).map_err(|e| json_error(text, &e))?;
     let Value::Object(obj) = root else {
         return Err(invalid(
             format!("not GeoJSON: the top level is {}, it must be an object with a \"type\"", json_kind(&root)),
@@ -312,8 +299,17 @@ pub fn parse_bytes(bytes: &[u8], options: LoadOptions) -> Result<Parsed, LoadErr
     };
 
     let crs = resolve_crs(&obj, options, &mut warnings)?;
-    let mut ctx =
-        Ctx { crs, errors: Vec::new(), warnings, feature: None, offset: None, lines: std::cell::OnceCell::new(), text, warned_3d: false, warned_projected: false };
+    let mut ctx = Ctx {
+        crs,
+        errors: Vec::new(),
+        warnings,
+        feature: None,
+        offset: None,
+        lines: std::cell::OnceCell::new(),
+        text,
+        warned_3d: false,
+        warned_projected: false,
+    };
     let offsets = feature_offsets(text);
     let mut features = Vec::new();
     match ty {
@@ -368,6 +364,76 @@ pub fn parse_bytes(bytes: &[u8], options: LoadOptions) -> Result<Parsed, LoadErr
     }
     let name = obj.get("name").and_then(Value::as_str).map(str::to_owned);
     Ok(Parsed { features, errors: ctx.errors, warnings: ctx.warnings, crs, name })
+}
+
+/// A serde_json syntax error as a diagnostic: where, what, and for the mistakes other tools and
+/// hand edits really make (NaN, comments, single quotes, several documents in one file, numbers
+/// beyond f64) what to do about them.
+fn json_error(text: &[u8], e: &serde_json::Error) -> LoadError {
+    use serde_json::error::Category;
+    let raw = e.to_string();
+    let what = raw.split(" at line").next().unwrap_or_default();
+    // serde_json reports the column of the byte where it stopped, 1-based; the offending token
+    // starts there or just before.
+    let offset = line_start(text, e.line()).saturating_add(e.column().saturating_sub(1)).min(text.len());
+    let around = &text[offset.saturating_sub(1)..];
+    let at = |token: &[u8]| around.starts_with(token) || around.get(1..).is_some_and(|r| r.starts_with(token));
+    let (en, zh): (String, String) = if e.classify() == Category::Eof {
+        (
+            "the file ends too early (truncated or still being written?)".into(),
+            "文件不完整（被截断或仍在写入？）".into(),
+        )
+    } else if at(b"NaN") || at(b"Infinity") || at(b"-Infinity") || at(b"+Infinity") {
+        (
+            "NaN and Infinity are not numbers in JSON (the tool that wrote the file produced an invalid value): replace them with real coordinates, or null for a missing geometry".into(),
+            "JSON 中没有 NaN 和 Infinity（导出文件的软件写入了无效值）：请改为实际坐标，缺失的几何写 null".into(),
+        )
+    } else if at(b"//") || at(b"/*") {
+        ("comments are not allowed in JSON: remove them".into(), "JSON 中不允许注释：请删除".into())
+    } else if at(b"'") {
+        (
+            "JSON needs double quotes (\") around names and text, not single quotes".into(),
+            "JSON 的名称和文本须用双引号（\"），不能用单引号".into(),
+        )
+    } else if at(b"\0") {
+        (
+            "the file contains NUL bytes: it is binary or UTF-16, not UTF-8 text".into(),
+            "文件含有 NUL 字节：是二进制文件或 UTF-16 编码，不是 UTF-8 文本".into(),
+        )
+    } else if what.contains("trailing characters") {
+        if text[offset.saturating_sub(1)..].trim_ascii_start().starts_with(b"{") {
+            (
+                "more than one JSON document in the file (one feature per line, \"GeoJSON Text Sequences\"?): a GeoJSON file is one FeatureCollection; convert it, e.g. ogr2ogr out.geojson in.geojsons".into(),
+                "文件中有多个 JSON 文档（每行一个要素的 GeoJSONSeq？）：GeoJSON 文件应为一个 FeatureCollection；请转换，例如 ogr2ogr out.geojson in.geojsons".into(),
+            )
+        } else {
+            ("text after the end of the GeoJSON: remove it".into(), "GeoJSON 结尾之后还有多余内容：请删除".into())
+        }
+    } else if what.contains("number out of range") {
+        (
+            "a number is too large to be a coordinate or value (beyond ±1.8e308)".into(),
+            "数值过大，无法作为坐标或属性值（超过 ±1.8e308）".into(),
+        )
+    } else if what.contains("recursion limit") {
+        (
+            "arrays or objects are nested more than 128 levels deep: no GeoJSON needs that many (is it really GeoJSON?)".into(),
+            "数组或对象嵌套超过 128 层：GeoJSON 不需要这么深（确定是 GeoJSON 吗？）".into(),
+        )
+    } else {
+        (what.to_owned(), what.to_owned())
+    };
+    let mut d = Diagnostic::new(format!("not valid JSON: {en}"), format!("不是有效的 JSON：{zh}"));
+    d.line = Some(e.line());
+    d.column = Some(e.column());
+    LoadError::Invalid(d)
+}
+
+/// Byte offset where 1-based `line` starts (the end of the text when there are fewer lines).
+fn line_start(text: &[u8], line: usize) -> usize {
+    if line <= 1 {
+        return 0;
+    }
+    text.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(line - 2).map_or(text.len(), |(i, _)| i + 1)
 }
 
 /// The coordinate system to read in: the user's declaration wins, then the legacy `crs` member.
@@ -639,10 +705,18 @@ impl Ctx<'_> {
         }
         if nums.len() > 2 && !self.warned_3d {
             self.warned_3d = true;
-            self.warn(
-                "3D coordinates: heights are kept out of the map (only lon/lat are used)",
-                "三维坐标：高程被忽略（仅使用经纬度）",
-            );
+            if nums.len() > 3 {
+                let n = nums.len();
+                self.warn(
+                    format!("positions with {n} numbers: only the first two (longitude, latitude) are used; GeoJSON allows at most 3 (the third is height)"),
+                    format!("坐标点有 {n} 个数：仅使用前两个（经度、纬度）；GeoJSON 最多 3 个（第三个为高程）"),
+                );
+            } else {
+                self.warn(
+                    "3D coordinates: heights are kept out of the map (only lon/lat are used)",
+                    "三维坐标：高程被忽略（仅使用经纬度）",
+                );
+            }
         }
         let (x, y) = (xy[0], xy[1]);
         match self.crs {
@@ -799,6 +873,38 @@ mod tests {
         assert!(d.message.contains("not valid JSON"), "{d}");
         assert_eq!(d.line, Some(3));
         assert!(d.column.is_some());
+    }
+
+    #[test]
+    fn common_json_mistakes_get_a_specific_message() {
+        let cases = [
+            ("{\"type\":\"Point\",\"coordinates\":[NaN,36.7]}", "NaN and Infinity"),
+            ("{\"type\":\"Point\",\n\"coordinates\":[119.1,Infinity]}", "NaN and Infinity"),
+            ("{\"type\":\"Point\",\"coordinates\":[-Infinity,36.7]}", "NaN and Infinity"),
+            ("// exported\n{\"type\":\"Point\",\"coordinates\":[119.1,36.7]}", "comments"),
+            ("{'type':'Point'}", "double quotes"),
+            ("{\"type\":\"Point\",\"coordinates\":[1e400,36.7]}", "too large"),
+            ("{\"type\":\"Feature\"}\n{\"type\":\"Feature\"}\n", "more than one JSON document"),
+            ("{\"type\":\"Point\",\"coordinates\":[119.1,36.7]} x", "text after the end"),
+            ("{\"a\":\u{0}1}", "NUL bytes"),
+            (&"[".repeat(200), "nested more than 128"),
+        ];
+        for (text, expect) in cases {
+            let d = first_error(text);
+            assert!(d.message.contains(expect), "{text:?}: {d}");
+            assert!(d.line.is_some() && d.column.is_some(), "{text:?}: {d}");
+            assert!(!d.message_zh.is_empty());
+        }
+        let utf16: Vec<u8> = "{\"type\":\"Point\"}".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let d = parse_bytes(&utf16, LoadOptions::default()).err().map(|e| e.diagnostic());
+        assert!(d.is_some_and(|d| d.message.contains("UTF-16")));
+    }
+
+    #[test]
+    fn more_than_three_numbers_per_position_is_a_warning_saying_how_many() {
+        let p = parse("{\"type\":\"Point\",\"coordinates\":[119.1,36.7,1,2,3,4,5]}").unwrap_or_else(|e| panic!("{e}"));
+        assert!(p.ok());
+        assert!(p.warnings.iter().any(|w| w.message.contains("7 numbers")), "{:?}", p.warnings);
     }
 
     #[test]

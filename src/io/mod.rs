@@ -2,10 +2,11 @@
 
 pub mod crs;
 pub mod embedded;
-mod fast;
 pub mod export;
+mod fast;
 pub mod geojson;
 mod scan;
+pub mod synthetic;
 pub mod watch;
 pub mod workspace;
 

@@ -5,6 +5,12 @@
 /// Byte offsets of the elements of the top-level object's `features` array, in order.
 /// Returns an empty list when the text has no such array (the caller then names no line).
 pub fn feature_offsets(text: &[u8]) -> Vec<usize> {
+    feature_offsets_and_array(text).0
+}
+
+/// [`feature_offsets`], plus the offsets of the array's `[` and `]` when it is complete.
+pub fn feature_offsets_and_array(text: &[u8]) -> (Vec<usize>, Option<(usize, usize)>) {
+    let mut open = None;
     let mut offsets = Vec::new();
     let mut depth = 0usize;
     let mut i = 0usize;
@@ -48,11 +54,12 @@ pub fn feature_offsets(text: &[u8]) -> Vec<usize> {
                 {
                     features_depth = Some(depth);
                     expect_element = true;
+                    open = Some(i);
                 }
             }
             b'}' | b']' => {
                 if features_depth == Some(depth) && c == b']' {
-                    return offsets;
+                    return (offsets, open.map(|o| (o, i)));
                 }
                 depth = depth.saturating_sub(1);
                 expect_element = false;
@@ -72,7 +79,7 @@ pub fn feature_offsets(text: &[u8]) -> Vec<usize> {
         }
         i += 1;
     }
-    offsets
+    (offsets, None)
 }
 
 /// Line starts of a text, for turning many byte offsets into lines without rescanning.

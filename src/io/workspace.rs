@@ -183,7 +183,24 @@ impl Workspace {
         if ws.version > WORKSPACE_VERSION {
             return Err(WorkspaceError::TooNew { path: shown(), found: ws.version });
         }
+        let mut ws = ws;
+        ws.sanitize();
         Ok(ws)
+    }
+
+    /// Numbers from the file in ranges the app can use: styles clamped, a view that is not on
+    /// Earth (or at a zoom no map has) dropped, so the map fits the layers instead.
+    fn sanitize(&mut self) {
+        for l in &mut self.layers {
+            l.style.sanitize();
+        }
+        if let Some(v) = self.view {
+            let [lon, lat] = v.center_lon_lat;
+            let on_earth = (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat);
+            if !on_earth || !(0.0..=26.0).contains(&v.zoom) {
+                self.view = None;
+            }
+        }
     }
 
     /// Write the workspace atomically (temporary file, flush, rename). File layer paths are

@@ -73,6 +73,22 @@ impl Default for Style {
 }
 
 impl Style {
+    /// Bring numbers read from a file into ranges the renderer can draw: a hand-edited or damaged
+    /// workspace may hold `1e39` (infinite as f32), negative widths or an opacity of 7. Non-finite
+    /// values fall back to the default.
+    pub fn sanitize(&mut self) {
+        let d = Style::default();
+        let fix = |x: f32, lo: f32, hi: f32, default: f32| if x.is_finite() { x.clamp(lo, hi) } else { default };
+        self.stroke_width_pt = fix(self.stroke_width_pt, 0.0, 50.0, d.stroke_width_pt);
+        self.point_radius_pt = fix(self.point_radius_pt, 0.0, 100.0, d.point_radius_pt);
+        self.opacity = fix(self.opacity, 0.0, 1.0, d.opacity);
+        self.label_min_zoom = fix(self.label_min_zoom, 0.0, 30.0, d.label_min_zoom);
+        self.label_priority = fix(self.label_priority, -1.0e6, 1.0e6, d.label_priority);
+        if let Classification::Graduated { breaks, .. } = &mut self.classification {
+            breaks.retain(|b| b.is_finite());
+        }
+    }
+
     /// A distinct style for the `n`-th loaded layer: colours far apart on the hue circle, with a
     /// dark outline that reads on light tiles and a translucent fill that lets dark tiles through.
     pub fn distinct(n: usize) -> Self {
@@ -245,6 +261,25 @@ mod tests {
     fn f(props: Value) -> Feature {
         let map: Map<String, Value> = props.as_object().cloned().unwrap_or_default();
         Feature::new(None, None, map)
+    }
+
+    #[test]
+    fn sanitize_brings_numbers_into_drawable_ranges() {
+        let mut s = Style {
+            stroke_width_pt: f32::INFINITY,
+            point_radius_pt: -3.0,
+            opacity: 7.0,
+            label_min_zoom: f32::NAN,
+            ..Style::default()
+        };
+        s.sanitize();
+        assert_eq!(s.stroke_width_pt, Style::default().stroke_width_pt);
+        assert_eq!(s.point_radius_pt, 0.0);
+        assert_eq!(s.opacity, 1.0);
+        assert_eq!(s.label_min_zoom, 0.0);
+        let mut ok = Style::distinct(3);
+        ok.sanitize();
+        assert_eq!(ok, Style::distinct(3), "sane styles are left alone");
     }
 
     #[test]

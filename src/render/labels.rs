@@ -2,6 +2,9 @@
 
 use egui::{Color32, FontId, Painter, Pos2, Rect, vec2};
 
+/// How many label candidates are laid out per frame, most important first.
+pub const MAX_LABEL_CANDIDATES: usize = 600;
+
 /// A label that wants a place on the map.
 #[derive(Clone, Debug)]
 pub struct LabelCandidate {
@@ -19,6 +22,9 @@ pub struct LabelCandidate {
 /// the map; returns how many were placed.
 pub fn place_labels(painter: &Painter, mut candidates: Vec<LabelCandidate>, font_size: f32, dark_text: bool) -> usize {
     candidates.sort_by(|a, b| b.priority.total_cmp(&a.priority));
+    // Text layout is the costly part: a screen holds a few hundred readable labels at most, so
+    // only the most important candidates are tried.
+    candidates.truncate(MAX_LABEL_CANDIDATES);
     let clip = painter.clip_rect();
     let mut placed: Vec<Rect> = Vec::new();
     let (text_color, halo_color) = if dark_text {

@@ -32,6 +32,13 @@ pub fn to_color32(c: Rgba, opacity: f32) -> Color32 {
     Color32::from_rgba_unmultiplied(c.0[0], c.0[1], c.0[2], c.0[3])
 }
 
+/// Features smaller than this on screen (in points) are drawn as a small square.
+const SMALL_FEATURE_PX: f64 = 4.0;
+/// Polygon outlines are skipped for features smaller than this: at that size the fill says it all.
+const OUTLINE_MIN_PX: f64 = 8.0;
+/// Labels are offered only for areas at least this big on screen (points and lines always).
+const LABEL_MIN_AREA_PX2: f64 = 1600.0;
+
 /// How one layer is painted this frame, beyond its style.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct PaintOptions {
@@ -71,11 +78,13 @@ pub fn paint_layer(
     for &i in &visible {
         let (Some(shape), Some(feature)) = (cache.shapes.get(i), layer.features.get(i)) else { continue };
         let size_px = ((shape.extent[2] - shape.extent[0]).max(shape.extent[3] - shape.extent[1])) * w;
-        if size_px < 1.0 && shape.points.is_empty() {
-            // Sub-pixel: a dot tells the reader something is there without tessellating it.
+        if size_px < SMALL_FEATURE_PX && shape.points.is_empty() {
+            // A few pixels at most: a small square in the shared mesh tells the reader something is
+            // there, without a polygon, an outline path and a label for each of thousands.
             let c =
                 view.to_screen([(shape.extent[0] + shape.extent[2]) / 2.0, (shape.extent[1] + shape.extent[3]) / 2.0]);
-            outlines.push(Shape::circle_filled(c, 0.8, stroke_color));
+            let half = (size_px as f32 / 2.0).max(0.6);
+            mesh.add_colored_rect(egui::Rect::from_center_size(c, egui::vec2(half * 2.0, half * 2.0)), stroke_color);
             stats.dots += 1;
             continue;
         }
@@ -96,9 +105,11 @@ pub fn paint_layer(
                 }
                 mesh.indices.extend(poly.indices.iter().map(|i| base + i));
             }
-            for ring in &poly.rings {
-                let pts: Vec<Pos2> = ring.iter().map(|p| view.to_screen(*p)).collect();
-                push_line(&mut outlines, pts, stroke, style.dashed, true);
+            if size_px >= OUTLINE_MIN_PX {
+                for ring in &poly.rings {
+                    let pts: Vec<Pos2> = ring.iter().map(|p| view.to_screen(*p)).collect();
+                    push_line(&mut outlines, pts, stroke, style.dashed, true);
+                }
             }
         }
         for line in &shape.lines {
@@ -128,10 +139,11 @@ pub fn paint_layer(
                 Stroke::new(if point_radius > 2.5 { 1.2 } else { 0.6 }, Color32::WHITE),
             ));
         }
+        let area_px = (shape.extent[2] - shape.extent[0]) * (shape.extent[3] - shape.extent[1]) * w * w;
         if show_labels
+            && (shape.polygons.is_empty() || area_px >= LABEL_MIN_AREA_PX2)
             && let (Some(anchor), Some(text)) = (shape.label_anchor, label_text(feature, &style.label_field, english))
         {
-            let area_px = (shape.extent[2] - shape.extent[0]) * (shape.extent[3] - shape.extent[1]) * w * w;
             labels.push(LabelCandidate {
                 text,
                 at: view.to_screen(anchor),
