@@ -56,6 +56,7 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
         for o in overlays.drain(..) {
             map = map.with_layer(o, 1.0);
         }
+        let paint_started = std::time::Instant::now();
         let out = map.show(ui, |ui, response, projector, _memory| {
             let center = projector.unproject(response.rect.center().to_vec2());
             let view = MapView::new(response.rect, [center.x(), center.y()], projector.zoom(), projection);
@@ -102,6 +103,7 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
         });
         let (cursor, picked_hover, clicked, view) = out.inner;
         app.last_view = Some(view);
+        app.last_paint_ms = paint_started.elapsed().as_secs_f32() * 1000.0;
         app.cursor_lon_lat = cursor;
         app.hover = picked_hover;
         if let Some(hit) = clicked {

@@ -16,6 +16,9 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
             ui.separator();
             ui.monospace(format!("{} {:.1}", lang.t("缩放", "Zoom"), app.map_memory.zoom()));
             ui.separator();
+            ui.monospace(format!("{} {:.1} ms", lang.t("绘制", "Frame"), app.last_paint_ms))
+                .on_hover_text(lang.t("地图一帧的绘制准备时间", "CPU time to prepare the last map frame"));
+            ui.separator();
             super::basemap_ui::status_label(ui, lang, &status, &app.persisted.basemap);
             if let Some(last) = app.notices.last() {
                 ui.separator();

@@ -36,7 +36,9 @@ pub fn to_color32(c: Rgba, opacity: f32) -> Color32 {
 const SMALL_FEATURE_PX: f64 = 4.0;
 /// Polygon outlines are skipped for features smaller than this: at that size the fill says it all.
 const OUTLINE_MIN_PX: f64 = 8.0;
-/// Labels are offered only for areas at least this big on screen (points and lines always).
+/// Lines are labelled only when at least this long on screen.
+const LABEL_MIN_LINE_PX: f64 = 120.0;
+/// Labels are offered only for areas at least this big on screen (points always).
 const LABEL_MIN_AREA_PX2: f64 = 1600.0;
 
 /// How one layer is painted this frame, beyond its style.
@@ -141,7 +143,9 @@ pub fn paint_layer(
         }
         let area_px = (shape.extent[2] - shape.extent[0]) * (shape.extent[3] - shape.extent[1]) * w * w;
         if show_labels
-            && (shape.polygons.is_empty() || area_px >= LABEL_MIN_AREA_PX2)
+            && (!shape.points.is_empty()
+                || (shape.polygons.is_empty() && size_px >= LABEL_MIN_LINE_PX)
+                || area_px >= LABEL_MIN_AREA_PX2)
             && let (Some(anchor), Some(text)) = (shape.label_anchor, label_text(feature, &style.label_field, english))
         {
             labels.push(LabelCandidate {
