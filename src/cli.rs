@@ -20,7 +20,8 @@ pub struct Cli {
     /// GeoJSON files to open as extra layers.
     pub files: Vec<PathBuf>,
     /// Basemap: none, osm, tianditu-vec, tianditu-img, amap, amap-img, an http(s) XYZ template
-    /// ({z}/{x}/{y}) or a .pmtiles file.
+    /// ({z}/{x}/{y}, optional {s}), a .pmtiles file or a folder of z/x/y.png tiles. Tianditu
+    /// needs a key: TIANDITU_KEY or the settings window.
     #[arg(long)]
     pub basemap: Option<String>,
     /// Coordinate system of the files: wgs84, cgcs2000, gcj02, bd09, webmercator.
@@ -55,6 +56,26 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Download the tiles of an area from your own XYZ tile server into a PMTiles file, to use
+    /// with no network (`--basemap FILE.pmtiles`). OpenStreetMap's, Tianditu's and AMap's public
+    /// servers are refused: their terms forbid bulk downloading.
+    Tiles {
+        /// The tile server: an http(s) XYZ template with {z}, {x} and {y} (optional {s}).
+        #[arg(long, value_name = "TEMPLATE")]
+        from: String,
+        /// The PMTiles file to write.
+        #[arg(long, value_name = "FILE.pmtiles")]
+        out: PathBuf,
+        /// Zoom range, MIN-MAX.
+        #[arg(long, value_name = "MIN-MAX", default_value = "12-16")]
+        zoom: String,
+        /// The area, W,S,E,N in WGS84 degrees [default: Kuiwen's whole extent 119.09,36.61,119.30,36.77].
+        #[arg(long, value_name = "W,S,E,N", allow_hyphen_values = true)]
+        bbox: Option<String>,
+        /// Only count the tiles.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Time loading and indexing a GeoJSON file (read, parse into geometry, R-tree), as the
     /// viewer does it, and print the figures. For benchmarks against other tools.
     LoadBench {
@@ -556,4 +577,83 @@ pub fn run_load_bench(file: &std::path::Path) -> i32 {
     );
     drop(layer);
     if parsed.errors.is_empty() { 0 } else { 1 }
+}
+
+/// `tiles`: download an area's tiles into a PMTiles file, with progress on stderr. Returns the
+/// exit code (0 done, 1 refused or failed, 2 bad arguments).
+pub fn run_tiles(from: &str, out: &std::path::Path, zoom: &str, bbox: Option<&str>, dry_run: bool) -> i32 {
+    use crate::basemap::Basemap;
+    use crate::basemap::offline::{KUIWEN_EXTENT, OfflineRequest, Progress, run};
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let basemap = match from.parse::<Basemap>() {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("kuiwen-atlas tiles: --from: {e}");
+            return 2;
+        }
+    };
+    let zooms =
+        zoom.split_once('-').and_then(|(a, b)| Some((a.trim().parse::<u8>().ok()?, b.trim().parse::<u8>().ok()?)));
+    let Some((min_zoom, max_zoom)) = zooms.or_else(|| zoom.trim().parse::<u8>().ok().map(|z| (z, z))) else {
+        eprintln!("kuiwen-atlas tiles: --zoom: expected MIN-MAX, e.g. 12-16");
+        return 2;
+    };
+    let area = match bbox {
+        None => KUIWEN_EXTENT,
+        Some(b) => {
+            let v: Vec<f64> = b.split(',').filter_map(|x| x.trim().parse().ok()).collect();
+            match v.as_slice() {
+                [w, s, e, n] if w < e && s < n => [*w, *s, *e, *n],
+                _ => {
+                    eprintln!("kuiwen-atlas tiles: --bbox: expected W,S,E,N in degrees, west < east, south < north");
+                    return 2;
+                }
+            }
+        }
+    };
+    let req = match OfflineRequest::new(&basemap, area, min_zoom, max_zoom, out.to_owned()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("kuiwen-atlas tiles: {e}");
+            return 1;
+        }
+    };
+    println!("{} tiles, zoom {min_zoom}-{max_zoom}, from {}", req.count(), req.template.host());
+    if dry_run {
+        return 0;
+    }
+    let progress = Progress::default();
+    let cancel = AtomicBool::new(false);
+    let last = std::sync::Mutex::new(std::time::Instant::now());
+    let report = || {
+        if let Ok(mut t) = last.lock()
+            && t.elapsed() >= std::time::Duration::from_secs(1)
+        {
+            *t = std::time::Instant::now();
+            eprintln!(
+                "{:.0}% ({} of {} tiles)",
+                progress.fraction() * 100.0,
+                progress.done.load(Ordering::Relaxed),
+                progress.total.load(Ordering::Relaxed)
+            );
+        }
+    };
+    match run(&req, &progress, &cancel, &report) {
+        Ok(summary) => {
+            println!(
+                "wrote {} tiles ({} bytes) to {}; {} missing, {} failed",
+                summary.tiles,
+                summary.bytes,
+                summary.path.display(),
+                summary.missing,
+                summary.failed
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("kuiwen-atlas tiles: {e}");
+            1
+        }
+    }
 }

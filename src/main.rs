@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use kuiwen_atlas::analysis::life_circle::parse_lon_lat;
-use kuiwen_atlas::app::{AtlasApp, StartOptions};
+use kuiwen_atlas::app::{AtlasApp, StartOptions, crash};
 use kuiwen_atlas::basemap::Basemap;
 use kuiwen_atlas::basemap::health::TileLogHook;
 use kuiwen_atlas::cli::{Cli, Command, parse_tool, run_check, run_circle, run_coverage};
@@ -16,6 +16,9 @@ fn main() -> std::process::ExitCode {
         Some(Command::LoadBench { file }) => {
             std::process::ExitCode::from(kuiwen_atlas::cli::run_load_bench(&file) as u8)
         }
+        Some(Command::Tiles { from, out, zoom, bbox, dry_run }) => std::process::ExitCode::from(
+            kuiwen_atlas::cli::run_tiles(&from, &out, &zoom, bbox.as_deref(), dry_run) as u8,
+        ),
         Some(Command::Check { json, crs, files }) => {
             std::process::ExitCode::from(run_check(&files, json, crs.as_deref()) as u8)
         }
@@ -36,6 +39,11 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run_viewer(cli: Cli, launched: std::time::Instant) -> anyhow::Result<()> {
+    // Crash safety: every panic is logged (keys removed) in the data folder, which also holds the
+    // recovery file; see src/app/crash.rs.
+    let data_dir = crash::data_dir();
+    crash::set_log_dir(data_dir.as_deref());
+    crash::install_panic_hook();
     let basemap = cli.basemap.as_deref().map(str::parse::<Basemap>).transpose()?;
     let crs = cli.crs.as_deref().map(str::parse::<Crs>).transpose().map_err(|e| anyhow::anyhow!("{e}"))?;
     let tool = cli.tool.as_deref().map(parse_tool).transpose().map_err(|e| anyhow::anyhow!("--tool: {e}"))?;
@@ -53,6 +61,7 @@ fn run_viewer(cli: Cli, launched: std::time::Instant) -> anyhow::Result<()> {
         tool,
         life_circle_at,
         coverage: cli.coverage,
+        data_dir,
         ..Default::default()
     };
     let options = eframe::NativeOptions {
@@ -68,5 +77,8 @@ fn run_viewer(cli: Cli, launched: std::time::Instant) -> anyhow::Result<()> {
         options,
         Box::new(move |cc| Ok(Box::new(AtlasApp::new(&cc.egui_ctx, cc.storage, start)))),
     )
-    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+    .map_err(|e| {
+        crash::log("ERROR", &format!("cannot open the window: {e}"));
+        anyhow::anyhow!("cannot open the window: {e}")
+    })
 }

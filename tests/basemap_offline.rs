@@ -42,6 +42,7 @@ fn a_pmtiles_fixture_made_by_the_test_is_an_offline_basemap() {
     let drawn = count_colour(&mut h, ORANGE, 6, "pmtiles-fixture");
     assert!(drawn > 50_000, "PMTiles tiles not drawn: {drawn} orange pixels");
     // The credit stored in the file, without its HTML.
+    h.run_ok();
     h.get_by_label("Kuiwen test fixture");
     h.get_by_label("底图正常");
 }
@@ -65,7 +66,9 @@ fn a_folder_of_zxy_tiles_is_a_basemap() {
     step_until(&mut h, Duration::from_secs(30), "tiles from the folder", settled_ok);
     let drawn = count_colour(&mut h, OLIVE, 6, "folder-tiles");
     assert!(drawn > 50_000, "folder tiles not drawn: {drawn} olive pixels");
+    h.run_ok();
     h.get_by_label("Survey office tiles");
+    h.get_by_label("底图正常");
 }
 
 /// Step until a label shows (or panic after `timeout`).

@@ -195,3 +195,33 @@ fn settings_inputs_have_accessible_labels() {
     // The window adds no text input or number field without a label.
     assert_eq!(unlabelled(&h), before);
 }
+
+#[test]
+fn the_cache_is_measured_and_cleared_from_the_settings_window() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let server = TileServer::start(Mode::Ok, RED);
+    let basemap: Basemap = server.template().parse().unwrap_or_else(|e| panic!("{e}"));
+    let mut h = harness(start_in(tmp.path(), basemap));
+    step_until(&mut h, Duration::from_secs(30), "tiles", settled_ok);
+    let tiles = tmp.path().join("cache").join("tiles");
+    let cached = basemap_common::files_under(&tiles);
+    assert!(cached > 0);
+    h.get_by_label("设置").click();
+    h.run_ok();
+    // The size is measured in the background, then shown.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while h.query_by_label_contains("当前占用").is_none() {
+        assert!(std::time::Instant::now() < deadline, "the cache size never showed");
+        h.step();
+    }
+    h.get_by_label_contains(tiles.to_string_lossy().as_ref());
+    h.get_by_label("清空缓存").click();
+    h.run_ok();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while h.query_by_label_contains("已清空缓存").is_none() {
+        assert!(std::time::Instant::now() < deadline, "clearing never finished");
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(basemap_common::files_under(&tiles), 0, "tiles left in the cache");
+}

@@ -276,6 +276,29 @@ fn generated(dir: &Path) -> Vec<Case> {
                 .chain(std::iter::once(b"}}".to_vec())),
         ),
     );
+    // Over 1 MiB (the fast path) and not JSON between features: nothing may be silently dropped.
+    const POINT: &str =
+        r#"{"type":"Feature","properties":{"name":"点"},"geometry":{"type":"Point","coordinates":[119.1,36.7]}}"#;
+    for (name, joint, error) in [
+        ("fast_path_missing_comma.geojson", " ", "expected `,` or `]`"),
+        ("fast_path_stray_text.geojson", " stray, ", "expected `,` or `]`"),
+        ("fast_path_double_comma.geojson", ",,", "expected value"),
+    ] {
+        add(
+            name,
+            invalid(error),
+            Box::new(features_text(20_000, POINT).take(20_001).chain([
+                joint.as_bytes().to_vec(),
+                POINT.as_bytes().to_vec(),
+                b"]}".to_vec(),
+            ])),
+        );
+    }
+    add(
+        "fast_path_trailing_comma.geojson",
+        invalid("trailing comma"),
+        Box::new(features_text(20_000, POINT).take(20_001).chain([b",]}".to_vec()])),
+    );
     // Past the size limit: a sparse file, no disk used; refused before reading.
     let sparse = dir.join("too_large_sparse.geojson");
     let f = std::fs::File::create(&sparse).unwrap_or_else(|e| panic!("{e}"));
@@ -473,7 +496,7 @@ fn every_hostile_file_gets_a_clear_answer_in_bounded_time_and_memory() {
             failures.push(format!("{}: {why}", case.name));
         }
     }
-    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
     println!("{} hostile cases in {:.1} s; the slowest:", cases.len(), started.elapsed().as_secs_f64());
     for (t, kib, name) in slowest.iter().take(12) {
         println!("  {:>7.0} ms {:>7} MiB  {name}", t.as_secs_f64() * 1000.0, kib / 1024);

@@ -80,7 +80,7 @@ pub(super) fn status_text(lang: Lang, status: &TileStatus, basemap: &Basemap) ->
             ),
             true,
         ),
-        TileStatus::Failing { failure, partial } => {
+        TileStatus::Failing { failure, .. } => {
             let text = match failure {
                 TileFailure::MissingKey => t(
                     "天地图需要密钥：请在“设置”中填写，或设置环境变量 TIANDITU_KEY",
@@ -110,7 +110,6 @@ pub(super) fn status_text(lang: Lang, status: &TileStatus, basemap: &Basemap) ->
                 TileFailure::NotFound if local => {
                     t("离线底图不含此区域或此缩放级别的瓦片", "The offline basemap has no tiles here at this zoom")
                 }
-                TileFailure::NotFound if *partial => t("部分瓦片缺失 (HTTP 404)", "Some tiles missing (HTTP 404)"),
                 TileFailure::NotFound => {
                     t("瓦片服务器没有此区域的瓦片 (HTTP 404)", "The tile server has no tiles here (HTTP 404)")
                 }
@@ -189,4 +188,26 @@ pub(super) fn problem_overlay(
             });
         });
     open
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tianditu_key_problems_are_named_in_both_languages() {
+        let denied = TileStatus::Failing { failure: TileFailure::Denied(418), partial: false };
+        let (zh, problem) = status_text(Lang::Zh, &denied, &Basemap::TiandituVec);
+        assert!(problem && zh.contains("天地图密钥无效或类型不符（需“服务器端”密钥）") && zh.contains("418"), "{zh}");
+        let (en, _) = status_text(Lang::En, &denied, &Basemap::TiandituImg);
+        assert!(en.contains("Tianditu key rejected or of the wrong type (use a server-side key)"), "{en}");
+        let quota = TileStatus::Failing { failure: TileFailure::Quota(429), partial: false };
+        assert!(status_text(Lang::Zh, &quota, &Basemap::TiandituVec).0.contains("超限额"));
+        assert!(status_text(Lang::En, &quota, &Basemap::TiandituVec).0.contains("daily quota"));
+        // The same refusal from another server does not blame a Tianditu key.
+        let (other, _) = status_text(Lang::En, &denied, &Basemap::Osm);
+        assert!(!other.contains("Tianditu"), "{other}");
+        let missing = TileStatus::Failing { failure: TileFailure::MissingKey, partial: false };
+        assert!(status_text(Lang::En, &missing, &Basemap::TiandituVec).0.contains("TIANDITU_KEY"));
+    }
 }

@@ -4,6 +4,7 @@
 pub mod attribute_table;
 mod basemap_ui;
 pub mod charts;
+pub mod crash;
 mod files;
 pub mod fonts;
 pub mod format;
@@ -98,8 +99,9 @@ pub struct StartOptions {
     pub cache_dir: Option<PathBuf>,
     /// The config folder (for the Tianditu key); None: `KUIWEN_CONFIG_DIR` or the user's.
     pub config_dir: Option<PathBuf>,
-    /// The data folder (offline basemaps go in its `offline` sub-folder); None:
-    /// `KUIWEN_DATA_DIR` or the user's data folder.
+    /// The data folder for the log, the recovery file and the crash marker
+    /// ([`crash::data_dir`] in the viewer); None: no log, autosave or recovery (tests).
+    /// Offline basemaps are saved in its `offline` sub-folder (None: the user's data folder).
     pub data_dir: Option<PathBuf>,
 }
 
@@ -176,6 +178,8 @@ pub struct AtlasApp {
     /// The view of the last painted frame (for tests and tools that need screen positions).
     last_view: Option<crate::render::MapView>,
     cursor_lon_lat: Option<[f64; 2]>,
+    /// CPU time of the last map frame (tiles, layers, labels), for the status bar read-out.
+    last_paint_ms: f32,
     started: Instant,
     first_frame: Option<Duration>,
     loader: Loader,
@@ -183,6 +187,8 @@ pub struct AtlasApp {
     basemap_settings: settings::BasemapSettings,
     next_generation: u64,
     watcher: Option<crate::io::watch::FileWatcher>,
+    /// Crash safety: autosave, recovery offer, the dialog after a panic.
+    session: crash::Session,
 }
 
 impl AtlasApp {
@@ -227,6 +233,7 @@ impl AtlasApp {
             last_map_rect: None,
             last_view: None,
             cursor_lon_lat: None,
+            last_paint_ms: 0.0,
             started,
             first_frame: None,
             loader: Loader::default(),
@@ -234,6 +241,7 @@ impl AtlasApp {
             basemap_settings: settings::BasemapSettings::new(&start, &persisted_prefs),
             next_generation: 1,
             watcher: None,
+            session: crash::Session::start(start.data_dir.clone(), start.config_dir.as_deref()),
         };
         for layer in layers {
             app.push_layer(layer);
@@ -363,11 +371,31 @@ impl AtlasApp {
 
 impl eframe::App for AtlasApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        files::logic(self, ctx);
-        settings::logic(self);
+        // A panic in here or in the panels is caught, logged and reported in a dialog (crash.rs).
+        crash::guard(self, "logic", |app| {
+            files::logic(app, ctx);
+            settings::logic(app);
+        });
+        crash::guard(self, "autosave", crash::after_logic);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        crash::guard(self, "ui", |app| app.panels(ui));
+        crash::show(self, ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.persisted);
+    }
+
+    fn on_exit(&mut self) {
+        crash::clean_exit(self);
+    }
+}
+
+impl AtlasApp {
+    /// One frame of the interface: the panels around the map.
+    fn panels(&mut self, ui: &mut egui::Ui) {
         top_bar::show(self, ui);
         status_bar::show(self, ui);
         attribute_table::show(self, ui);
@@ -391,9 +419,5 @@ impl eframe::App for AtlasApp {
         if self.loader.busy() {
             ui.ctx().request_repaint_after(Duration::from_millis(100));
         }
-    }
-
-    fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, eframe::APP_KEY, &self.persisted);
     }
 }

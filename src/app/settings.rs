@@ -165,7 +165,9 @@ pub(super) fn logic(app: &mut AtlasApp) {
     if let Some(result) = s.clear_rx.as_ref().and_then(|rx| rx.try_recv().ok()) {
         s.clear_rx = None;
         s.cache_message = Some(match result {
-            Ok(bytes) => (format!("{} {:.1} MB", lang.t("已清空缓存，释放", "Cache cleared, freed"), mb(bytes)), false),
+            Ok(bytes) => {
+                (format!("{} {}", lang.t("已清空缓存，释放", "Cache cleared, freed"), size_text(bytes)), false)
+            }
             Err(e) => (format!("{}: {e}", lang.t("清空缓存失败", "Could not clear the cache")), true),
         });
         s.refresh_cache_size();
@@ -199,12 +201,12 @@ pub(super) fn logic(app: &mut AtlasApp) {
             Ok(summary) => {
                 s.offline_message = Some((
                     format!(
-                        "{} {} {}，{} {:.1} MB{}",
+                        "{} {} {}，{} {}{}",
                         lang.t("已保存", "Saved"),
                         summary.tiles,
                         lang.t("张瓦片", "tiles"),
                         lang.t("文件", "file"),
-                        mb(summary.bytes),
+                        size_text(summary.bytes),
                         if summary.failed + summary.missing > 0 {
                             format!(
                                 "；{} {}",
@@ -236,6 +238,11 @@ pub(super) fn logic(app: &mut AtlasApp) {
 
 fn mb(bytes: u64) -> f64 {
     bytes as f64 / 1_048_576.0
+}
+
+/// A size for people: KB below a megabyte, MB above.
+fn size_text(bytes: u64) -> String {
+    if bytes < 1_048_576 { format!("{:.0} KB", bytes as f64 / 1024.0) } else { format!("{:.1} MB", mb(bytes)) }
 }
 
 fn offline_error_text(lang: Lang, e: &OfflineError) -> String {
@@ -289,6 +296,8 @@ enum Action {
 /// The window.
 pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
     if !app.basemap_settings.open {
+        // Measured again when the window opens next.
+        app.basemap_settings.cache_size = None;
         return;
     }
     if app.basemap_settings.cache_size.is_none() && app.basemap_settings.cache_size_rx.is_none() {
@@ -318,12 +327,8 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
             ui.separator();
             offline_section(ui, lang, s, &mut prefs, &current, view_bbox, &mut actions);
         });
-    if prefs.offline_zoom != app.persisted.basemap_prefs.offline_zoom
-        || prefs.offline_whole_district != app.persisted.basemap_prefs.offline_whole_district
-    {
-        app.persisted.basemap_prefs.offline_zoom = prefs.offline_zoom;
-        app.persisted.basemap_prefs.offline_whole_district = prefs.offline_whole_district;
-    }
+    // Before the actions: choosing a basemap below adds to the recent list.
+    app.persisted.basemap_prefs = prefs;
     if !open {
         app.basemap_settings.open = false;
     }
@@ -406,7 +411,6 @@ fn apply(app: &mut AtlasApp, action: Action) {
             }
         }
         Action::SetLimit(limit_mb) => {
-            app.persisted.basemap_prefs.cache_limit_mb = limit_mb;
             let s = &mut app.basemap_settings;
             s.cache_limit.store(limit_mb * 1_048_576, Ordering::Relaxed);
             // Apply a lower limit now, in the background.
@@ -589,7 +593,7 @@ fn cache_section(
     }
     ui.horizontal(|ui| {
         match s.cache_size {
-            Some(b) => ui.label(format!("{} {:.1} MB", lang.t("当前占用", "In use"), mb(b))),
+            Some(b) => ui.label(format!("{} {}", lang.t("当前占用", "In use"), size_text(b))),
             None => ui.label(lang.t("正在统计占用…", "Measuring…")),
         };
         ui.separator();
@@ -600,7 +604,8 @@ fn cache_section(
         if r.changed() {
             prefs.cache_limit_mb = limit;
         }
-        if (r.drag_stopped() || r.lost_focus() || (r.changed() && !r.dragged())) && limit != s.limit_mb() {
+        // Applied (and the cache swept) once the value settles, not at every drag step.
+        if !r.dragged() && limit != s.limit_mb() {
             actions.push(Action::SetLimit(limit));
         }
         if ui.add_enabled(s.clear_rx.is_none(), egui::Button::new(lang.t("清空缓存", "Clear cache"))).clicked() {
@@ -633,10 +638,10 @@ fn offline_section(
         let done =
             p.done.load(Ordering::Relaxed) + p.missing.load(Ordering::Relaxed) + p.failed.load(Ordering::Relaxed);
         let total = p.total.load(Ordering::Relaxed);
-        ui.add(egui::ProgressBar::new(p.fraction()).show_percentage().text(format!(
-            "{done}/{total} {}  {:.1} MB",
+        ui.add(egui::ProgressBar::new(p.fraction()).text(format!(
+            "{done}/{total} {}  {}",
             lang.t("张", "tiles"),
-            mb(p.bytes.load(Ordering::Relaxed))
+            size_text(p.bytes.load(Ordering::Relaxed))
         )));
         if let Some(f) = p.last_failure() {
             ui.label(egui::RichText::new(format!("{}：{}", lang.t("最近的错误", "Latest error"), f.detail())).small());

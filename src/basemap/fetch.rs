@@ -187,7 +187,10 @@ impl TileSourceKind {
     pub fn parallelism(&self) -> usize {
         match self {
             TileSourceKind::Http { source, .. } => {
-                let osm = matches!(&source.urls, super::sources::UrlPattern::Template(t) if t.host().ends_with("openstreetmap.org"));
+                let osm = matches!(
+                    &source.urls,
+                    super::sources::UrlPattern::Template(t) if t.host().ends_with("openstreetmap.org")
+                );
                 if osm { 2 } else { 4 }
             }
             _ => 2,

@@ -184,7 +184,10 @@ pub fn status<'a>(layers: impl IntoIterator<Item = (&'a LayerHealth, usize)>) ->
         }
         network += h.from_network;
         cached += h.from_cache + h.from_local;
-        if let Some((at, f)) = &h.last_failure {
+        // Tiles missing at the edge of a server's or an archive's coverage are normal once
+        // others have arrived: only a source that has shown nothing is reported for them.
+        let normal_gap = |f: &TileFailure| *f == TileFailure::NotFound && h.delivered_total() > 0;
+        if let Some((at, f)) = h.last_failure.as_ref().filter(|(_, f)| !normal_gap(f)) {
             let delivered_since = h.last_delivery.is_some_and(|d| d > *at);
             // Blocking failures stay until a tile arrives; others fade after a while.
             let fresh = f.is_blocking() || now.saturating_duration_since(*at) < Duration::from_secs(120);
@@ -211,8 +214,8 @@ pub fn status<'a>(layers: impl IntoIterator<Item = (&'a LayerHealth, usize)>) ->
     if pending > 0 { TileStatus::Loading(pending) } else { TileStatus::Ok { network, cached } }
 }
 
-/// Remove secrets (`tk=…`, `key=…`, `token=…` and `access_token=…` query values) from a message before it is kept
-/// or shown.
+/// Remove secrets (`tk=…`, `key=…`, `token=…` and `access_token=…` query values) from a
+/// message before it is kept or shown.
 pub fn redact(message: &str) -> String {
     let mut out = message.to_owned();
     for marker in ["tk=", "key=", "token="] {
@@ -300,6 +303,13 @@ mod tests {
         // A tile arriving after a failure clears it.
         a.delivered(Origin::Network);
         assert_eq!(status([(&a, 0)]), TileStatus::Ok { network: 1, cached: 0 });
+        // Missing tiles at the edge of coverage, once others arrived, are no failure…
+        a.failed(TileFailure::NotFound);
+        assert_eq!(status([(&a, 0)]), TileStatus::Ok { network: 1, cached: 0 });
+        // …but a source that has shown nothing says so.
+        let mut c = LayerHealth::default();
+        c.failed(TileFailure::NotFound);
+        assert_eq!(status([(&c, 0)]), TileStatus::Failing { failure: TileFailure::NotFound, partial: false });
         assert_eq!(status(std::iter::empty()), TileStatus::Off);
     }
 }

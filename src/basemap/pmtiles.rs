@@ -529,7 +529,7 @@ mod tests {
                 }
             }
         }
-        std::fs::write(&path, b"not a pmtiles file at all, just text long enough to have a header........................................................").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&path, [b'x'; 400]).unwrap_or_else(|e| panic!("{e}"));
         assert!(matches!(PmTilesArchive::open(&path), Err(PmTilesError::NotPmTiles(_))));
     }
 }

@@ -58,24 +58,33 @@ pub enum BasemapError {
 }
 
 /// What is wrong with an XYZ template (shown to the user in both languages).
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TemplateProblem {
     /// Not http:// or https://.
-    #[error("only http:// and https:// URLs are allowed")]
     Scheme,
     /// No host after the scheme.
-    #[error("the URL has no host")]
     NoHost,
     /// `{z}`, `{x}` or `{y}` is missing.
-    #[error("the placeholder {0} is missing")]
     Missing(&'static str),
     /// A placeholder we do not know.
-    #[error("unknown placeholder {0} (use {{z}}, {{x}}, {{y}} and optionally {{s}})")]
     UnknownPlaceholder(String),
     /// Spaces or control characters.
-    #[error("URLs cannot contain spaces or control characters")]
     Whitespace,
+}
+
+impl std::fmt::Display for TemplateProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TemplateProblem::Scheme => write!(f, "only http:// and https:// URLs are allowed"),
+            TemplateProblem::NoHost => write!(f, "the URL has no host"),
+            TemplateProblem::Missing(p) => write!(f, "the placeholder {p} is missing"),
+            TemplateProblem::UnknownPlaceholder(p) => {
+                write!(f, "unknown placeholder {p} (use {{z}}, {{x}}, {{y}} and optionally {{s}})")
+            }
+            TemplateProblem::Whitespace => write!(f, "URLs cannot contain spaces or control characters"),
+        }
+    }
 }
 
 impl TemplateProblem {

@@ -86,18 +86,37 @@ pub fn try_parse(bytes: &[u8], options: LoadOptions) -> Option<Parsed> {
     }
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
     let chunk = offsets.len().div_ceil(threads).max(1);
-    let parts: Vec<Option<Vec<Feature>>> = std::thread::scope(|s| {
+    let parts: Vec<Option<Vec<(Feature, usize)>>> = std::thread::scope(|s| {
         let handles: Vec<_> = offsets
             .chunks(chunk)
             .map(|starts| {
-                s.spawn(move || starts.iter().map(|&o| parse_feature(&bytes[o..], crs)).collect::<Option<Vec<_>>>())
+                s.spawn(move || {
+                    starts
+                        .iter()
+                        .map(|&o| parse_feature(&bytes[o..], crs).map(|(f, len)| (f, o + len)))
+                        .collect::<Option<Vec<_>>>()
+                })
             })
             .collect();
         handles.into_iter().map(|h| h.join().ok().flatten()).collect()
     });
+    // The scanner only finds where elements start; the array must also be JSON between them:
+    // exactly one comma between features, none before the first or after the last. (Without this
+    // check a missing comma silently dropped a feature and a trailing comma was accepted: found by
+    // fuzzing, fuzz/fuzz_targets/geojson.rs.)
     let mut features = Vec::with_capacity(offsets.len());
-    for p in parts {
-        features.extend(p?);
+    let mut prev_end = open + 1;
+    for (i, (feature, end)) in parts.into_iter().collect::<Option<Vec<_>>>()?.into_iter().flatten().enumerate() {
+        let start = *offsets.get(i)?;
+        let gap = bytes.get(prev_end..start)?.trim_ascii();
+        if gap != if i == 0 { &b""[..] } else { &b","[..] } {
+            return None;
+        }
+        features.push(feature);
+        prev_end = end;
+    }
+    if !bytes.get(prev_end..close)?.trim_ascii().is_empty() {
+        return None;
     }
     let name = match top.name {
         Some(Value::String(s)) => Some(s),
@@ -106,10 +125,12 @@ pub fn try_parse(bytes: &[u8], options: LoadOptions) -> Option<Parsed> {
     Some(Parsed { features, errors: Vec::new(), warnings: Vec::new(), crs, name })
 }
 
-/// One feature from the text starting at its `{`; `None` if anything is off.
-fn parse_feature(text: &[u8], crs: Crs) -> Option<Feature> {
-    let mut de = serde_json::Deserializer::from_slice(text);
-    let raw = RawFeature::deserialize(&mut de).ok()?;
+/// One feature from the text starting at its `{`, and the length of its text; `None` if anything
+/// is off.
+fn parse_feature(text: &[u8], crs: Crs) -> Option<(Feature, usize)> {
+    let mut stream = serde_json::Deserializer::from_slice(text).into_iter::<RawFeature>();
+    let raw = stream.next()?.ok()?;
+    let len = stream.byte_offset();
     if raw.ty != "Feature" {
         return None;
     }
@@ -124,7 +145,7 @@ fn parse_feature(text: &[u8], crs: Crs) -> Option<Feature> {
         Some(None) => None,
         Some(Some(rg)) => Some(geometry(rg.ty, rg.coordinates.get().as_bytes(), crs)?),
     };
-    Some(Feature::new(id, geometry, raw.properties.unwrap_or_default()))
+    Some((Feature::new(id, geometry, raw.properties.unwrap_or_default()), len))
 }
 
 /// Nested coordinate arrays, parsed by hand: numbers land straight in positions.
@@ -203,13 +224,13 @@ impl Coords<'_> {
 
     fn line(&mut self) -> Option<LineString<f64>> {
         let pts = self.list(Self::position)?;
-        (pts.len() >= 2).then(|| LineString(pts))
+        (pts.len() >= 2).then_some(LineString(pts))
     }
 
     fn polygon(&mut self) -> Option<Polygon<f64>> {
         let mut rings = self.list(|c| {
             let r = c.list(Self::position)?;
-            (r.len() >= 4 && r.first() == r.last()).then(|| LineString(r))
+            if r.len() >= 4 && r.first() == r.last() { Some(LineString(r)) } else { None }
         })?;
         if rings.is_empty() {
             return None;
@@ -290,6 +311,10 @@ mod tests {
             "{\"type\":\"Feature\",\"properties\":[],\"geometry\":null},\n",
             "{\"type\":\"Feature\",\"properties\":{}},\n",
             "{\"type\":\"feature\",\"properties\":{},\"geometry\":null},\n",
+            // Not JSON between features: a missing comma, stray text, a doubled comma.
+            "{\"type\":\"Feature\",\"properties\":{},\"geometry\":null}\n",
+            "{\"type\":\"Feature\",\"properties\":{},\"geometry\":null} stray,\n",
+            "{\"type\":\"Feature\",\"properties\":{},\"geometry\":null},,\n",
         ] {
             let text = big_file(extra);
             assert!(try_parse(text.as_bytes(), LoadOptions::default()).is_none(), "accepted {extra}");
@@ -298,5 +323,11 @@ mod tests {
             try_parse(b"{\"type\":\"FeatureCollection\",\"features\":[]}", LoadOptions::default()).is_none(),
             "small files take the general path"
         );
+        let text = big_file("");
+        for bad in [text.replacen("null}]}", "null},]}", 1), text.replacen("\"features\":[\n", "\"features\":[,\n", 1)]
+        {
+            assert_ne!(bad, text);
+            assert!(try_parse(bad.as_bytes(), LoadOptions::default()).is_none(), "accepted a stray comma");
+        }
     }
 }

@@ -409,6 +409,11 @@ fn json_error(text: &[u8], e: &serde_json::Error) -> LoadError {
         } else {
             ("text after the end of the GeoJSON: remove it".into(), "GeoJSON 结尾之后还有多余内容：请删除".into())
         }
+    } else if what.contains("control character") {
+        (
+            "a line break or control character inside a text (string): is a closing quote (\") missing?".into(),
+            "文本（字符串）中有换行或控制字符：是否缺少右引号（\"）？".into(),
+        )
     } else if what.contains("number out of range") {
         (
             "a number is too large to be a coordinate or value (beyond ±1.8e308)".into(),
@@ -423,8 +428,9 @@ fn json_error(text: &[u8], e: &serde_json::Error) -> LoadError {
         (what.to_owned(), what.to_owned())
     };
     let mut d = Diagnostic::new(format!("not valid JSON: {en}"), format!("不是有效的 JSON：{zh}"));
-    d.line = Some(e.line());
-    d.column = Some(e.column());
+    d.line = Some(e.line().max(1));
+    // serde_json says column 0 for a problem at a line break (found by fuzzing): columns are 1-based.
+    d.column = Some(e.column().max(1));
     LoadError::Invalid(d)
 }
 
@@ -888,6 +894,7 @@ mod tests {
             ("{\"type\":\"Point\",\"coordinates\":[119.1,36.7]} x", "text after the end"),
             ("{\"a\":\u{0}1}", "NUL bytes"),
             (&"[".repeat(200), "nested more than 128"),
+            ("{\"type\":\"Point\",\"name\":\"a\n\"}", "closing quote"),
         ];
         for (text, expect) in cases {
             let d = first_error(text);

@@ -177,8 +177,8 @@ impl Workspace {
             serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| WorkspaceError::Format {
                 path: shown(),
                 message: e.to_string().split(" at line").next().unwrap_or_default().to_owned(),
-                line: e.line(),
-                column: e.column(),
+                line: e.line().max(1),
+                column: e.column().max(1),
             })?;
         if ws.version > WORKSPACE_VERSION {
             return Err(WorkspaceError::TooNew { path: shown(), found: ws.version });
