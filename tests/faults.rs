@@ -510,6 +510,36 @@ fn the_key_never_reaches_workspaces_settings_logs_or_images() {
     assert!(String::from_utf8_lossy(&std::fs::read(&ws_path).unwrap_or_default()).contains("tianditu-vec"));
 }
 
+/// A key inside a custom tile URL is the user's own: saved as `***` in the workspace (which is
+/// shared), and put back from the user's recent basemaps when they open it again.
+#[test]
+fn a_key_in_a_custom_tile_url_is_not_saved_but_comes_back_for_its_owner() {
+    let root = tmp();
+    let places = Places::new(root.path());
+    // Port 9 (discard) on the loopback: no tile ever arrives, nothing leaves the machine.
+    let url = format!("http://127.0.0.1:9/{{z}}/{{x}}/{{y}}.png?style=day&key={SENTINEL_KEY}");
+    let template = XyzTemplate::parse(&url).unwrap_or_else(|e| panic!("{e}"));
+    let mut start = places.start(vec![]);
+    start.basemap = Some(Basemap::Xyz(template.clone()));
+    let mut h = harness(start);
+    let path = root.path().join("shared.kuiwen.json");
+    h.state_mut().save_workspace(&path);
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(!text.contains(SENTINEL_KEY), "the key reached the workspace: {text}");
+    assert!(text.contains("style=day&key=***"), "{text}");
+    // The owner opens it again: the full URL comes back from their recent basemaps.
+    h.state_mut().set_basemap(Basemap::None);
+    h.state_mut().open_workspace(&path);
+    assert_eq!(h.state().persisted.basemap, Basemap::Xyz(template), "the owner's key was not restored");
+    // A colleague (no such recent basemap) gets the URL without the key.
+    let other = Places::new(&root.path().join("colleague"));
+    let mut start = other.start(vec![]);
+    start.workspace = Some(path);
+    let h2 = harness(start);
+    let Basemap::Xyz(t) = &h2.state().persisted.basemap else { panic!("basemap not opened") };
+    assert!(t.as_str().ends_with("key=***"), "{}", t.as_str());
+}
+
 /// Tile templates: http and https only.
 #[test]
 fn tile_templates_are_http_or_https_only() {

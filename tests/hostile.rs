@@ -299,6 +299,13 @@ fn generated(dir: &Path) -> Vec<Case> {
         invalid("trailing comma"),
         Box::new(features_text(20_000, POINT).take(20_001).chain([b",]}".to_vec()])),
     );
+    // Past the detailed loader's limit and not plain (a byte-order mark; the rest sparse zeros):
+    // refused with what to do, in bounded memory.
+    let not_plain = dir.join("not_plain_300mb.geojson");
+    let mut f = std::fs::File::create(&not_plain).unwrap_or_else(|e| panic!("{e}"));
+    f.write_all(&bom()).unwrap_or_else(|e| panic!("{e}"));
+    f.set_len(300 << 20).unwrap_or_else(|e| panic!("{e}"));
+    cases.push(Case { name: "not_plain_300mb.geojson".into(), path: not_plain, expect: invalid("RFC7946=YES") });
     // Past the size limit: a sparse file, no disk used; refused before reading.
     let sparse = dir.join("too_large_sparse.geojson");
     let f = std::fs::File::create(&sparse).unwrap_or_else(|e| panic!("{e}"));

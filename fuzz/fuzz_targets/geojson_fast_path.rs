@@ -18,7 +18,9 @@ fn same_geometry(a: Option<&geo::Geometry<f64>>, b: Option<&geo::Geometry<f64>>)
         (Some(a), Some(b)) => {
             std::mem::discriminant(a) == std::mem::discriminant(b)
                 && a.coords_count() == b.coords_count()
-                && a.coords_iter().zip(b.coords_iter()).all(|(p, q)| (p.x - q.x).abs() <= 1e-9 && (p.y - q.y).abs() <= 1e-9)
+                && a.coords_iter()
+                    .zip(b.coords_iter())
+                    .all(|(p, q)| (p.x - q.x).abs() <= 1e-9 && (p.y - q.y).abs() <= 1e-9)
         }
         _ => false,
     }
@@ -43,14 +45,23 @@ fn check_fast_path_agrees(data: &[u8], options: LoadOptions) {
             for (i, (f, g)) in a.features.iter().zip(&b.features).enumerate() {
                 assert_eq!(f.id, g.id, "id of feature {i}");
                 assert_eq!(f.properties, g.properties, "properties of feature {i}");
-                assert!(same_geometry(f.geometry.as_ref(), g.geometry.as_ref()), "geometry of feature {i}: {:?} vs {:?}", f.geometry, g.geometry);
+                assert!(
+                    same_geometry(f.geometry.as_ref(), g.geometry.as_ref()),
+                    "geometry of feature {i}: {:?} vs {:?}",
+                    f.geometry,
+                    g.geometry
+                );
             }
             assert_eq!(a.errors, b.errors, "errors differ with padding");
             assert_eq!(a.warnings, b.warnings, "warnings differ with padding");
             assert_eq!(a.name, b.name);
             assert_eq!(a.crs, b.crs);
         }
-        (a, b) => panic!("padding changed the outcome: {:?} vs {:?}", a.map(|p| p.features.len()), b.map(|p| p.features.len())),
+        (a, b) => panic!(
+            "padding changed the outcome: {:?} vs {:?}",
+            a.map(|p| p.features.len()),
+            b.map(|p| p.features.len())
+        ),
     }
 }
 

@@ -218,7 +218,13 @@ pub fn install_panic_hook() {
                 }
                 Some(_) => {}
             }
-            LAST_PANIC.with(|p| *p.borrow_mut() = Some(PanicReport { message, location }));
+            // `try_with`: a panic while a thread is being torn down has no thread-locals left, and
+            // a panic inside the panic hook would abort the process.
+            let _ = LAST_PANIC.try_with(|p| {
+                if let Ok(mut slot) = p.try_borrow_mut() {
+                    *slot = Some(PanicReport { message, location });
+                }
+            });
             previous(info);
         }));
     });

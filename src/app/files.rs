@@ -424,7 +424,14 @@ impl AtlasApp {
             }
         }
         self.layers.sort_by_key(|e| order.iter().position(|k| *k == e.layer.key).unwrap_or(usize::MAX));
-        if let Some(b) = ws.basemap.as_deref().and_then(|b| b.parse::<crate::basemap::Basemap>().ok()) {
+        // Keys in custom tile URLs are saved as `***`: put the user's own back (from the recent list).
+        let spec = ws.basemap.as_deref().map(|b| {
+            let known = self.persisted.basemap_prefs.recent.iter().chain([&self.persisted.basemap]);
+            let urls: Vec<String> = known.map(crate::basemap::Basemap::key_or_spec).collect();
+            crate::io::workspace::restore_url_secrets(b, urls.iter().map(String::as_str))
+                .unwrap_or_else(|| b.to_owned())
+        });
+        if let Some(b) = spec.as_deref().and_then(|b| b.parse::<crate::basemap::Basemap>().ok()) {
             self.set_basemap(b);
         }
         if let Some(v) = ws.view {

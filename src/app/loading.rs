@@ -102,7 +102,17 @@ impl Loader {
         let tx = self.tx.clone();
         let ctx = ctx.clone();
         std::thread::spawn(move || {
-            let result = load_path_with_progress(&path, LoadOptions { declared_crs: crs }, &bytes_read, &cancel);
+            // A panic in the loader must not leave the job spinning forever: it becomes an error
+            // (the panic hook has logged it).
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                load_path_with_progress(&path, LoadOptions { declared_crs: crs }, &bytes_read, &cancel)
+            }))
+            .unwrap_or_else(|payload| {
+                Err(LoadError::Internal {
+                    path: path.display().to_string(),
+                    message: super::crash::scrub(&super::crash::panic_text(payload.as_ref())),
+                })
+            });
             // The app may have closed meanwhile; nothing to do then.
             let _ = tx.send((id, Outcome { path, purpose, crs, result }));
             ctx.request_repaint();

@@ -209,6 +209,8 @@ impl Workspace {
         let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let mut ws = self.clone();
         ws.version = WORKSPACE_VERSION;
+        // A workspace is shared with colleagues; the key in a custom tile URL is the user's own.
+        ws.basemap = ws.basemap.as_deref().map(redact_url_secrets);
         for l in &mut ws.layers {
             if let LayerSource::File { path: p } = &mut l.source {
                 *p = relative_to(p, folder);
@@ -221,6 +223,45 @@ impl Workspace {
         })?;
         write_atomic(path, text.as_bytes())
     }
+}
+
+/// Query parameters of tile URLs that carry secrets (API keys, tokens).
+const SECRET_PARAMS: [&str; 9] =
+    ["tk", "key", "apikey", "api_key", "access_token", "accesstoken", "token", "secret", "password"];
+
+/// `url` with the values of secret-carrying query parameters (`tk`, `key`, `access_token`…)
+/// replaced by `***`. [`Workspace::save`] stores custom tile URLs this way;
+/// [`restore_url_secrets`] puts the user's own key back when the workspace is opened again.
+pub fn redact_url_secrets(url: &str) -> String {
+    let Some((head, rest)) = url.split_once('?') else { return url.to_owned() };
+    let (query, fragment) = match rest.split_once('#') {
+        Some((q, f)) => (q, Some(f)),
+        None => (rest, None),
+    };
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, value)) if !value.is_empty() && SECRET_PARAMS.contains(&name.to_ascii_lowercase().as_str()) => {
+                format!("{name}=***")
+            }
+            _ => pair.to_owned(),
+        })
+        .collect();
+    let mut out = format!("{head}?{}", pairs.join("&"));
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
+}
+
+/// The full URL among `known` (the user's own recent tile URLs) that `saved` is the redacted form
+/// of, if any.
+pub fn restore_url_secrets<'a>(saved: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    if !saved.contains("=***") {
+        return None;
+    }
+    known.into_iter().find(|k| *k != saved && redact_url_secrets(k) == saved).map(str::to_owned)
 }
 
 /// The absolute path of a stored layer path, relative to the workspace file.
@@ -291,6 +332,33 @@ fn create_new(tmp: &Path) -> std::io::Result<std::fs::File> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hand_edited_numbers_are_brought_into_range_and_the_result_saves_and_loads() {
+        let text = r#"{"version":1,"layers":[{"source":{"kind":"embedded","file":"parks.geojson"},"name":"p",
+            "style":{"stroke_width_pt":1e39,"opacity":7,"point_radius_pt":-2}}],
+            "view":{"center_lon_lat":[1e300,36.7],"zoom":13}}"#;
+        let ws = Workspace::parse(text.as_bytes(), Path::new("w.kuiwen.json")).unwrap_or_else(|e| panic!("{e}"));
+        let style = &ws.layers[0].style;
+        assert!(style.stroke_width_pt.is_finite() && style.opacity == 1.0 && style.point_radius_pt == 0.0, "{style:?}");
+        assert_eq!(ws.view, None, "a view off the Earth is dropped");
+        // Before sanitising, 1e39 became an infinite f32, saved as null, and the file no longer loaded.
+        let saved = serde_json::to_vec(&ws).unwrap_or_else(|e| panic!("{e}"));
+        assert!(Workspace::parse(&saved, Path::new("w.kuiwen.json")).is_ok());
+        let e = Workspace::parse(b"{\"version\":1,\n\"layers\":[\n", Path::new("w.kuiwen.json")).err();
+        assert!(e.is_some_and(|e| matches!(e, WorkspaceError::Format { line: 3.., column: 1.., .. })));
+    }
+
+    #[test]
+    fn secrets_in_tile_urls_are_redacted_and_restored_from_the_users_own() {
+        let url = "https://tiles.example.com/{z}/{x}/{y}.png?style=a&Key=s3cr3t&tk=abc#x";
+        let saved = redact_url_secrets(url);
+        assert_eq!(saved, "https://tiles.example.com/{z}/{x}/{y}.png?style=a&Key=***&tk=***#x");
+        assert_eq!(redact_url_secrets("https://a/{z}/{x}/{y}.png"), "https://a/{z}/{x}/{y}.png");
+        assert_eq!(restore_url_secrets(&saved, ["https://other/?key=1", url]), Some(url.to_owned()));
+        assert_eq!(restore_url_secrets(&saved, ["https://other/?key=1"]), None);
+        assert_eq!(restore_url_secrets(url, [url]), None, "nothing to restore");
+    }
 
     #[test]
     fn relative_paths() {
