@@ -511,26 +511,7 @@ fn recovery_dialog(app: &mut AtlasApp, ctx: &egui::Context) {
 
 /// The native save dialog for the crash dialog's "Save workspace…", off the UI thread.
 fn save_as_dialog(app: &mut AtlasApp) {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let ctx = app.egui_ctx.clone();
-    std::thread::spawn(move || {
-        let file = pollster::block_on(
-            rfd::AsyncFileDialog::new()
-                .add_filter("Kuiwen Atlas workspace", &["json"])
-                .set_file_name("规划一张图.kuiwen.json")
-                .set_title("保存工作空间 / Save workspace")
-                .save_file(),
-        );
-        if let Some(f) = file {
-            let mut p = f.path().to_owned();
-            if !p.to_string_lossy().ends_with(".kuiwen.json") {
-                p = p.with_extension("kuiwen.json");
-            }
-            let _ = tx.send(p);
-        }
-        ctx.request_repaint();
-    });
-    app.session.save_dialog = Some(rx);
+    app.session.save_dialog = Some(super::top_bar::workspace_save_dialog(&app.egui_ctx));
 }
 
 impl AtlasApp {

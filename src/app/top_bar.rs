@@ -210,8 +210,14 @@ fn open_dialog(app: &mut AtlasApp, workspace: bool) {
 
 /// The save dialog for a workspace, off the UI thread.
 fn save_dialog(app: &mut AtlasApp) {
+    app.loader.save_dialog = Some(workspace_save_dialog(&app.egui_ctx));
+}
+
+/// Ask where to save a workspace (native dialog on a helper thread); the chosen path, always
+/// ending in `.kuiwen.json`, arrives on the returned channel.
+pub(super) fn workspace_save_dialog(ctx: &egui::Context) -> std::sync::mpsc::Receiver<std::path::PathBuf> {
     let (tx, rx) = std::sync::mpsc::channel();
-    let ctx = app.egui_ctx.clone();
+    let ctx = ctx.clone();
     std::thread::spawn(move || {
         let file = pollster::block_on(
             rfd::AsyncFileDialog::new()
@@ -229,5 +235,5 @@ fn save_dialog(app: &mut AtlasApp) {
         }
         ctx.request_repaint();
     });
-    app.loader.save_dialog = Some(rx);
+    rx
 }
