@@ -132,7 +132,11 @@ pub fn log(level: &str, text: &str) {
 
 /// The time now in UTC, `2026-05-01 08:30:00Z` (no time-zone crate needed).
 fn utc_now() -> String {
-    let secs = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    utc_text(SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0))
+}
+
+/// Seconds since 1970 as `YYYY-MM-DD HH:MM:SSZ`.
+fn utc_text(secs: u64) -> String {
     let (days, rem) = (secs / 86_400, secs % 86_400);
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
     let z = days as i64 + 719_468;
@@ -238,7 +242,8 @@ pub fn install_panic_hook() {
 struct RecoveryOffer {
     path: PathBuf,
     layers: usize,
-    saved_at: String,
+    /// Minutes since the file was written, when known.
+    minutes_ago: Option<u64>,
 }
 
 /// The dialog after a panic.
@@ -286,13 +291,12 @@ impl Session {
             match Workspace::load(&recovery) {
                 Ok(ws) => {
                     log("INFO", "the last run did not exit cleanly: offering its recovery file");
-                    let saved_at = std::fs::metadata(&recovery)
+                    let minutes_ago = std::fs::metadata(&recovery)
                         .and_then(|m| m.modified())
                         .ok()
                         .and_then(|t| t.elapsed().ok())
-                        .map(|d| format!("{}", d.as_secs() / 60))
-                        .unwrap_or_default();
-                    Some(RecoveryOffer { path: recovery, layers: ws.layers.len(), saved_at })
+                        .map(|d| d.as_secs() / 60);
+                    Some(RecoveryOffer { path: recovery, layers: ws.layers.len(), minutes_ago })
                 }
                 Err(e) => {
                     log("WARN", &format!("the recovery file cannot be read, not offered: {e}"));
@@ -478,14 +482,12 @@ fn recovery_dialog(app: &mut AtlasApp, ctx: &egui::Context) {
             "上次程序没有正常退出。自动保存的工作空间可以恢复。",
             "The app did not exit cleanly last time. The automatically saved workspace can be restored.",
         ));
-        ui.label(format!(
-            "{} {} · {} {} {}",
-            offer.layers,
-            lang.t("个图层", "layers"),
-            lang.t("保存于", "saved"),
-            offer.saved_at,
-            lang.t("分钟前", "minutes ago"),
-        ));
+        let when = match offer.minutes_ago {
+            Some(0) => lang.t("刚刚保存", "saved just now").to_owned(),
+            Some(m) => format!("{} {m} {}", lang.t("保存于", "saved"), lang.t("分钟前", "minutes ago")),
+            None => String::new(),
+        };
+        ui.label(format!("{} {} · {when}", offer.layers, lang.t("个图层", "layers")));
         ui.horizontal(|ui| {
             restore = ui.button(lang.t("恢复", "Restore")).clicked();
             discard = ui.button(lang.t("放弃", "Discard")).clicked();
@@ -556,10 +558,29 @@ mod tests {
     }
 
     #[test]
+    fn the_log_rotates_and_repeats_are_logged_sparingly() {
+        let dir = std::env::temp_dir().join(format!("kuiwen-crash-log-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        set_log_dir(Some(&dir));
+        let line = "x".repeat(10_000);
+        for _ in 0..250 {
+            log("INFO", &line);
+        }
+        set_log_dir(None);
+        let path = log_path(&dir);
+        let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+        assert!(size(&path.with_extension("log.1")) > LOG_MAX_BYTES, "not rotated");
+        assert!(size(&path) <= LOG_MAX_BYTES + 20_000, "{}", size(&path));
+        let _ = std::fs::remove_dir_all(&dir);
+        let logged: Vec<u64> = (1..=1000).filter(|&n| power_of_ten(n)).collect();
+        assert_eq!(logged, [1, 10, 100, 1000]);
+    }
+
+    #[test]
     fn utc_dates_are_civil_dates() {
-        let s = utc_now();
-        assert_eq!(s.len(), 20, "{s}");
-        assert!(s.starts_with("20"), "{s}");
-        assert!(s.ends_with('Z'));
+        assert_eq!(utc_text(0), "1970-01-01 00:00:00Z");
+        assert_eq!(utc_text(1_709_251_199), "2024-02-29 23:59:59Z");
+        assert_eq!(utc_text(1_735_689_600), "2025-01-01 00:00:00Z");
+        assert_eq!(utc_now().len(), 20);
     }
 }
