@@ -11,6 +11,7 @@ pub mod analysis;
 pub mod app;
 pub mod basemap;
 pub mod cli;
+pub mod export;
 pub mod io;
 pub mod model;
 pub mod render;

@@ -1,6 +1,7 @@
 //! Analysis over the model: geodesic measures (and, in later modules, the life circle and
 //! coverage). No egui here.
 
+pub mod briefing;
 pub mod coverage;
 pub mod life_circle;
 pub mod measure;

@@ -361,7 +361,10 @@ impl AtlasApp {
             let c = v.screen_to_lon_lat(v.rect.center());
             ViewState { center_lon_lat: c, zoom: v.zoom }
         });
-        Workspace { layers, basemap: Some(self.persisted.basemap.key_or_spec()), view, ..Workspace::default() }
+        // The built-in briefing is made afresh from the data at every start: only a briefing the
+        // planner made or edited is saved.
+        let bookmarks = if self.briefing.builtin { Vec::new() } else { self.briefing.slides.clone() };
+        Workspace { layers, basemap: Some(self.persisted.basemap.key_or_spec()), view, bookmarks, ..Workspace::default() }
     }
 
     /// Save the workspace (atomically) and remember it.
@@ -438,6 +441,11 @@ impl AtlasApp {
             self.map_memory.center_at(walkers::lon_lat(v.center_lon_lat[0], v.center_lon_lat[1]));
             let _ = self.map_memory.set_zoom(v.zoom);
             self.pending_fit = None;
+        }
+        if !ws.bookmarks.is_empty() {
+            self.briefing.slides = ws.bookmarks.clone();
+            self.briefing.builtin = false;
+            self.briefing.current = 0;
         }
         remember_recent(self, path);
         let lang = self.lang();

@@ -206,7 +206,7 @@ impl LifeCircleState {
     }
 
     /// Recompute what is stale: the circle at the centre, and coverage when it is shown.
-    fn refresh(&mut self, layers: &[LayerEntry]) {
+    pub(super) fn refresh(&mut self, layers: &[LayerEntry]) {
         if self.params.validate().is_err() {
             return;
         }
@@ -290,7 +290,7 @@ pub(super) fn on_map(app: &mut AtlasApp, map: &MapInteraction) {
 /// Paint the life-circle overlay (while the tool is active): coverage colours, walking areas,
 /// rings with their "indicative" labels, and the centre.
 pub(super) fn paint_overlay(app: &AtlasApp, map: &MapInteraction) {
-    if app.tool != Tool::LifeCircle {
+    if app.tool != Tool::LifeCircle && !super::present::shows_life_circle(app) {
         return;
     }
     let st = &app.life_circle;

@@ -14,6 +14,7 @@ const PICK_TOLERANCE_PT: f64 = 6.0;
 
 pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
     // The plain background under the tiles: what shows offline or with no basemap.
+    let text_scale = app.overlay_text_scale();
     let paper = if ui.visuals().dark_mode { Color32::from_rgb(38, 42, 48) } else { Color32::from_rgb(242, 239, 233) };
     CentralPanel::default().frame(egui::Frame::NONE.fill(paper)).show(ui, |ui| {
         let rect = ui.available_rect_before_wrap();
@@ -34,7 +35,8 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
         let english = lang.english();
         let selection = app.selection.clone();
         let tool = app.tool;
-        let show_legend = app.persisted.show_legend;
+        // A briefing always shows its legend.
+        let show_legend = app.persisted.show_legend || app.briefing.presenting;
         let hover = app.hover.clone();
         let layers = &app.layers;
         let basemap_status = app.tiles.as_ref().map(|t| t.status());
@@ -79,15 +81,15 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
                     paint_flash(&painter, &view, e, flash);
                 }
             }
-            place_labels(&painter, labels, 13.0, attribution.is_none() || !ui.visuals().dark_mode);
-            scale_bar(&painter, &view, ui.visuals().dark_mode);
+            place_labels(&painter, labels, 13.0 * text_scale, attribution.is_none() || !ui.visuals().dark_mode);
+            scale_bar(&painter, &view, ui.visuals().dark_mode, text_scale);
             if show_legend {
                 let rows = legend_rows(layers.iter().map(|e| &e.layer), english);
                 paint_legend(
                     &painter,
-                    response.rect.left_bottom() + egui::vec2(10.0, -46.0),
+                    response.rect.left_bottom() + egui::vec2(10.0, -50.0 * text_scale),
                     &rows,
-                    12.0,
+                    12.0 * text_scale,
                     ui.visuals().dark_mode,
                 );
             }
@@ -171,12 +173,12 @@ fn pick(layers: &[super::LayerEntry], view: &MapView, lon_lat: [f64; 2]) -> Opti
 }
 
 /// A metric scale bar at the bottom left: the longest round length under 120 points.
-fn scale_bar(painter: &egui::Painter, view: &MapView, dark: bool) {
+fn scale_bar(painter: &egui::Painter, view: &MapView, dark: bool, text_scale: f32) {
     let m_per_pt = view.metres_per_point();
     if !m_per_pt.is_finite() || m_per_pt <= 0.0 {
         return;
     }
-    let max_m = 120.0 * m_per_pt;
+    let max_m = 120.0 * text_scale as f64 * m_per_pt;
     let steps = [1.0, 2.0, 5.0];
     let mut len_m = 1.0;
     'outer: for exp in 0..8 {
@@ -189,7 +191,7 @@ fn scale_bar(painter: &egui::Painter, view: &MapView, dark: bool) {
         }
     }
     let len_pt = (len_m / m_per_pt) as f32;
-    let origin = view.rect.left_bottom() + vec2(14.0, -16.0);
+    let origin = view.rect.left_bottom() + vec2(14.0, -16.0 * text_scale);
     let (fg, bg) = if dark {
         (Color32::WHITE, Color32::from_black_alpha(160))
     } else {
@@ -197,15 +199,15 @@ fn scale_bar(painter: &egui::Painter, view: &MapView, dark: bool) {
     };
     let text = if len_m >= 1000.0 { format!("{} km", len_m / 1000.0) } else { format!("{len_m} m") };
     painter.rect_filled(
-        egui::Rect::from_min_max(origin + vec2(-6.0, -22.0), origin + vec2(len_pt + 6.0, 6.0)),
+        egui::Rect::from_min_max(origin + vec2(-6.0, -10.0 - 12.0 * text_scale), origin + vec2(len_pt + 6.0, 6.0)),
         3.0,
         bg,
     );
-    let stroke = Stroke::new(2.0, fg);
+    let stroke = Stroke::new(2.0 * text_scale.sqrt(), fg);
     painter.line_segment([origin, origin + vec2(len_pt, 0.0)], stroke);
     painter.line_segment([origin, origin + vec2(0.0, -6.0)], stroke);
     painter.line_segment([origin + vec2(len_pt, 0.0), origin + vec2(len_pt, -6.0)], stroke);
-    painter.text(origin + vec2(len_pt / 2.0, -8.0), Align2::CENTER_BOTTOM, text, FontId::proportional(12.0), fg);
+    painter.text(origin + vec2(len_pt / 2.0, -8.0), Align2::CENTER_BOTTOM, text, FontId::proportional(12.0 * text_scale), fg);
 }
 
 /// The basemap credit, always visible at the map's bottom-right corner.

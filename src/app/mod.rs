@@ -16,6 +16,8 @@ mod loading;
 mod map_panel;
 pub mod measure_tool;
 pub mod multi_select;
+pub mod present;
+pub mod briefing_panel;
 mod save_dialog;
 pub mod settings;
 mod status_bar;
@@ -52,6 +54,8 @@ pub struct Persisted {
     pub show_legend: bool,
     /// Basemap settings: cache limit, recent custom and local basemaps, offline downloads.
     pub basemap_prefs: settings::BasemapPrefs,
+    /// Presenting: contrast, text size, export size.
+    pub present: present::PresentPrefs,
 }
 
 impl Default for Persisted {
@@ -63,6 +67,7 @@ impl Default for Persisted {
             recent: Vec::new(),
             show_legend: true,
             basemap_prefs: Default::default(),
+            present: Default::default(),
         }
     }
 }
@@ -99,6 +104,10 @@ pub struct StartOptions {
     pub cache_dir: Option<PathBuf>,
     /// The config folder (for the Tianditu key); None: `KUIWEN_CONFIG_DIR` or the user's.
     pub config_dir: Option<PathBuf>,
+    /// Start presenting at this slide (0-based) of the briefing.
+    pub present_slide: Option<usize>,
+    /// Render for image export: no animation, no presenter controls, no file watching.
+    pub exporting: bool,
     /// The data folder for the log, the recovery file and the crash marker
     /// ([`crash::data_dir`] in the viewer); None: no log, autosave or recovery (tests).
     /// Offline basemaps are saved in its `offline` sub-folder (None: the user's data folder).
@@ -169,6 +178,14 @@ pub struct AtlasApp {
     pub multi: multi_select::MultiSelection,
     /// The 15-minute life circle tool.
     pub life_circle: life_circle_panel::LifeCircleState,
+    /// The briefing: slides, presenting, export.
+    pub briefing: present::BriefingState,
+    /// Export jobs and dialogs of the briefing window.
+    ui_briefing: briefing_panel::BriefingUi,
+    /// A slide whose extent is fitted once the map knows its size.
+    pending_slide_fit: Option<usize>,
+    /// The basemap was given on the command line of a render: slides do not change it.
+    basemap_fixed: bool,
     map_memory: MapMemory,
     tiles: Option<ActiveBasemap>,
     projection: MapProjection,
@@ -226,6 +243,10 @@ impl AtlasApp {
             charts: Default::default(),
             multi: Default::default(),
             life_circle: Default::default(),
+            briefing: Default::default(),
+            pending_slide_fit: None,
+            ui_briefing: Default::default(),
+            basemap_fixed: start.exporting && start.basemap.is_some(),
             map_memory: MapMemory::default(),
             tiles: None,
             projection: MapProjection::WebMercator,
@@ -246,6 +267,8 @@ impl AtlasApp {
         for layer in layers {
             app.push_layer(layer);
         }
+        app.briefing = present::BriefingState::builtin(&app.layers);
+        app.briefing.exporting = start.exporting;
         app.pending_fit = app.all_bbox();
         app.set_basemap(app.persisted.basemap.clone());
         if let Some(k) = &start.table {
@@ -269,6 +292,9 @@ impl AtlasApp {
         }
         for path in start.files {
             app.open_file(path, start.crs);
+        }
+        if let Some(i) = start.present_slide {
+            app.start_presenting(i);
         }
         app
     }
@@ -396,6 +422,18 @@ impl eframe::App for AtlasApp {
 impl AtlasApp {
     /// One frame of the interface: the panels around the map.
     fn panels(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        present::start_keys(self, &ctx);
+        present::presenting_keys(self, &ctx);
+        present::apply_theme(self, &ctx);
+        present::before_map(self, &ctx);
+        if self.briefing.presenting {
+            // Full screen for the audience: the map and its overlays, no panels.
+            map_panel::show(self, ui);
+            present::overlays(self, ui);
+            self.note_first_frame();
+            return;
+        }
         top_bar::show(self, ui);
         status_bar::show(self, ui);
         attribute_table::show(self, ui);
@@ -408,6 +446,14 @@ impl AtlasApp {
         charts::show(self, ui);
         settings::show(self, ui);
         multi_select::show_summary(self, ui);
+        briefing_panel::show(self, ui);
+        self.note_first_frame();
+        if self.loader.busy() {
+            ui.ctx().request_repaint_after(Duration::from_millis(100));
+        }
+    }
+
+    fn note_first_frame(&mut self) {
         if self.first_frame.is_none() {
             self.first_frame = Some(self.started.elapsed());
             // Printed on purpose (not only logged): the README's launch figure is read from it.
@@ -415,9 +461,6 @@ impl AtlasApp {
                 eprintln!("first frame {} ms after launch", self.started.elapsed().as_millis());
             }
             log::info!("first frame {} ms after launch", self.started.elapsed().as_millis());
-        }
-        if self.loader.busy() {
-            ui.ctx().request_repaint_after(Duration::from_millis(100));
         }
     }
 }

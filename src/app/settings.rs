@@ -74,8 +74,8 @@ enum DialogPurpose {
 pub struct BasemapSettings {
     /// Whether the window is open.
     pub open: bool,
-    config_dir: Option<PathBuf>,
-    cache_root: Option<PathBuf>,
+    pub(super) config_dir: Option<PathBuf>,
+    pub(super) cache_root: Option<PathBuf>,
     key: Option<String>,
     key_source: KeySource,
     key_input: String,

@@ -51,6 +51,18 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
                 }
             });
             ui.separator();
+            if ui
+                .selectable_label(app.briefing.window_open, lang.t("简报", "Briefing"))
+                .on_hover_text(lang.t("幻灯片、放映与导出", "Slides, presenting and export"))
+                .clicked()
+            {
+                app.briefing.window_open = !app.briefing.window_open;
+            }
+            if ui.button(lang.t("放映", "Present")).on_hover_text(lang.t("全屏放映简报 (F5)", "Present the briefing full screen (F5)")).clicked() {
+                let from = app.briefing.current;
+                app.start_presenting(from);
+            }
+            ui.separator();
             ui.label(lang.t("搜索", "Search"));
             let response = ui.add(
                 egui::TextEdit::singleline(&mut app.search)

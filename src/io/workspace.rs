@@ -129,9 +129,9 @@ pub struct Workspace {
     /// The view.
     #[serde(default)]
     pub view: Option<ViewState>,
-    /// Saved views (slides) — kept opaque here so briefings can grow without a format break.
+    /// The briefing: saved views (slides) in presenting order.
     #[serde(default)]
-    pub bookmarks: Vec<serde_json::Value>,
+    pub bookmarks: Vec<crate::model::briefing::Slide>,
 }
 
 impl Default for Workspace {

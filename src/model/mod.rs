@@ -1,5 +1,6 @@
 //! Plain map data: features, layers, styles and the spatial index. No egui, no files.
 
+pub mod briefing;
 pub mod diff;
 mod feature;
 pub mod index;

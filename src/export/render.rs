@@ -1,0 +1,333 @@
+//! Rendering the presenting view off screen.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use egui::vec2;
+use egui_kittest::Harness;
+use image::RgbaImage;
+
+use crate::app::{AtlasApp, StartOptions};
+use crate::basemap::Basemap;
+use crate::model::briefing::Slide;
+
+/// Why an export failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExportError {
+    /// The size is not usable.
+    #[error("image size {width}×{height} px: each side must be 16 to 8192 px")]
+    BadSize {
+        /// Width asked for.
+        width: u32,
+        /// Height asked for.
+        height: u32,
+    },
+    /// No slide of that number.
+    #[error("slide {asked} does not exist: the briefing has {count} slides")]
+    NoSuchSlide {
+        /// 1-based number asked for.
+        asked: usize,
+        /// Slides in the briefing.
+        count: usize,
+    },
+    /// The GPU renderer failed (no adapter, lost device…).
+    #[error("rendering failed: {0}")]
+    Render(String),
+    /// Writing a file failed.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Encoding the PNG failed.
+    #[error("cannot encode {path}: {message}")]
+    Encode {
+        /// The file.
+        path: String,
+        /// Why.
+        message: String,
+    },
+    /// Stopped by the user.
+    #[error("export cancelled")]
+    Cancelled,
+}
+
+/// Which views to render.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Views {
+    /// These slides of the briefing (0-based).
+    Slides(Vec<usize>),
+    /// Every slide.
+    AllSlides,
+    /// One view made for the occasion (the window's current view, or the workspace's view).
+    Custom(Box<Slide>),
+    /// The workspace's own view (or all layers fitted), titled as given.
+    WorkspaceView(String),
+}
+
+/// What to render.
+#[derive(Clone, Debug)]
+pub struct RenderRequest {
+    /// A workspace to open first (its layers, styles, basemap, view and briefing).
+    pub workspace: Option<PathBuf>,
+    /// GeoJSON files to add as layers.
+    pub files: Vec<PathBuf>,
+    /// The views.
+    pub views: Views,
+    /// Image size in pixels at 1× (1920×1080 by default).
+    pub size_px: [u32; 2],
+    /// Pixels per point: 2 doubles the pixels for print, with the same layout.
+    pub pixel_scale: f32,
+    /// A basemap that overrides the workspace's and the slides' (None: theirs).
+    pub basemap: Option<Basemap>,
+    /// English captions and labels.
+    pub english: bool,
+    /// Presenting settings (contrast, text size).
+    pub present: crate::app::present::PresentPrefs,
+    /// The tile cache folder (None: the user's).
+    pub cache_dir: Option<PathBuf>,
+    /// The config folder, for the Tianditu key (None: the user's).
+    pub config_dir: Option<PathBuf>,
+    /// How long to wait for files and basemap tiles before drawing what has arrived.
+    pub settle_timeout: Duration,
+}
+
+impl Default for RenderRequest {
+    fn default() -> Self {
+        Self {
+            workspace: None,
+            files: Vec::new(),
+            views: Views::WorkspaceView(String::new()),
+            size_px: [1920, 1080],
+            pixel_scale: 1.0,
+            basemap: None,
+            english: false,
+            present: Default::default(),
+            cache_dir: None,
+            config_dir: None,
+            settle_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// One rendered view.
+#[derive(Debug)]
+pub struct RenderedView {
+    /// Its slide title.
+    pub title: String,
+    /// The picture.
+    pub image: RgbaImage,
+    /// Whether everything (files, tiles) had arrived when it was drawn.
+    pub complete: bool,
+}
+
+/// Render the requested views. `progress(done, total)` is called before each view; `cancel`
+/// stops between views.
+pub fn render(
+    req: &RenderRequest,
+    progress: &mut dyn FnMut(usize, usize),
+    cancel: &AtomicBool,
+) -> Result<Vec<RenderedView>, ExportError> {
+    let [w, h] = req.size_px;
+    if !(16..=8192).contains(&w) || !(16..=8192).contains(&h) {
+        return Err(ExportError::BadSize { width: w, height: h });
+    }
+    let scale = req.pixel_scale.clamp(0.5, 4.0);
+    let start = StartOptions {
+        files: req.files.clone(),
+        basemap: req.basemap.clone(),
+        english: Some(req.english),
+        workspace: req.workspace.clone(),
+        cache_dir: req.cache_dir.clone(),
+        config_dir: req.config_dir.clone(),
+        exporting: true,
+        ..Default::default()
+    };
+    let present = req.present.clone();
+    // The app's own panic guard turns a panic into a dialog; off screen there is nobody to click
+    // it, so a failed render is reported as an error instead (the harness panics on a GPU fault).
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        Harness::builder()
+            .with_size(vec2(w as f32 / scale, h as f32 / scale))
+            .with_pixels_per_point(scale)
+            .with_theme(egui::Theme::Light)
+            .allow_missing_glyphs()
+            .with_accessibility_check(false)
+            .with_render_cursor(false)
+            .with_step_dt(0.1)
+            .build_eframe(move |cc| {
+                let mut app = AtlasApp::new(&cc.egui_ctx, None, start);
+                app.persisted.present = present;
+                app
+            })
+    }));
+    let mut harness = built.map_err(|p| ExportError::Render(panic_text(&p)))?;
+    // Let the workspace's files arrive before the slides are counted and shown.
+    settle(&mut harness, req.settle_timeout);
+    let views: Vec<usize> = match &req.views {
+        Views::Slides(v) => {
+            let count = harness.state().slides().len();
+            if let Some(&bad) = v.iter().find(|&&i| i >= count) {
+                return Err(ExportError::NoSuchSlide { asked: bad + 1, count });
+            }
+            v.clone()
+        }
+        Views::AllSlides => (0..harness.state().slides().len()).collect(),
+        Views::Custom(slide) => vec![push_slide(&mut harness, (**slide).clone())],
+        Views::WorkspaceView(title) => {
+            let app = harness.state();
+            let title = if title.is_empty() { "奎文规划一张图".to_owned() } else { title.clone() };
+            let mut slide = app.slide_from_view(&title);
+            if req.workspace.is_none() {
+                // No saved view: frame every visible layer.
+                if let Some(b) = app.all_bbox() {
+                    slide.extent = Some(b);
+                }
+            }
+            vec![push_slide(&mut harness, slide)]
+        }
+    };
+    let mut out = Vec::new();
+    for (k, &i) in views.iter().enumerate() {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(ExportError::Cancelled);
+        }
+        progress(k, views.len());
+        let app = harness.state_mut();
+        if app.presenting_slide().is_none() {
+            app.start_presenting(i);
+        } else {
+            app.go_to_slide(i, false);
+        }
+        let complete = settle(&mut harness, req.settle_timeout);
+        let title = harness.state().slides().get(i).map(|s| s.caption(req.english).to_owned()).unwrap_or_default();
+        let image = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| harness.render()))
+            .map_err(|p| ExportError::Render(panic_text(&p)))?
+            .map_err(ExportError::Render)?;
+        out.push(RenderedView { title, image, complete });
+    }
+    progress(views.len(), views.len());
+    Ok(out)
+}
+
+fn push_slide(harness: &mut Harness<'_, AtlasApp>, slide: Slide) -> usize {
+    let app = harness.state_mut();
+    app.briefing.slides.push(slide);
+    app.briefing.slides.len() - 1
+}
+
+/// Step frames until the app has nothing in flight for a few frames running, or until `timeout`.
+/// Returns whether it settled.
+fn settle(harness: &mut Harness<'_, AtlasApp>, timeout: Duration) -> bool {
+    let started = Instant::now();
+    let mut calm = 0;
+    // A few frames always: the map learns its size, fits the slide, asks for its tiles.
+    for _ in 0..3 {
+        harness.step();
+    }
+    while started.elapsed() < timeout {
+        harness.step();
+        if harness.state().is_settled() {
+            calm += 1;
+            if calm >= 3 {
+                return true;
+            }
+        } else {
+            calm = 0;
+            // Tiles and files arrive on other threads: give them time without spinning a core.
+            std::thread::sleep(Duration::from_millis(15));
+        }
+    }
+    false
+}
+
+fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
+    p.downcast_ref::<String>()
+        .cloned()
+        .or_else(|| p.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_else(|| "the renderer stopped".to_owned())
+}
+
+/// `01-奎文区规划一张图.png`: numbered so a folder lists the slides in order, titled so a reader
+/// finds one; characters that no file system accepts become `_`.
+pub fn slide_file_name(number: usize, title: &str) -> String {
+    let clean: String = title
+        .chars()
+        .map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() { '_' } else { c })
+        .take(60)
+        .collect();
+    let clean = clean.trim().trim_matches('.');
+    if clean.is_empty() { format!("{number:02}.png") } else { format!("{number:02}-{clean}.png") }
+}
+
+/// Write the rendered views: one PNG to `out` when there is one view and `out` ends in `.png`,
+/// numbered PNGs into the folder `out` otherwise; and a PDF of them all to `pdf` when asked.
+/// Returns the files written.
+pub fn write_outputs(
+    views: &[RenderedView],
+    out: Option<&Path>,
+    pdf: Option<&Path>,
+    pdf_title: &str,
+) -> Result<Vec<PathBuf>, ExportError> {
+    let mut written = Vec::new();
+    if let Some(out) = out {
+        let single = views.len() == 1 && out.extension().is_some_and(|e| e.eq_ignore_ascii_case("png"));
+        if single {
+            write_png(&views[0].image, out)?;
+            written.push(out.to_owned());
+        } else {
+            std::fs::create_dir_all(out)
+                .map_err(|source| ExportError::Write { path: out.display().to_string(), source })?;
+            for (i, v) in views.iter().enumerate() {
+                let path = out.join(slide_file_name(i + 1, &v.title));
+                write_png(&v.image, &path)?;
+                written.push(path);
+            }
+        }
+    }
+    if let Some(pdf) = pdf {
+        let pages: Vec<RgbaImage> = views.iter().map(|v| v.image.clone()).collect();
+        let bytes = super::pdf::briefing_pdf(pdf_title, &pages);
+        write_atomic(pdf, &bytes)?;
+        written.push(pdf.to_owned());
+    }
+    Ok(written)
+}
+
+fn write_png(img: &RgbaImage, path: &Path) -> Result<(), ExportError> {
+    let mut bytes = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png)
+        .map_err(|e| ExportError::Encode { path: path.display().to_string(), message: e.to_string() })?;
+    write_atomic(path, &bytes)
+}
+
+/// Write beside the target and rename over it, so a failed export never leaves half a file.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    let err = |source| ExportError::Write { path: path.display().to_string(), source };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(err)?;
+    }
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(err)?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        err(e)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slide_files_are_numbered_and_safe() {
+        assert_eq!(slide_file_name(1, "四大开发片区"), "01-四大开发片区.png");
+        assert_eq!(slide_file_name(12, "a/b:c?"), "12-a_b_c_.png");
+        assert_eq!(slide_file_name(3, "  "), "03.png");
+        assert_eq!(slide_file_name(4, ".."), "04.png");
+    }
+}
