@@ -173,7 +173,8 @@ fn window_contents(app: &mut AtlasApp, ui: &mut egui::Ui, lang: Lang) {
         }
     }
     if !app.briefing.builtin && ui.button(lang.t("恢复内置简报", "Restore the built-in briefing")).clicked() {
-        app.briefing = super::present::BriefingState { window_open: true, ..super::present::BriefingState::builtin(&app.layers) };
+        app.briefing =
+            super::present::BriefingState { window_open: true, ..super::present::BriefingState::builtin(&app.layers) };
     }
     ui.separator();
     export_section(app, ui, lang);

@@ -379,6 +379,16 @@ impl AtlasApp {
         self.map_memory.zoom()
     }
 
+    /// Zoom the map (as the wheel would), keeping its centre.
+    pub fn set_zoom(&mut self, zoom: f64) {
+        let _ = self.map_memory.set_zoom(zoom);
+    }
+
+    /// The view of the last painted frame.
+    pub fn last_view(&self) -> Option<crate::render::MapView> {
+        self.last_view
+    }
+
     /// Time from start to the first painted frame, once known.
     pub fn first_frame_after(&self) -> Option<Duration> {
         self.first_frame

@@ -138,6 +138,8 @@ pub struct BriefingState {
     pub exporting: bool,
     /// The fly in progress.
     pub fly: Option<Fly>,
+    /// Show "3 / 5" in the caption (not for a one-off exported view).
+    pub show_counter: bool,
     /// Where the current slide puts the map (zoom, centre), to offer "back to the slide".
     pub(super) target: Option<(f64, [f64; 2])>,
     /// Darken all but a circle around the pointer.
@@ -158,7 +160,7 @@ impl BriefingState {
     /// The built-in briefing for these layers.
     pub fn builtin(layers: &[super::LayerEntry]) -> Self {
         let slides = builtin_briefing(&layers.iter().map(|e| &e.layer).collect::<Vec<_>>());
-        Self { slides, builtin: true, ..Default::default() }
+        Self { slides, builtin: true, show_counter: true, ..Default::default() }
     }
 }
 
@@ -483,7 +485,8 @@ pub(super) fn overlays(app: &mut AtlasApp, ui: &mut egui::Ui) {
             spotlight(&painter, rect, p, 150.0 * scale);
         }
     }
-    caption(ui, rect, &slide, lang, scale, hc, app.briefing.current, app.briefing.slides.len());
+    let counter = app.briefing.show_counter.then_some((app.briefing.current, app.briefing.slides.len()));
+    caption(ui, rect, &slide, lang, scale, hc, counter);
     north_arrow(&painter, rect.right_top() + vec2(-44.0 * scale, CAPTION_BAND_PT * scale.min(1.6) + 40.0), scale, hc);
     data_credit(&painter, rect, lang, scale, app.basemap_credit().is_some());
     info_card(app, ui, rect, scale, hc);
@@ -494,7 +497,7 @@ pub(super) fn overlays(app: &mut AtlasApp, ui: &mut egui::Ui) {
 
 /// The title band: slide title, the line of figures under it, and the slide number.
 #[allow(clippy::too_many_arguments)]
-fn caption(ui: &egui::Ui, rect: Rect, slide: &Slide, lang: Lang, scale: f32, hc: bool, current: usize, count: usize) {
+fn caption(ui: &egui::Ui, rect: Rect, slide: &Slide, lang: Lang, scale: f32, hc: bool, counter: Option<(usize, usize)>) {
     let english = lang.english();
     let (bg, fg, sub) = if hc {
         (Color32::BLACK, Color32::WHITE, Color32::from_rgb(255, 214, 0))
@@ -516,11 +519,15 @@ fn caption(ui: &egui::Ui, rect: Rect, slide: &Slide, lang: Lang, scale: f32, hc:
                             ui.label(RichText::new(subtitle).size(17.0 * scale.min(1.8)).color(sub));
                         }
                     });
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        ui.label(
-                            RichText::new(format!("{} / {}", current + 1, count)).size(20.0 * scale.min(1.8)).color(sub),
-                        );
-                    });
+                    if let Some((current, count)) = counter {
+                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                            ui.label(
+                                RichText::new(format!("{} / {}", current + 1, count))
+                                    .size(20.0 * scale.min(1.8))
+                                    .color(sub),
+                            );
+                        });
+                    }
                 });
             });
         });

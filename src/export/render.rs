@@ -137,6 +137,9 @@ pub fn render(
         return Err(ExportError::BadSize { width: w, height: h });
     }
     let scale = req.pixel_scale.clamp(0.5, 4.0);
+    if (w as f32 * scale) > 16384.0 || (h as f32 * scale) > 16384.0 {
+        return Err(ExportError::BadSize { width: (w as f32 * scale) as u32, height: (h as f32 * scale) as u32 });
+    }
     let start = StartOptions {
         files: req.files.clone(),
         basemap: req.basemap.clone(),
@@ -152,7 +155,8 @@ pub fn render(
     // it, so a failed render is reported as an error instead (the harness panics on a GPU fault).
     let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         Harness::builder()
-            .with_size(vec2(w as f32 / scale, h as f32 / scale))
+            // The layout is that of a w×h screen; 2× draws it with twice the pixels.
+            .with_size(vec2(w as f32, h as f32))
             .with_pixels_per_point(scale)
             .with_theme(egui::Theme::Light)
             .allow_missing_glyphs()
@@ -167,7 +171,7 @@ pub fn render(
     }));
     let mut harness = built.map_err(|p| ExportError::Render(panic_text(&p)))?;
     // Let the workspace's files arrive before the slides are counted and shown.
-    settle(&mut harness, req.settle_timeout);
+    settle(&mut harness, req.settle_timeout, scale);
     let views: Vec<usize> = match &req.views {
         Views::Slides(v) => {
             let count = harness.state().slides().len();
@@ -177,7 +181,10 @@ pub fn render(
             v.clone()
         }
         Views::AllSlides => (0..harness.state().slides().len()).collect(),
-        Views::Custom(slide) => vec![push_slide(&mut harness, (**slide).clone())],
+        Views::Custom(slide) => {
+            harness.state_mut().briefing.show_counter = false;
+            vec![push_slide(&mut harness, (**slide).clone())]
+        }
         Views::WorkspaceView(title) => {
             let app = harness.state();
             let title = if title.is_empty() { "奎文规划一张图".to_owned() } else { title.clone() };
@@ -188,6 +195,7 @@ pub fn render(
                     slide.extent = Some(b);
                 }
             }
+            harness.state_mut().briefing.show_counter = false;
             vec![push_slide(&mut harness, slide)]
         }
     };
@@ -203,7 +211,7 @@ pub fn render(
         } else {
             app.go_to_slide(i, false);
         }
-        let complete = settle(&mut harness, req.settle_timeout);
+        let complete = settle(&mut harness, req.settle_timeout, scale);
         let title = harness.state().slides().get(i).map(|s| s.caption(req.english).to_owned()).unwrap_or_default();
         let image = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| harness.render()))
             .map_err(|p| ExportError::Render(panic_text(&p)))?
@@ -222,15 +230,15 @@ fn push_slide(harness: &mut Harness<'_, AtlasApp>, slide: Slide) -> usize {
 
 /// Step frames until the app has nothing in flight for a few frames running, or until `timeout`.
 /// Returns whether it settled.
-fn settle(harness: &mut Harness<'_, AtlasApp>, timeout: Duration) -> bool {
+fn settle(harness: &mut Harness<'_, AtlasApp>, timeout: Duration, scale: f32) -> bool {
     let started = Instant::now();
     let mut calm = 0;
     // A few frames always: the map learns its size, fits the slide, asks for its tiles.
     for _ in 0..3 {
-        harness.step();
+        step(harness, scale);
     }
     while started.elapsed() < timeout {
-        harness.step();
+        step(harness, scale);
         if harness.state().is_settled() {
             calm += 1;
             if calm >= 3 {
@@ -243,6 +251,12 @@ fn settle(harness: &mut Harness<'_, AtlasApp>, timeout: Duration) -> bool {
         }
     }
     false
+}
+
+/// One frame at `scale` pixels per point (the harness gives its scale with the first frame only).
+fn step(harness: &mut Harness<'_, AtlasApp>, scale: f32) {
+    harness.input_mut().viewports.entry(egui::ViewportId::ROOT).or_default().native_pixels_per_point = Some(scale);
+    harness.step();
 }
 
 fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
