@@ -708,9 +708,8 @@ pub fn run_tiles(from: &str, out: &std::path::Path, zoom: &str, bbox: Option<&st
 
 /// `WxH` (or `W×H`) in pixels.
 pub fn parse_size(text: &str) -> Result<[u32; 2], String> {
-    let (w, h) = text
-        .split_once(['x', 'X', '×'])
-        .ok_or_else(|| format!("size {text:?}: expected WxH, e.g. 1920x1080"))?;
+    let (w, h) =
+        text.split_once(['x', 'X', '×']).ok_or_else(|| format!("size {text:?}: expected WxH, e.g. 1920x1080"))?;
     let num = |s: &str| s.trim().parse::<u32>().map_err(|_| format!("size {text:?}: {s:?} is not a whole number"));
     Ok([num(w)?, num(h)?])
 }
@@ -793,12 +792,15 @@ pub fn run_render(a: RenderArgs) -> i32 {
         ..Default::default()
     };
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    let rendered = match render(&req, &mut |done, total| {
-        if done < total {
-            eprintln!("rendering {}/{total}", done + 1);
-        }
-    }, &cancel)
-    {
+    let rendered = match render(
+        &req,
+        &mut |done, total| {
+            if done < total {
+                eprintln!("rendering {}/{total}", done + 1);
+            }
+        },
+        &cancel,
+    ) {
         Ok(r) => r,
         Err(e) => return fail(1, e.to_string()),
     };

@@ -217,7 +217,18 @@ fn render_at_2x_doubles_the_pixels_and_the_default_is_1920x1080() {
     let a = dir.join("default.png");
     let b = dir.join("print.png");
     run_render(&["--basemap", "none", "--out", a.to_str().unwrap_or("")]);
-    run_render(&["--basemap", "none", "--slide", "2", "--size", "800x450", "--scale", "2", "--out", b.to_str().unwrap_or("")]);
+    run_render(&[
+        "--basemap",
+        "none",
+        "--slide",
+        "2",
+        "--size",
+        "800x450",
+        "--scale",
+        "2",
+        "--out",
+        b.to_str().unwrap_or(""),
+    ]);
     let a = image::open(&a).unwrap_or_else(|e| panic!("{e}")).to_rgba8();
     assert_eq!(a.dimensions(), (1920, 1080));
     let b = image::open(&b).unwrap_or_else(|e| panic!("{e}")).to_rgba8();
@@ -250,7 +261,13 @@ fn every_slide_becomes_a_numbered_png_and_a_pdf_page() {
     names.sort();
     assert_eq!(
         names,
-        ["01-奎文区规划一张图.png", "02-四大开发片区.png", "03-南部新城与15分钟生活圈.png", "04-产业与文创园区.png", "05-社区网格化治理体系.png"],
+        [
+            "01-奎文区规划一张图.png",
+            "02-四大开发片区.png",
+            "03-南部新城与15分钟生活圈.png",
+            "04-产业与文创园区.png",
+            "05-社区网格化治理体系.png"
+        ],
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );

@@ -49,16 +49,16 @@ pub fn builtin_briefing(layers: &[&Layer]) -> Vec<Slide> {
     if let Some(town) = find("southern_new_town").filter(|l| !l.features.is_empty())
         && let Some(b) = town.bbox
     {
-        let mut s = Slide::framing("南部新城与15分钟生活圈", "Southern new town and its 15-minute life circle", pad(b, 0.1));
-        let area_km2: f64 =
-            town.features.iter().filter_map(|f| f.geometry.as_ref()).map(area_m2).sum::<f64>()
-                / 1e6;
+        let mut s =
+            Slide::framing("南部新城与15分钟生活圈", "Southern new town and its 15-minute life circle", pad(b, 0.1));
+        let area_km2: f64 = town.features.iter().filter_map(|f| f.geometry.as_ref()).map(area_m2).sum::<f64>() / 1e6;
         s.subtitle = format!("胶济铁路以南 {area_km2:.1} km² · 按 GB 50180-2018 评估步行可达");
         s.subtitle_en = Some(format!(
             "{area_km2:.1} km² south of the Jiaoji railway · walking access checked against GB 50180-2018"
         ));
         s.layers = show(&["southern_new_town", "communities", "roads", "facilities"]);
-        s.life_circle = Some(SlideLifeCircle { center_lon_lat: [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0], coverage: false });
+        s.life_circle =
+            Some(SlideLifeCircle { center_lon_lat: [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0], coverage: false });
         s.notes = "生活圈：圈层为直线距离，彩色区域为沿道路的步行范围。".to_owned();
         slides.push(s);
     }
@@ -144,8 +144,15 @@ mod tests {
         let layers = crate::io::embedded::load_all().unwrap_or_else(|(f, e)| panic!("{f}: {e}"));
         let slides = builtin_briefing(&layers.iter().collect::<Vec<_>>());
         let titles: Vec<&str> = slides.iter().map(|s| s.title.as_str()).collect();
-        assert_eq!(titles, ["奎文区规划一张图", "四大开发片区", "南部新城与15分钟生活圈", "产业与文创园区", "社区网格化治理体系"]);
-        assert!(slides[1].subtitle.contains("老市府") && slides[1].subtitle.contains("白浪河"), "{}", slides[1].subtitle);
+        assert_eq!(
+            titles,
+            ["奎文区规划一张图", "四大开发片区", "南部新城与15分钟生活圈", "产业与文创园区", "社区网格化治理体系"]
+        );
+        assert!(
+            slides[1].subtitle.contains("老市府") && slides[1].subtitle.contains("白浪河"),
+            "{}",
+            slides[1].subtitle
+        );
         assert!(slides[2].subtitle.contains("30.0 km²"), "{}", slides[2].subtitle);
         assert!(slides[2].life_circle.is_some());
         assert!(slides[3].subtitle.contains("齐鲁创智园 2.00 km² 30 亿元"), "{}", slides[3].subtitle);

@@ -153,9 +153,8 @@ fn window_contents(app: &mut AtlasApp, ui: &mut egui::Ui, lang: Lang) {
             edited |= ui.add(egui::TextEdit::singleline(sub).desired_width(260.0)).changed();
             ui.end_row();
             ui.label(lang.t("讲稿", "Notes"));
-            edited |= ui
-                .add(egui::TextEdit::multiline(&mut slide.notes).desired_rows(3).desired_width(260.0))
-                .changed();
+            edited |=
+                ui.add(egui::TextEdit::multiline(&mut slide.notes).desired_rows(3).desired_width(260.0)).changed();
             ui.end_row();
         });
         if ui.button(lang.t("用当前视图更新此页", "Update this slide to the current view")).clicked() {

@@ -364,7 +364,13 @@ impl AtlasApp {
         // The built-in briefing is made afresh from the data at every start: only a briefing the
         // planner made or edited is saved.
         let bookmarks = if self.briefing.builtin { Vec::new() } else { self.briefing.slides.clone() };
-        Workspace { layers, basemap: Some(self.persisted.basemap.key_or_spec()), view, bookmarks, ..Workspace::default() }
+        Workspace {
+            layers,
+            basemap: Some(self.persisted.basemap.key_or_spec()),
+            view,
+            bookmarks,
+            ..Workspace::default()
+        }
     }
 
     /// Save the workspace (atomically) and remember it.
@@ -443,7 +449,18 @@ impl AtlasApp {
             self.pending_fit = None;
         }
         if !ws.bookmarks.is_empty() {
-            self.briefing.slides = ws.bookmarks.clone();
+            let known = self.persisted.basemap_prefs.recent.iter().chain([&self.persisted.basemap]);
+            let urls: Vec<String> = known.map(crate::basemap::Basemap::key_or_spec).collect();
+            let mut slides = ws.bookmarks.clone();
+            for s in &mut slides {
+                if let Some(b) = s.basemap.as_deref() {
+                    s.basemap = Some(
+                        crate::io::workspace::restore_url_secrets(b, urls.iter().map(String::as_str))
+                            .unwrap_or_else(|| b.to_owned()),
+                    );
+                }
+            }
+            self.briefing.slides = slides;
             self.briefing.builtin = false;
             self.briefing.current = 0;
         }

@@ -207,7 +207,13 @@ fn scale_bar(painter: &egui::Painter, view: &MapView, dark: bool, text_scale: f3
     painter.line_segment([origin, origin + vec2(len_pt, 0.0)], stroke);
     painter.line_segment([origin, origin + vec2(0.0, -6.0)], stroke);
     painter.line_segment([origin + vec2(len_pt, 0.0), origin + vec2(len_pt, -6.0)], stroke);
-    painter.text(origin + vec2(len_pt / 2.0, -8.0), Align2::CENTER_BOTTOM, text, FontId::proportional(12.0 * text_scale), fg);
+    painter.text(
+        origin + vec2(len_pt / 2.0, -8.0),
+        Align2::CENTER_BOTTOM,
+        text,
+        FontId::proportional(12.0 * text_scale),
+        fg,
+    );
 }
 
 /// The basemap credit, always visible at the map's bottom-right corner.

@@ -3,6 +3,7 @@
 
 pub mod attribute_table;
 mod basemap_ui;
+pub mod briefing_panel;
 pub mod charts;
 pub mod crash;
 mod files;
@@ -17,7 +18,6 @@ mod map_panel;
 pub mod measure_tool;
 pub mod multi_select;
 pub mod present;
-pub mod briefing_panel;
 mod save_dialog;
 pub mod settings;
 mod status_bar;

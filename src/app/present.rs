@@ -9,8 +9,8 @@ use walkers::lon_lat;
 
 use super::{AtlasApp, FeatureRef, Lang, tools::Tool};
 use crate::analysis::briefing::builtin_briefing;
-use crate::basemap::health::TileStatus;
 use crate::analysis::measure::{AreaUnits, area_m2};
+use crate::basemap::health::TileStatus;
 use crate::model::briefing::{Slide, SlideFeature, SlideLayer, SlideLifeCircle};
 use crate::render::MapView;
 
@@ -322,9 +322,10 @@ impl AtlasApp {
             && self.briefing.fly.is_none()
             && self.pending_fit.is_none()
             && self.pending_slide_fit.is_none()
-            && self.tiles.as_ref().is_none_or(|t| {
-                !matches!(t.status(), TileStatus::Loading(_) | TileStatus::Slow { .. })
-            })
+            && self
+                .tiles
+                .as_ref()
+                .is_none_or(|t| !matches!(t.status(), TileStatus::Loading(_) | TileStatus::Slow { .. }))
     }
 
     /// Text size of the map overlays (legend, labels, scale bar): larger while presenting.
@@ -440,10 +441,11 @@ pub(super) fn before_map(app: &mut AtlasApp, ctx: &egui::Context) {
         }
     }
     // A file layer of the workspace arrived after the slide was shown: give it the slide's state.
-    if app.briefing.presenting && app.layers.len() != app.briefing.layers_applied {
-        if let Some(slide) = app.briefing.slides.get(app.briefing.current).cloned() {
-            app.apply_slide_layers(&slide);
-        }
+    if app.briefing.presenting
+        && app.layers.len() != app.briefing.layers_applied
+        && let Some(slide) = app.briefing.slides.get(app.briefing.current).cloned()
+    {
+        app.apply_slide_layers(&slide);
     }
     if app.briefing.life_circle.is_some() && (app.briefing.presenting || app.briefing.window_open) {
         app.life_circle.refresh(&app.layers);
@@ -480,10 +482,11 @@ pub(super) fn overlays(app: &mut AtlasApp, ui: &mut egui::Ui) {
     let hc = app.high_contrast();
     let Some(slide) = app.briefing.slides.get(app.briefing.current).cloned() else { return };
     let painter = ui.ctx().layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("present")));
-    if app.briefing.spotlight && !app.briefing.exporting {
-        if let Some(p) = ui.ctx().pointer_hover_pos() {
-            spotlight(&painter, rect, p, 150.0 * scale);
-        }
+    if app.briefing.spotlight
+        && !app.briefing.exporting
+        && let Some(p) = ui.ctx().pointer_hover_pos()
+    {
+        spotlight(&painter, rect, p, 150.0 * scale);
     }
     let counter = app.briefing.show_counter.then_some((app.briefing.current, app.briefing.slides.len()));
     caption(ui, rect, &slide, lang, scale, hc, counter);
@@ -497,7 +500,15 @@ pub(super) fn overlays(app: &mut AtlasApp, ui: &mut egui::Ui) {
 
 /// The title band: slide title, the line of figures under it, and the slide number.
 #[allow(clippy::too_many_arguments)]
-fn caption(ui: &egui::Ui, rect: Rect, slide: &Slide, lang: Lang, scale: f32, hc: bool, counter: Option<(usize, usize)>) {
+fn caption(
+    ui: &egui::Ui,
+    rect: Rect,
+    slide: &Slide,
+    lang: Lang,
+    scale: f32,
+    hc: bool,
+    counter: Option<(usize, usize)>,
+) {
     let english = lang.english();
     let (bg, fg, sub) = if hc {
         (Color32::BLACK, Color32::WHITE, Color32::from_rgb(255, 214, 0))
@@ -544,7 +555,13 @@ fn north_arrow(painter: &egui::Painter, center: Pos2, scale: f32, hc: bool) {
     let notch = center + vec2(0.0, s * 0.35);
     painter.add(egui::Shape::convex_polygon(vec![tip, notch, left], fg, Stroke::NONE));
     painter.add(egui::Shape::convex_polygon(vec![tip, right, notch], fg.gamma_multiply(0.45), Stroke::new(1.0, fg)));
-    painter.text(center + vec2(0.0, -s * 1.25 - 2.0), Align2::CENTER_BOTTOM, "N", FontId::proportional(14.0 * scale.min(1.8)), fg);
+    painter.text(
+        center + vec2(0.0, -s * 1.25 - 2.0),
+        Align2::CENTER_BOTTOM,
+        "N",
+        FontId::proportional(14.0 * scale.min(1.8)),
+        fg,
+    );
 }
 
 /// Where the data comes from, on every presented and exported view.
@@ -713,7 +730,10 @@ fn presenter_bar(app: &mut AtlasApp, ui: &egui::Ui, rect: Rect, lang: Lang) {
                     }
                     ui.separator();
                     ui.toggle_value(&mut app.briefing.spotlight, lang.t("聚光灯 (S)", "Spotlight (S)"));
-                    ui.toggle_value(&mut app.persisted.present.high_contrast, lang.t("高对比度 (H)", "High contrast (H)"));
+                    ui.toggle_value(
+                        &mut app.persisted.present.high_contrast,
+                        lang.t("高对比度 (H)", "High contrast (H)"),
+                    );
                     if ui.button("A−").on_hover_text(lang.t("缩小文字", "Smaller text")).clicked() {
                         step_text_scale(app, -1);
                     }

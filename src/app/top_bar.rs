@@ -58,7 +58,11 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
             {
                 app.briefing.window_open = !app.briefing.window_open;
             }
-            if ui.button(lang.t("放映", "Present")).on_hover_text(lang.t("全屏放映简报 (F5)", "Present the briefing full screen (F5)")).clicked() {
+            if ui
+                .button(lang.t("放映", "Present"))
+                .on_hover_text(lang.t("全屏放映简报 (F5)", "Present the briefing full screen (F5)"))
+                .clicked()
+            {
                 let from = app.briefing.current;
                 app.start_presenting(from);
             }

@@ -269,11 +269,18 @@ fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
 /// `01-奎文区规划一张图.png`: numbered so a folder lists the slides in order, titled so a reader
 /// finds one; characters that no file system accepts become `_`.
 pub fn slide_file_name(number: usize, title: &str) -> String {
-    let clean: String = title
-        .chars()
-        .map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() { '_' } else { c })
-        .take(60)
-        .collect();
+    let clean: String =
+        title
+            .chars()
+            .map(|c| {
+                if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .take(60)
+            .collect();
     let clean = clean.trim().trim_matches('.');
     if clean.is_empty() { format!("{number:02}.png") } else { format!("{number:02}-{clean}.png") }
 }

@@ -201,6 +201,34 @@ impl Workspace {
                 self.view = None;
             }
         }
+        // Slides: a view off the Earth is dropped (the slide is useless without one), a bad
+        // extent is forgotten (the centre and zoom remain), styles are clamped.
+        self.bookmarks.retain(|s| {
+            let [lon, lat] = s.center_lon_lat;
+            (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) && (0.0..=26.0).contains(&s.zoom)
+        });
+        for s in &mut self.bookmarks {
+            let valid = |b: &crate::model::BBox| {
+                b.iter().all(|v| v.is_finite())
+                    && (-180.0..=180.0).contains(&b[0])
+                    && (-180.0..=180.0).contains(&b[2])
+                    && (-90.0..=90.0).contains(&b[1])
+                    && (-90.0..=90.0).contains(&b[3])
+                    && b[0] < b[2]
+                    && b[1] < b[3]
+            };
+            if s.extent.as_ref().is_some_and(|b| !valid(b)) {
+                s.extent = None;
+            }
+            if s.life_circle.is_some_and(|c| !c.center_lon_lat.iter().all(|v| v.is_finite())) {
+                s.life_circle = None;
+            }
+            for l in s.layers.iter_mut().flatten() {
+                if let Some(style) = &mut l.style {
+                    style.sanitize();
+                }
+            }
+        }
     }
 
     /// Write the workspace atomically (temporary file, flush, rename). File layer paths are
@@ -211,6 +239,9 @@ impl Workspace {
         ws.version = WORKSPACE_VERSION;
         // A workspace is shared with colleagues; the key in a custom tile URL is the user's own.
         ws.basemap = ws.basemap.as_deref().map(redact_url_secrets);
+        for s in &mut ws.bookmarks {
+            s.basemap = s.basemap.as_deref().map(redact_url_secrets);
+        }
         for l in &mut ws.layers {
             if let LayerSource::File { path: p } = &mut l.source {
                 *p = relative_to(p, folder);
@@ -358,6 +389,25 @@ mod tests {
         assert_eq!(restore_url_secrets(&saved, ["https://other/?key=1", url]), Some(url.to_owned()));
         assert_eq!(restore_url_secrets(&saved, ["https://other/?key=1"]), None);
         assert_eq!(restore_url_secrets(url, [url]), None, "nothing to restore");
+    }
+
+    #[test]
+    fn hand_edited_slides_are_checked_and_their_keys_not_saved() {
+        let text = r#"{"version":1,"layers":[],"bookmarks":[
+            {"title":"ok","center_lon_lat":[119.1,36.7],"zoom":13,"extent":[119.2,36.6,119.1,36.8],
+             "basemap":"https://t.example.com/{z}/{x}/{y}.png?tk=s3cr3t"},
+            {"title":"off the Earth","center_lon_lat":[500,36.7],"zoom":13},
+            {"title":"no zoom","center_lon_lat":[119.1,36.7],"zoom":99}]}"#;
+        let ws = Workspace::parse(text.as_bytes(), Path::new("w.kuiwen.json")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ws.bookmarks.len(), 1, "slides with no usable view are dropped");
+        assert_eq!(ws.bookmarks[0].extent, None, "an inverted extent is forgotten");
+        let dir = std::env::temp_dir().join(format!("kuiwen-ws-slides-{}", std::process::id()));
+        let path = dir.join("w.kuiwen.json");
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        ws.save(&path).unwrap_or_else(|e| panic!("{e}"));
+        let saved = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(!saved.contains("s3cr3t") && saved.contains("tk=***"), "{saved}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
