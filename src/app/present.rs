@@ -461,7 +461,11 @@ pub(super) fn shows_life_circle(app: &AtlasApp) -> bool {
 pub(super) fn apply_theme(app: &AtlasApp, ctx: &egui::Context) {
     if app.high_contrast() {
         let mut v = egui::Visuals::dark();
-        v.override_text_color = Some(Color32::WHITE);
+        // White text everywhere but on the yellow of a switched-on control, where black reads.
+        for w in [&mut v.widgets.noninteractive, &mut v.widgets.inactive, &mut v.widgets.hovered, &mut v.widgets.active] {
+            w.fg_stroke = Stroke::new(1.5, Color32::WHITE);
+        }
+        v.selection.stroke = Stroke::new(1.5, Color32::BLACK);
         v.panel_fill = Color32::BLACK;
         v.window_fill = Color32::BLACK;
         v.extreme_bg_color = Color32::BLACK;
@@ -481,7 +485,8 @@ pub(super) fn overlays(app: &mut AtlasApp, ui: &mut egui::Ui) {
     let scale = app.overlay_text_scale();
     let hc = app.high_contrast();
     let Some(slide) = app.briefing.slides.get(app.briefing.current).cloned() else { return };
-    let painter = ui.ctx().layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("present")));
+    // Above the map, below the caption, card and controls (which are foreground areas).
+    let painter = ui.ctx().layer_painter(egui::LayerId::new(egui::Order::Middle, egui::Id::unique("present")));
     if app.briefing.spotlight
         && !app.briefing.exporting
         && let Some(p) = ui.ctx().pointer_hover_pos()
