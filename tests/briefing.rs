@@ -73,8 +73,17 @@ fn f5_presents_the_briefing_and_the_clicker_keys_move_through_it() {
     h.get_by_label("齐鲁创智园");
     h.get_by_label_contains("总投资30亿元");
 
+    // Projector settings: high contrast and larger text, from the keyboard.
+    let text = h.state().persisted.present.text_scale;
+    press(&mut h, Key::H);
+    press(&mut h, Key::Plus);
+    assert!(h.state().persisted.present.high_contrast);
+    assert!(h.state().persisted.present.text_scale > text);
+    assert!(h.state().overlay_text_scale() > 1.0, "the map's legend and labels grow while presenting");
+
     press(&mut h, Key::Escape);
     assert_eq!(h.state().presenting_slide(), None);
+    assert_eq!(h.state().overlay_text_scale(), 1.0, "normal text size after presenting");
     assert!(h.query_by_label("产业与文创园区").is_none(), "the caption is gone");
     h.get_by_label("搜索");
 }

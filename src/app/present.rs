@@ -462,7 +462,8 @@ pub(super) fn apply_theme(app: &AtlasApp, ctx: &egui::Context) {
     if app.high_contrast() {
         let mut v = egui::Visuals::dark();
         // White text everywhere but on the yellow of a switched-on control, where black reads.
-        for w in [&mut v.widgets.noninteractive, &mut v.widgets.inactive, &mut v.widgets.hovered, &mut v.widgets.active] {
+        for w in [&mut v.widgets.noninteractive, &mut v.widgets.inactive, &mut v.widgets.hovered, &mut v.widgets.active]
+        {
             w.fg_stroke = Stroke::new(1.5, Color32::WHITE);
         }
         v.selection.stroke = Stroke::new(1.5, Color32::BLACK);

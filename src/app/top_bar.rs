@@ -10,7 +10,8 @@ const MAX_RESULTS: usize = 12;
 pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
     let lang = app.lang();
     Panel::top("top_bar").show(ui, |ui| {
-        ui.horizontal(|ui| {
+        // Wraps onto a second row in a narrow window rather than hiding controls off the edge.
+        ui.horizontal_wrapped(|ui| {
             ui.menu_button(lang.t("文件", "File"), |ui| {
                 if ui.button(lang.t("打开 GeoJSON…", "Open GeoJSON…")).clicked() {
                     ui.close();
