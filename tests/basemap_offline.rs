@@ -45,6 +45,29 @@ fn a_pmtiles_fixture_made_by_the_test_is_an_offline_basemap() {
     h.run_ok();
     h.get_by_label("Kuiwen test fixture");
     h.get_by_label("底图正常");
+
+    // Dropped on the window, the same file becomes the basemap, not a (failing) GeoJSON layer.
+    let mut h = harness(start_in(tmp.path(), Basemap::None));
+    h.run_ok();
+    let layers = h.state().layers.len();
+    h.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(path.clone())));
+    step_until(&mut h, Duration::from_secs(30), "tiles from the dropped PMTiles file", settled_ok);
+    assert_eq!(h.state().persisted.basemap, Basemap::PmTiles(path.clone()));
+    assert_eq!(h.state().layers.len(), layers, "no layer added");
+    assert!(h.state().notices.iter().all(|n| !n.error), "{:?}", h.state().notices);
+}
+
+/// A file dropped on the window, as the windowing layer hands it over.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
 }
 
 #[test]

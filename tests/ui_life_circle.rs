@@ -112,7 +112,11 @@ fn coverage_mode_colours_communities_and_summarises_them() {
     assert_eq!(h.state().tool, Tool::LifeCircle);
     let greens = |img: &image::RgbaImage| {
         img.enumerate_pixels()
-            .filter(|(x, y, p)| (250..640).contains(x) && *y > 40 && p[1] > p[0] + 40 && p[1] > p[2] + 40)
+            // In i32: in u8, `p[0] + 40` wraps and light paper would count as green.
+            .filter(|(x, y, p)| {
+                let [r, g, b] = [p[0] as i32, p[1] as i32, p[2] as i32];
+                (250..640).contains(x) && *y > 40 && g > r + 40 && g > b + 40
+            })
             .count()
     };
     let before = greens(&save_image(&mut h, "coverage-off"));

@@ -51,15 +51,25 @@ impl Flash {
     }
 }
 
+/// A file from a dialog or dropped on the window: a workspace opens as one, a `.pmtiles` file
+/// becomes the basemap (it holds tiles, not features), anything else loads as a GeoJSON layer.
+fn open_any(app: &mut AtlasApp, path: PathBuf) {
+    if is_workspace(&path) {
+        app.open_workspace(&path);
+    } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pmtiles")) {
+        let text = format!("{} {}", app.lang().t("底图：", "Basemap:"), path.display());
+        app.set_basemap(crate::basemap::Basemap::PmTiles(path));
+        app.notices.push(Notice { text, error: false });
+    } else {
+        app.open_file(path, None);
+    }
+}
+
 /// Per-frame work: finished loads, dialog results, dropped files, watcher events.
 pub(super) fn logic(app: &mut AtlasApp, ctx: &egui::Context) {
     let (done, chosen) = app.loader.poll();
     for path in chosen {
-        if is_workspace(&path) {
-            app.open_workspace(&path);
-        } else {
-            app.open_file(path, None);
-        }
+        open_any(app, path);
     }
     for outcome in done {
         finish(app, outcome);
@@ -72,11 +82,7 @@ pub(super) fn logic(app: &mut AtlasApp, ctx: &egui::Context) {
         i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty()).collect()
     });
     for path in dropped {
-        if is_workspace(&path) {
-            app.open_workspace(&path);
-        } else {
-            app.open_file(path, None);
-        }
+        open_any(app, path);
     }
     if let Some(w) = app.watcher.as_mut() {
         let (changed, errors) = w.poll();

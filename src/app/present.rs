@@ -219,9 +219,11 @@ impl AtlasApp {
         if let Some(lc) = slide.life_circle {
             self.life_circle.center = Some(lc.center_lon_lat);
             self.life_circle.coverage = lc.coverage;
-            if self.tool == Tool::LifeCircle {
-                self.tool = Tool::Select;
-            }
+            // Presenting, the circle is an overlay and clicks open info cards; at the desk the
+            // slide opens the life-circle tool with its panel, ready to explore.
+            self.tool = if self.briefing.presenting { Tool::Select } else { Tool::LifeCircle };
+        } else if self.briefing.presenting && self.tool == Tool::LifeCircle {
+            self.tool = Tool::Select;
         }
         let rect = self.last_map_rect.filter(|_| !self.briefing.exporting);
         match rect {
