@@ -337,7 +337,8 @@ fn saving_into_a_full_or_read_only_place_keeps_the_previous_file() {
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap_or_else(|e| panic!("{e}"));
     }
     // What can always be simulated: the write fails (here the temporary name is taken by a folder).
-    std::fs::create_dir(dir.join(format!(".w.kuiwen.json.tmp-{}", std::process::id()))).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir(dir.join(format!(".w.kuiwen.json.tmp-{}", std::process::id())))
+        .unwrap_or_else(|e| panic!("{e}"));
     let err = workspace_with_layers(3).save(&path).err().unwrap_or_else(|| panic!("the failing save succeeded"));
     assert!(err.to_string().contains("cannot write"), "{err}");
     assert_eq!(std::fs::read(&path).unwrap_or_default(), before, "previous workspace intact after a failed write");
