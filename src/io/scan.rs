@@ -141,3 +141,120 @@ mod tests {
         assert!(feature_offsets(b"").is_empty());
     }
 }
+
+/// [`feature_offsets_and_array`] fed block by block, so a big file never has to be in memory
+/// whole. Offsets are from the start of the stream.
+#[derive(Debug, Default)]
+pub struct StreamScanner {
+    /// Offset of the next byte fed.
+    pos: usize,
+    depth: usize,
+    in_string: bool,
+    escape: bool,
+    /// The first bytes of the string being read at depth 1 (enough to tell `features`).
+    key: Vec<u8>,
+    last_key_is_features: bool,
+    features_depth: Option<usize>,
+    expect_element: bool,
+    /// The `[` of the features array, once seen.
+    pub open: Option<usize>,
+    /// Its `]`, once seen (the scanner then ignores the rest).
+    pub close: Option<usize>,
+}
+
+impl StreamScanner {
+    /// Scan the next block, pushing the offsets of the array elements that start in it.
+    pub fn feed(&mut self, block: &[u8], offsets: &mut Vec<usize>) {
+        const KEY: &[u8] = b"features";
+        for (k, &c) in block.iter().enumerate() {
+            if self.close.is_some() {
+                break;
+            }
+            let i = self.pos + k;
+            if self.in_string {
+                if self.escape {
+                    self.escape = false;
+                } else if c == b'"' {
+                    self.in_string = false;
+                    if self.depth == 1 {
+                        self.last_key_is_features = self.key == KEY;
+                    }
+                    continue;
+                } else if c == b'\\' {
+                    self.escape = true;
+                }
+                if self.depth == 1 && self.key.len() <= KEY.len() {
+                    self.key.push(c);
+                }
+                continue;
+            }
+            match c {
+                b'"' => {
+                    self.in_string = true;
+                    self.key.clear();
+                    if self.expect_element {
+                        offsets.push(i);
+                        self.expect_element = false;
+                    }
+                }
+                b'{' | b'[' => {
+                    if self.expect_element {
+                        offsets.push(i);
+                        self.expect_element = false;
+                    }
+                    self.depth += 1;
+                    if c == b'[' && self.depth == 2 && self.features_depth.is_none() && self.last_key_is_features {
+                        self.features_depth = Some(self.depth);
+                        self.expect_element = true;
+                        self.open = Some(i);
+                    }
+                }
+                b'}' | b']' => {
+                    if self.features_depth == Some(self.depth) && c == b']' {
+                        self.close = Some(i);
+                        break;
+                    }
+                    self.depth = self.depth.saturating_sub(1);
+                    self.expect_element = false;
+                }
+                b',' => {
+                    if self.features_depth == Some(self.depth) {
+                        self.expect_element = true;
+                    }
+                }
+                b' ' | b'\t' | b'\r' | b'\n' | b':' => {}
+                _ => {
+                    if self.expect_element {
+                        offsets.push(i);
+                        self.expect_element = false;
+                    }
+                }
+            }
+        }
+        self.pos += block.len();
+    }
+}
+
+#[cfg(test)]
+mod stream_tests {
+    use super::*;
+
+    #[test]
+    fn streaming_scan_agrees_with_the_whole_text_scan_for_any_block_size() {
+        let text = br#"{"type":"FeatureCollection","na\"me":"x","crs":{"features":[9]},"features":[
+ {"type":"Feature","properties":{"n":"x]\"}"},"geometry":null}, "s",[1,[2]] ,3,
+ {"type":"Feature","properties":{"features":[1,2]},"geometry":null}
+], "tail": {"features": [1]}}"#;
+        let (expected, array) = feature_offsets_and_array(text);
+        assert_eq!(expected.len(), 5);
+        for block in [1, 2, 3, 7, 64, text.len()] {
+            let mut s = StreamScanner::default();
+            let mut offsets = Vec::new();
+            for part in text.chunks(block) {
+                s.feed(part, &mut offsets);
+            }
+            assert_eq!(offsets, expected, "block {block}");
+            assert_eq!(s.open.zip(s.close), array, "block {block}");
+        }
+    }
+}

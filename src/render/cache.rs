@@ -237,7 +237,7 @@ mod tests {
             exterior: [(x: 0.0, y: 0.0), (x: 3.0, y: 0.0), (x: 3.0, y: 3.0), (x: 2.0, y: 3.0), (x: 2.0, y: 1.0), (x: 1.0, y: 1.0), (x: 1.0, y: 3.0), (x: 0.0, y: 3.0), (x: 0.0, y: 0.0)],
             interiors: [[(x: 0.2, y: 0.2), (x: 0.8, y: 0.2), (x: 0.8, y: 0.8), (x: 0.2, y: 0.8), (x: 0.2, y: 0.2)]],
         ];
-        let f = Feature::new(None, Some(outer.into()), Default::default());
+        let f = Feature::new(None, Some(outer.into()), crate::model::Properties::new());
         let layer = Layer::new("t", "t", "t", LayerOrigin::Generated, vec![f], Style::default());
         let cache = LayerCache::build(&layer, MapProjection::WebMercator, 0);
         let mesh = &cache.shapes[0].polygons[0];

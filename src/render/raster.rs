@@ -798,7 +798,7 @@ mod tests {
             .map(|i| {
                 let x = 119.13 + i as f64 * 0.002;
                 let p = polygon![(x: x, y: 36.70), (x: x + 0.001, y: 36.70), (x: x + 0.001, y: 36.701), (x: x, y: 36.701), (x: x, y: 36.70)];
-                Feature::new(None, Some(p.into()), Default::default())
+                Feature::new(None, Some(p.into()), crate::model::Properties::new())
             })
             .collect();
         Layer::new("t", "t", "t", LayerOrigin::Generated, features, Style::default())
