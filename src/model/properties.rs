@@ -23,17 +23,17 @@ thread_local! {
 }
 
 /// The shared list for these sorted, distinct keys.
-fn intern<S: AsRef<str>>(keys: &[S]) -> Arc<[String]> {
+fn intern<'k>(keys: impl ExactSizeIterator<Item = &'k str> + Clone) -> Arc<[String]> {
     RECENT.with(|recent| {
         let mut recent = recent.borrow_mut();
         if let Some(pos) =
-            recent.iter().position(|set| set.len() == keys.len() && set.iter().zip(keys).all(|(a, b)| a == b.as_ref()))
+            recent.iter().position(|set| set.len() == keys.len() && set.iter().zip(keys.clone()).all(|(a, b)| a == b))
         {
             let set = recent.remove(pos);
             recent.push(set.clone());
             return set;
         }
-        let set: Arc<[String]> = keys.iter().map(|k| k.as_ref().to_owned()).collect();
+        let set: Arc<[String]> = keys.map(str::to_owned).collect();
         if recent.len() >= RECENT_KEY_SETS {
             recent.remove(0);
         }
@@ -58,22 +58,21 @@ impl Properties {
     }
 
     /// From key/value pairs in any order; a repeated key keeps its last value, as in JSON.
-    fn from_pairs<S: AsRef<str> + Ord>(mut pairs: Vec<(S, Value)>) -> Self {
+    fn from_pairs<S: AsRef<str>>(mut pairs: Vec<(S, Value)>) -> Self {
         if pairs.is_empty() {
             return Self::default();
         }
-        // Stable, so among equal keys the last one stays last; keep it.
+        // Stable, so among equal keys the last one stays last; its value is kept.
         pairs.sort_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
-        let mut deduped: Vec<(S, Value)> = Vec::with_capacity(pairs.len());
-        for (k, v) in pairs {
-            match deduped.last_mut() {
-                Some(last) if last.0.as_ref() == k.as_ref() => last.1 = v,
-                _ => deduped.push((k, v)),
+        pairs.dedup_by(|later, kept| {
+            let same = later.0.as_ref() == kept.0.as_ref();
+            if same {
+                kept.1 = std::mem::take(&mut later.1);
             }
-        }
-        let keys: Vec<&str> = deduped.iter().map(|(k, _)| k.as_ref()).collect();
-        let keys = intern(&keys);
-        Self { keys: Some(keys), values: deduped.into_iter().map(|(_, v)| v).collect() }
+            same
+        });
+        let keys = intern(pairs.iter().map(|(k, _)| k.as_ref()));
+        Self { keys: Some(keys), values: pairs.into_iter().map(|(_, v)| v).collect() }
     }
 
     fn key_list(&self) -> &[String] {
@@ -117,7 +116,7 @@ impl Properties {
             Err(i) => {
                 let mut keys: Vec<&str> = self.key_list().iter().map(String::as_str).collect();
                 keys.insert(i, &key);
-                let keys = intern(&keys);
+                let keys = intern(keys.iter().copied());
                 let mut values = std::mem::take(&mut self.values).into_vec();
                 values.insert(i, value);
                 *self = Self { keys: Some(keys), values: values.into_boxed_slice() };
@@ -131,7 +130,7 @@ impl Properties {
         let i = self.position(key).ok()?;
         let mut keys: Vec<&str> = self.key_list().iter().map(String::as_str).collect();
         keys.remove(i);
-        let keys = if keys.is_empty() { None } else { Some(intern(&keys)) };
+        let keys = if keys.is_empty() { None } else { Some(intern(keys.iter().copied())) };
         let mut values = std::mem::take(&mut self.values).into_vec();
         let old = values.remove(i);
         *self = Self { keys, values: values.into_boxed_slice() };
