@@ -161,6 +161,32 @@ mod tests {
     }
 
     #[test]
+    fn a_big_index_built_in_parts_finds_what_a_scan_finds() {
+        let n = PARALLEL_BUILD_MIN + 1234;
+        let features: Vec<Feature> = (0..n)
+            .map(|i| {
+                let (x, y) = (119.0 + (i % 300) as f64 * 0.001, 36.6 + (i / 300) as f64 * 0.001);
+                feature(Point::new(x, y).into())
+            })
+            .collect();
+        let index = SpatialIndex::build(&features);
+        assert_eq!(index.len(), n);
+        for bbox in [[119.05, 36.65, 119.06, 36.66], [118.0, 36.0, 120.0, 37.0], [119.2995, 36.7, 119.3, 36.8]] {
+            let mut found: Vec<usize> = index.query_bbox(bbox).collect();
+            found.sort_unstable();
+            let expected: Vec<usize> = features
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| {
+                    f.bbox.is_some_and(|b| b[0] >= bbox[0] && b[2] <= bbox[2] && b[1] >= bbox[1] && b[3] <= bbox[3])
+                })
+                .map(|(i, _)| i)
+                .collect();
+            assert_eq!(found, expected, "{bbox:?}");
+        }
+    }
+
+    #[test]
     fn picks_polygon_containing_point_and_not_outside() {
         let sq: Polygon<f64> =
             polygon![(x: 119.0, y: 36.0), (x: 119.1, y: 36.0), (x: 119.1, y: 36.1), (x: 119.0, y: 36.1)];
