@@ -831,6 +831,47 @@ mod tests {
     }
 
     #[test]
+    fn a_big_layer_fills_its_view_from_the_workers_and_then_is_no_longer_pending() {
+        let features: Vec<Feature> = (0..RASTER_MIN_FEATURES)
+            .map(|i| {
+                let (x, y) = (119.10 + (i % 150) as f64 * 0.0004, 36.68 + (i / 150) as f64 * 0.0003);
+                let p = polygon![(x: x, y: y), (x: x + 0.0002, y: y), (x: x + 0.0002, y: y + 0.0002), (x: x, y: y)];
+                Feature::new(None, Some(p.into()), crate::model::Properties::new())
+            })
+            .collect();
+        let layer = Layer::new("big", "big", "big", LayerOrigin::Generated, features, Style::default());
+        let cache = LayerCache::build(&layer, MapProjection::WebMercator, 0);
+        assert!(cache.raster.is_some() && !cache.pending());
+        let ctx = egui::Context::default();
+        let rect = Rect::from_min_size(pos2(0.0, 0.0), vec2(800.0, 600.0));
+        let input = egui::RawInput { screen_rect: Some(rect), ..Default::default() };
+        let view = MapView::new(rect, [119.13, 36.70], 15.0, MapProjection::WebMercator);
+        let frame = || {
+            let mut stats = crate::render::PaintStats::default();
+            let _ = ctx.run_ui(input.clone(), |ui| {
+                let mut labels = Vec::new();
+                stats =
+                    crate::render::paint_layer(ui.painter(), &view, &layer, &cache, Default::default(), &mut labels);
+            });
+            stats
+        };
+        let first = frame();
+        assert!(first.tiles > 0 && first.tiles_ready < first.tiles && cache.pending());
+        let started = std::time::Instant::now();
+        let mut last = first;
+        while cache.pending() {
+            assert!(started.elapsed().as_secs() < 60, "tiles never arrived");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            last = frame();
+        }
+        assert_eq!(last.tiles_ready, last.tiles);
+        // Everything cached: the next frame needs no work.
+        let again = frame();
+        assert_eq!(again.tiles_ready, again.tiles);
+        assert!(!cache.pending());
+    }
+
+    #[test]
     fn style_hash_follows_the_style() {
         let a = Style::default();
         let mut b = a.clone();
