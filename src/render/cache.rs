@@ -59,9 +59,18 @@ impl LayerCache {
 
     /// Project and tessellate every feature of `layer`.
     pub fn build(layer: &Layer, projection: MapProjection, generation: u64) -> Self {
+        Self::build_with(layer, projection, generation, layer.features.len() >= RASTER_MIN_FEATURES)
+    }
+
+    /// Vector shapes only, however many features: for transient emphasis (the ghosts of features
+    /// removed by a reload, rebuilt each frame of the flash), where indexing for tiles is wasted.
+    pub fn build_vector(layer: &Layer, projection: MapProjection) -> Self {
+        Self::build_with(layer, projection, 0, false)
+    }
+
+    fn build_with(layer: &Layer, projection: MapProjection, generation: u64, raster: bool) -> Self {
         // Big layers are drawn from raster tiles, which fill rings directly: no triangles needed,
         // which saves the tessellation time and two thirds of the cache's memory.
-        let raster = layer.features.len() >= RASTER_MIN_FEATURES;
         let shape = |f: &crate::model::Feature| {
             f.geometry.as_ref().map(|g| shape_of(g, projection, !raster)).unwrap_or_default()
         };
