@@ -623,7 +623,9 @@ pub fn run_load_bench(file: &std::path::Path) -> i32 {
         (t_all - t_parse).as_secs_f64(),
         t_all.as_secs_f64()
     );
-    drop(layer);
+    // The process ends here and the system takes its memory back at once; freeing 1.1 million
+    // allocations one by one would add about 0.1 s to a figure meant to measure loading.
+    std::mem::forget(layer);
     if parsed.errors.is_empty() { 0 } else { 1 }
 }
 

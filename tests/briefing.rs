@@ -337,3 +337,58 @@ fn the_apps_own_export_writes_the_current_view_and_the_whole_briefing() {
     assert!(h.state().notices.iter().any(|n| !n.error && n.text.contains("b.pdf")), "the user is told");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn render_waits_for_the_raster_tiles_of_a_big_layer() {
+    let dir = tmp("big");
+    // Over the raster threshold: this layer is drawn from tiles rendered on worker threads.
+    let city = dir.join("city.geojson");
+    std::fs::write(&city, kuiwen_atlas::io::synthetic::city_bytes(30_000, 500)).unwrap_or_else(|e| panic!("{e}"));
+    let (with, without) = (dir.join("with.png"), dir.join("without.png"));
+    let args = ["--basemap", "none", "--size", "800x450", "--title", "城市"];
+    let mut a: Vec<&str> = args.to_vec();
+    a.extend(["--out", with.to_str().unwrap_or(""), city.to_str().unwrap_or("")]);
+    run_render(&a);
+    let mut b: Vec<&str> = args.to_vec();
+    b.extend(["--out", without.to_str().unwrap_or("")]);
+    run_render(&b);
+    let with = image::open(&with).unwrap_or_else(|e| panic!("{e}")).to_rgba8();
+    let without = image::open(&without).unwrap_or_else(|e| panic!("{e}")).to_rgba8();
+    // The middle of the map, clear of the caption, legend and credits.
+    let mut changed = 0;
+    let mut total = 0;
+    for y in 150..380 {
+        for x in 250..650 {
+            total += 1;
+            let (p, q) = (with.get_pixel(x, y), without.get_pixel(x, y));
+            if (0..3).any(|c| (p[c] as i32 - q[c] as i32).abs() > 24) {
+                changed += 1;
+            }
+        }
+    }
+    assert!(changed * 5 > total, "the buildings are drawn: {changed} of {total} pixels differ");
+
+    // What the render waits for: the app is not settled while the big layer's tiles render.
+    let mut h = Harness::builder().with_size([1400.0, 900.0]).wgpu().build_eframe(|cc| {
+        AtlasApp::new(
+            &cc.egui_ctx,
+            None,
+            StartOptions { basemap: Some(Basemap::None), files: vec![city.clone()], ..Default::default() },
+        )
+    });
+    let started = std::time::Instant::now();
+    let embedded = kuiwen_atlas::io::embedded::FILES.len();
+    while h.state().layers.len() == embedded {
+        assert!(started.elapsed().as_secs() < 60, "the city did not load");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        h.step();
+    }
+    h.step();
+    assert!(!h.state().is_settled(), "tiles of the big layer are on their way");
+    while !h.state().is_settled() {
+        assert!(started.elapsed().as_secs() < 60, "the tiles never arrived");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        h.step();
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -147,8 +147,8 @@ fn paint_flash(painter: &egui::Painter, view: &MapView, e: &super::LayerEntry, f
         }
     }
     if let Some((layer, _)) = &flash.removed {
-        let cache = LayerCache::build(layer, view.projection, 0);
-        for shape in &cache.shapes {
+        let cache = LayerCache::build_vector(layer, view.projection);
+        for shape in cache.shapes.iter() {
             paint_emphasis(
                 painter,
                 view,

@@ -318,12 +318,14 @@ impl AtlasApp {
     }
 
     /// Nothing left to do before a picture of the map is complete: no file loading, no fly, no
-    /// basemap tiles on their way, no fit waiting for the next frame.
+    /// basemap tiles on their way, no raster tiles of a big layer still rendering, no fit
+    /// waiting for the next frame.
     pub fn is_settled(&self) -> bool {
         !self.loader.busy()
             && self.briefing.fly.is_none()
             && self.pending_fit.is_none()
             && self.pending_slide_fit.is_none()
+            && !crate::render::any_pending(self.layers.iter().filter(|e| e.layer.visible).map(|e| &e.cache))
             && self
                 .tiles
                 .as_ref()

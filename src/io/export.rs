@@ -92,7 +92,7 @@ pub fn feature_to_geojson(f: &Feature) -> geojson::Feature {
         bbox: None,
         geometry: f.geometry.as_ref().map(|g| geojson::Geometry::new(geojson::GeometryValue::from(g))),
         id: f.id.clone().map(geojson::feature::Id::String),
-        properties: Some(f.properties.clone()),
+        properties: Some(f.properties.to_map()),
         foreign_members: None,
     }
 }

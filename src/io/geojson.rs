@@ -201,8 +201,8 @@ pub fn load_path(path: &Path, options: LoadOptions) -> Result<Parsed, LoadError>
     if meta.len() > MAX_FILE_BYTES {
         return Err(LoadError::TooLarge { path: shown, size_bytes: meta.len(), limit_bytes: MAX_FILE_BYTES });
     }
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: shown, source })?;
-    parse_bytes(&bytes, options)
+    let never = std::sync::atomic::AtomicBool::new(false);
+    load_path_with_progress(path, options, &std::sync::atomic::AtomicU64::new(0), &never)
 }
 
 /// Read and parse a file, reporting bytes read through `bytes_read` and stopping early when
@@ -222,6 +222,18 @@ pub fn load_path_with_progress(
     if size > MAX_FILE_BYTES {
         return Err(LoadError::TooLarge { path: shown, size_bytes: size, limit_bytes: MAX_FILE_BYTES });
     }
+    // Big clean files stream through the fast path, never whole in memory; anything unusual is
+    // read again below, whole, for the general loader's precise messages.
+    let mut file = match super::fast::try_parse_reader(&mut file, size, options, bytes_read, cancel) {
+        Ok(super::fast::Streamed::Parsed(parsed)) => return Ok(parsed),
+        Ok(super::fast::Streamed::Cancelled) => return Err(LoadError::Cancelled),
+        Ok(super::fast::Streamed::Fallback) if size >= super::fast::FAST_PATH_MIN_BYTES as u64 => {
+            bytes_read.store(0, Ordering::Relaxed);
+            std::fs::File::open(path).map_err(io_err)?
+        }
+        Ok(super::fast::Streamed::Fallback) => file,
+        Err(source) => return Err(LoadError::Io { path: shown, source }),
+    };
     let mut bytes = Vec::with_capacity(size as usize);
     let mut chunk = vec![0u8; 1 << 20];
     loop {
@@ -245,7 +257,7 @@ pub fn load_path_with_progress(
     if cancel.load(Ordering::Relaxed) {
         return Err(LoadError::Cancelled);
     }
-    parse_bytes(&bytes, options)
+    parse_bytes_general(&bytes, options)
 }
 
 fn invalid(en: impl Into<String>, zh: impl Into<String>) -> LoadError {
@@ -257,6 +269,11 @@ pub fn parse_bytes(bytes: &[u8], options: LoadOptions) -> Result<Parsed, LoadErr
     if let Some(parsed) = super::fast::try_parse(bytes, options) {
         return Ok(parsed);
     }
+    parse_bytes_general(bytes, options)
+}
+
+/// The validating loader alone (the fast path already declined).
+fn parse_bytes_general(bytes: &[u8], options: LoadOptions) -> Result<Parsed, LoadError> {
     if bytes.len() as u64 > MAX_DETAILED_BYTES {
         let mb = bytes.len() >> 20;
         return Err(invalid(

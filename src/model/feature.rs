@@ -1,9 +1,9 @@
 //! One map feature: a WGS84 geometry with its GeoJSON properties.
 
 use geo::{BoundingRect, Geometry};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::BBox;
+use super::{BBox, Properties};
 
 /// What a feature's geometry is, for styling, picking and the metadata panel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -27,18 +27,18 @@ pub struct Feature {
     pub id: Option<String>,
     /// The geometry, already converted to WGS84. `None` for a null geometry.
     pub geometry: Option<Geometry<f64>>,
-    /// The GeoJSON `properties` object (empty when absent or null).
-    pub properties: Map<String, Value>,
+    /// The GeoJSON `properties` object (empty when absent or null), stored compactly.
+    pub properties: Properties,
     /// The bounding box of the geometry, cached at construction.
     pub bbox: Option<BBox>,
 }
 
 impl Feature {
     /// A feature from its parts; computes the bounding box.
-    pub fn new(id: Option<String>, geometry: Option<Geometry<f64>>, properties: Map<String, Value>) -> Self {
+    pub fn new(id: Option<String>, geometry: Option<Geometry<f64>>, properties: impl Into<Properties>) -> Self {
         let bbox =
             geometry.as_ref().and_then(|g| g.bounding_rect()).map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]);
-        Self { id, geometry, properties, bbox }
+        Self { id, geometry, properties: properties.into(), bbox }
     }
 
     /// The kind of geometry.

@@ -5,12 +5,14 @@ pub mod diff;
 mod feature;
 pub mod index;
 mod layer;
+mod properties;
 mod style;
 
 pub use diff::{ChangeKind, LayerDiff, diff};
 pub use feature::{Feature, GeometryKind};
 pub use index::{PickTolerance, SpatialIndex};
 pub use layer::{Layer, LayerOrigin};
+pub use properties::Properties;
 pub use style::{Classification, Rgba, Style};
 
 /// A bounding box in WGS84 degrees: `[min_lon, min_lat, max_lon, max_lat]`.

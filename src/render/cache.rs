@@ -1,7 +1,10 @@
 //! Per-layer projected and tessellated geometry, computed once per projection.
 
+use std::sync::Arc;
+
 use geo::{Geometry, InteriorPoint, LineString, Polygon, TriangulateEarcut};
 
+use super::raster::{LayerRaster, RASTER_MIN_FEATURES};
 use crate::basemap::MapProjection;
 use crate::model::Layer;
 
@@ -40,8 +43,10 @@ pub struct LayerCache {
     pub feature_count: usize,
     /// A generation counter the app bumps on reload.
     pub generation: u64,
-    /// One shape per feature, same order.
-    pub shapes: Vec<FeatureShape>,
+    /// One shape per feature, same order (shared with the tile workers of big layers).
+    pub shapes: Arc<Vec<FeatureShape>>,
+    /// For layers of [`RASTER_MIN_FEATURES`] features or more: their raster tiles.
+    pub raster: Option<Arc<LayerRaster>>,
 }
 
 impl LayerCache {
@@ -54,23 +59,68 @@ impl LayerCache {
 
     /// Project and tessellate every feature of `layer`.
     pub fn build(layer: &Layer, projection: MapProjection, generation: u64) -> Self {
-        let shapes = layer
-            .features
-            .iter()
-            .map(|f| f.geometry.as_ref().map(|g| shape_of(g, projection)).unwrap_or_default())
-            .collect();
-        Self { projection: Some(projection), feature_count: layer.features.len(), generation, shapes }
+        Self::build_with(layer, projection, generation, layer.features.len() >= RASTER_MIN_FEATURES)
+    }
+
+    /// Vector shapes only, however many features: for transient emphasis (the ghosts of features
+    /// removed by a reload, rebuilt each frame of the flash), where indexing for tiles is wasted.
+    pub fn build_vector(layer: &Layer, projection: MapProjection) -> Self {
+        Self::build_with(layer, projection, 0, false)
+    }
+
+    fn build_with(layer: &Layer, projection: MapProjection, generation: u64, raster: bool) -> Self {
+        // Big layers are drawn from raster tiles, which fill rings directly: no triangles needed,
+        // which saves the tessellation time and two thirds of the cache's memory.
+        let shape = |f: &crate::model::Feature| {
+            f.geometry.as_ref().map(|g| shape_of(g, projection, !raster)).unwrap_or_default()
+        };
+        let shapes: Vec<FeatureShape> = if raster {
+            // A city of buildings takes a second on one core: share it out.
+            let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
+            let chunk = layer.features.len().div_ceil(threads).max(1);
+            std::thread::scope(|s| {
+                let handles: Vec<_> = layer
+                    .features
+                    .chunks(chunk)
+                    .map(|part| s.spawn(move || part.iter().map(shape).collect::<Vec<_>>()))
+                    .collect();
+                // A worker that panicked leaves its features blank rather than taking the app down.
+                handles
+                    .into_iter()
+                    .zip(layer.features.chunks(chunk))
+                    .flat_map(|(h, part)| h.join().unwrap_or_else(|_| vec![FeatureShape::default(); part.len()]))
+                    .collect()
+            })
+        } else {
+            layer.features.iter().map(shape).collect()
+        };
+        let shapes = Arc::new(shapes);
+        let raster = raster.then(|| Arc::new(LayerRaster::new(shapes.clone())));
+        Self { projection: Some(projection), feature_count: layer.features.len(), generation, shapes, raster }
+    }
+
+    /// Whether raster work for the view painted last is still in flight (tiles of the view's zoom
+    /// missing or rendering). Always false for vector layers. An offscreen renderer paints frames
+    /// until no visible layer's cache is pending.
+    pub fn pending(&self) -> bool {
+        self.raster.as_ref().is_some_and(|r| r.pending())
     }
 }
 
-fn shape_of(g: &Geometry<f64>, projection: MapProjection) -> FeatureShape {
+/// Whether any of these caches still waits for raster tiles of the last painted view.
+pub fn any_pending<'a>(caches: impl IntoIterator<Item = &'a LayerCache>) -> bool {
+    caches.into_iter().any(LayerCache::pending)
+}
+
+fn shape_of(g: &Geometry<f64>, projection: MapProjection, tessellate: bool) -> FeatureShape {
     let mut s = FeatureShape { extent: [f64::MAX, f64::MAX, f64::MIN, f64::MIN], ..Default::default() };
-    add_geometry(&mut s, g, projection);
-    s.label_anchor = label_anchor(g, &s, projection);
+    add_geometry(&mut s, g, projection, tessellate);
+    // Big layers (no tessellation) take a quicker anchor: their labels show one at a time.
+    s.label_anchor = if tessellate { label_anchor(g, &s, projection) } else { quick_label_anchor(g, &s, projection) };
     s
 }
 
-fn add_geometry(s: &mut FeatureShape, g: &Geometry<f64>, projection: MapProjection) {
+fn add_geometry(s: &mut FeatureShape, g: &Geometry<f64>, projection: MapProjection, tessellate: bool) {
     let proj = |x: f64, y: f64, s: &mut FeatureShape| {
         let p = projection.normalized(x, y);
         s.extent = [s.extent[0].min(p[0]), s.extent[1].min(p[1]), s.extent[2].max(p[0]), s.extent[3].max(p[1])];
@@ -102,37 +152,40 @@ fn add_geometry(s: &mut FeatureShape, g: &Geometry<f64>, projection: MapProjecti
             }
         }
         Geometry::Polygon(p) => {
-            let m = polygon_mesh(p, &mut |x, y| proj(x, y, s));
+            let m = polygon_mesh(p, &mut |x, y| proj(x, y, s), tessellate);
             s.polygons.push(m);
         }
         Geometry::MultiPolygon(mp) => {
             for p in mp {
-                let m = polygon_mesh(p, &mut |x, y| proj(x, y, s));
+                let m = polygon_mesh(p, &mut |x, y| proj(x, y, s), tessellate);
                 s.polygons.push(m);
             }
         }
         Geometry::Rect(r) => {
-            let m = polygon_mesh(&r.to_polygon(), &mut |x, y| proj(x, y, s));
+            let m = polygon_mesh(&r.to_polygon(), &mut |x, y| proj(x, y, s), tessellate);
             s.polygons.push(m);
         }
         Geometry::Triangle(t) => {
-            let m = polygon_mesh(&t.to_polygon(), &mut |x, y| proj(x, y, s));
+            let m = polygon_mesh(&t.to_polygon(), &mut |x, y| proj(x, y, s), tessellate);
             s.polygons.push(m);
         }
         Geometry::GeometryCollection(gc) => {
             for part in gc {
-                add_geometry(s, part, projection);
+                add_geometry(s, part, projection, tessellate);
             }
         }
     }
 }
 
-fn polygon_mesh(p: &Polygon<f64>, proj: &mut dyn FnMut(f64, f64) -> [f64; 2]) -> PolygonMesh {
+fn polygon_mesh(p: &Polygon<f64>, proj: &mut dyn FnMut(f64, f64) -> [f64; 2], tessellate: bool) -> PolygonMesh {
     let ring = |ls: &LineString<f64>, proj: &mut dyn FnMut(f64, f64) -> [f64; 2]| {
         ls.coords().map(|c| proj(c.x, c.y)).collect::<Vec<_>>()
     };
     let mut rings = vec![ring(p.exterior(), proj)];
     rings.extend(p.interiors().iter().map(|r| ring(r, proj)));
+    if !tessellate {
+        return PolygonMesh { rings, ..Default::default() };
+    }
     // Tessellate in projected space: the screen transform is affine, so these triangles hold at
     // every zoom. Earcut handles concave rings and holes.
     let projected = Polygon::new(
@@ -141,6 +194,18 @@ fn polygon_mesh(p: &Polygon<f64>, proj: &mut dyn FnMut(f64, f64) -> [f64; 2]) ->
     );
     let raw = projected.earcut_triangles_raw();
     PolygonMesh { vertices: raw.vertices, indices: raw.triangle_indices.into_iter().map(|i| i as u32).collect(), rings }
+}
+
+/// A point inside a simple polygon without the cost of a full interior-point search: the box
+/// centre or the centroid when either is inside (rectangles, L shapes), else the interior point.
+fn quick_label_anchor(g: &Geometry<f64>, s: &FeatureShape, projection: MapProjection) -> Option<[f64; 2]> {
+    use geo::{BoundingRect, Centroid, Intersects};
+    let Geometry::Polygon(p) = g else { return label_anchor(g, s, projection) };
+    let candidates = [p.bounding_rect().map(|r| r.center()), p.centroid().map(|c| c.0)];
+    match candidates.into_iter().flatten().find(|c| p.intersects(c)) {
+        Some(c) => Some(projection.normalized(c.x, c.y)),
+        None => label_anchor(g, s, projection),
+    }
 }
 
 fn label_anchor(g: &Geometry<f64>, s: &FeatureShape, projection: MapProjection) -> Option<[f64; 2]> {
@@ -181,7 +246,7 @@ mod tests {
             exterior: [(x: 0.0, y: 0.0), (x: 3.0, y: 0.0), (x: 3.0, y: 3.0), (x: 2.0, y: 3.0), (x: 2.0, y: 1.0), (x: 1.0, y: 1.0), (x: 1.0, y: 3.0), (x: 0.0, y: 3.0), (x: 0.0, y: 0.0)],
             interiors: [[(x: 0.2, y: 0.2), (x: 0.8, y: 0.2), (x: 0.8, y: 0.8), (x: 0.2, y: 0.8), (x: 0.2, y: 0.2)]],
         ];
-        let f = Feature::new(None, Some(outer.into()), Default::default());
+        let f = Feature::new(None, Some(outer.into()), crate::model::Properties::new());
         let layer = Layer::new("t", "t", "t", LayerOrigin::Generated, vec![f], Style::default());
         let cache = LayerCache::build(&layer, MapProjection::WebMercator, 0);
         let mesh = &cache.shapes[0].polygons[0];

@@ -9,8 +9,9 @@ mod cache;
 mod labels;
 pub mod legend;
 mod paint;
+pub mod raster;
 
-pub use cache::{FeatureShape, LayerCache, PolygonMesh};
+pub use cache::{FeatureShape, LayerCache, PolygonMesh, any_pending};
 pub use labels::{LabelCandidate, place_labels};
 pub use paint::{Highlight, PaintOptions, PaintStats, paint_emphasis, paint_layer, to_color32};
 
@@ -53,6 +54,13 @@ impl MapView {
             (c.x as f64 + (norm[0] - self.center_norm[0]) * w) as f32,
             (c.y as f64 + (norm[1] - self.center_norm[1]) * w) as f32,
         )
+    }
+
+    /// The normalized coordinate under a screen point.
+    pub fn screen_to_norm(&self, p: Pos2) -> [f64; 2] {
+        let w = self.world_px();
+        let c = self.rect.center();
+        [self.center_norm[0] + (p.x as f64 - c.x as f64) / w, self.center_norm[1] + (p.y as f64 - c.y as f64) / w]
     }
 
     /// A WGS84 position on screen.

@@ -24,6 +24,10 @@ pub struct PaintStats {
     pub culled: usize,
     /// Features drawn as a dot because smaller than a pixel.
     pub dots: usize,
+    /// Raster layers: tiles of the view's zoom.
+    pub tiles: usize,
+    /// Raster layers: of those, ready and drawn (the rest show a scaled stand-in meanwhile).
+    pub tiles_ready: usize,
 }
 
 /// Colour with the layer opacity applied.
@@ -33,13 +37,16 @@ pub fn to_color32(c: Rgba, opacity: f32) -> Color32 {
 }
 
 /// Features smaller than this on screen (in points) are drawn as a small square.
-const SMALL_FEATURE_PX: f64 = 4.0;
+pub(super) const SMALL_FEATURE_PX: f64 = 4.0;
 /// Polygon outlines are skipped for features smaller than this: at that size the fill says it all.
-const OUTLINE_MIN_PX: f64 = 8.0;
+pub(super) const OUTLINE_MIN_PX: f64 = 8.0;
 /// Lines are labelled only when at least this long on screen.
 const LABEL_MIN_LINE_PX: f64 = 120.0;
 /// Labels are offered only for areas at least this big on screen (points always).
 const LABEL_MIN_AREA_PX2: f64 = 1600.0;
+/// Raster layers look for labels among at most this many features per frame, so the cost of
+/// labels stays bounded whatever the zoom (see [`raster_labels`]).
+const LABEL_SCAN_LIMIT: usize = 20_000;
 
 /// How one layer is painted this frame, beyond its style.
 #[derive(Clone, Copy, Debug, Default)]
@@ -64,6 +71,16 @@ pub fn paint_layer(
     let PaintOptions { highlight, english, layer_rank } = options;
     let mut stats = PaintStats::default();
     let style = &layer.style;
+    if let Some(raster) = &cache.raster {
+        let r = raster.paint(painter, view, layer);
+        stats.tiles = r.tiles;
+        stats.tiles_ready = r.ready;
+        if style.labels && view.zoom as f32 >= style.label_min_zoom {
+            raster_labels(view, layer, cache, raster.source(), english, layer_rank, labels);
+        }
+        paint_highlight(painter, view, cache, highlight, style.point_radius_pt);
+        return stats;
+    }
     let fill = to_color32(style.fill, style.opacity);
     let stroke_color = to_color32(style.stroke, style.opacity);
     let stroke = Stroke::new(style.stroke_width_pt, stroke_color);
@@ -160,15 +177,77 @@ pub fn paint_layer(
         painter.add(Shape::mesh(mesh));
     }
     painter.extend(outlines);
+    paint_highlight(painter, view, cache, highlight, style.point_radius_pt);
+    stats
+}
+
+/// Hovered and selected features, drawn as vectors on top (they change every frame).
+fn paint_highlight(painter: &Painter, view: &MapView, cache: &LayerCache, highlight: Highlight, point_radius: f32) {
     for (idx, color, width) in [
         (highlight.hovered, Color32::from_rgb(255, 255, 255), 3.0),
         (highlight.selected, Color32::from_rgb(255, 214, 0), 4.0),
     ] {
         if let Some(shape) = idx.and_then(|i| cache.shapes.get(i)) {
-            paint_emphasis(painter, view, shape, color, width, style.point_radius_pt);
+            paint_emphasis(painter, view, shape, color, width, point_radius);
         }
     }
-    stats
+}
+
+/// Label candidates of a raster layer, at a cost bounded whatever the zoom. A feature earns a
+/// label when its rank × world_px² reaches the readable size, so the candidates of a zoom are a
+/// prefix of the biggest-first order: scan that prefix when it is short (zoomed out, few
+/// features are big enough), else the view's features through the index (zoomed in, few are in
+/// view), stopping at the label budget either way.
+fn raster_labels(
+    view: &MapView,
+    layer: &Layer,
+    cache: &LayerCache,
+    source: &super::raster::RasterSource,
+    english: bool,
+    layer_rank: usize,
+    labels: &mut Vec<LabelCandidate>,
+) {
+    let w = view.world_px();
+    let min_rank = LABEL_MIN_AREA_PX2 / (w * w);
+    let order = source.label_order();
+    let prefix = order.partition_point(|(rank, _)| *rank >= min_rank);
+    let r = view.rect.expand(8.0);
+    let (a, b) = (view.screen_to_norm(r.left_top()), view.screen_to_norm(r.right_bottom()));
+    let view_norm = [a[0].min(b[0]), a[1].min(b[1]), a[0].max(b[0]), a[1].max(b[1])];
+    let in_view = |i: usize| {
+        cache.shapes.get(i).and_then(|s| s.label_anchor).is_some_and(|p| {
+            p[0] >= view_norm[0] && p[0] <= view_norm[2] && p[1] >= view_norm[1] && p[1] <= view_norm[3]
+        })
+    };
+    let ranked: Box<dyn Iterator<Item = usize>> = if prefix <= LABEL_SCAN_LIMIT {
+        Box::new(order[..prefix].iter().map(|(_, i)| *i as usize).filter(|&i| in_view(i)))
+    } else {
+        Box::new(
+            source
+                .query(view_norm)
+                .filter(move |&i| cache.shapes.get(i).is_some_and(|s| super::raster::label_rank(s) >= min_rank))
+                .filter(|&i| in_view(i))
+                .take(LABEL_SCAN_LIMIT),
+        )
+    };
+    let style = &layer.style;
+    let before = labels.len();
+    for i in ranked {
+        if labels.len() - before >= super::labels::MAX_LABEL_CANDIDATES {
+            break;
+        }
+        let (Some(shape), Some(feature)) = (cache.shapes.get(i), layer.features.get(i)) else { continue };
+        let (Some(anchor), Some(text)) = (shape.label_anchor, label_text(feature, &style.label_field, english)) else {
+            continue;
+        };
+        let area_px = (shape.extent[2] - shape.extent[0]) * (shape.extent[3] - shape.extent[1]) * w * w;
+        labels.push(LabelCandidate {
+            text,
+            at: view.to_screen(anchor),
+            priority: label_priority(style.label_priority, layer_rank, area_px, shape.points.is_empty()),
+            is_point: !shape.points.is_empty(),
+        });
+    }
 }
 
 fn label_text(feature: &crate::model::Feature, field: &str, english: bool) -> Option<String> {
