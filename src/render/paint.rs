@@ -1,7 +1,7 @@
 //! Painting one layer's cached shapes for the current view.
 
 use egui::epaint::{Mesh, PathShape, PathStroke};
-use egui::{Color32, Painter, Pos2, Shape, Stroke};
+use egui::{Color32, Painter, Pos2, Rect, Shape, Stroke};
 
 use super::{FeatureShape, LabelCandidate, LayerCache, MapView};
 use crate::model::{Layer, Rgba};
@@ -127,7 +127,7 @@ pub fn paint_layer(
             if size_px >= OUTLINE_MIN_PX {
                 for ring in &poly.rings {
                     let pts: Vec<Pos2> = ring.iter().map(|p| view.to_screen(*p)).collect();
-                    push_line(&mut outlines, pts, stroke, style.dashed, true);
+                    push_line(&mut outlines, pts, stroke, style.dashed, true, view.rect);
                 }
             }
         }
@@ -136,12 +136,14 @@ pub fn paint_layer(
             if style.dashed {
                 // A railway reads as a dark line with white dashes, on any basemap.
                 outlines.push(Shape::line(pts.clone(), Stroke::new(stroke.width + 1.0, stroke_color)));
-                outlines.extend(Shape::dashed_line(
-                    &pts,
-                    Stroke::new((stroke.width - 1.0).max(1.0), Color32::WHITE),
-                    8.0,
-                    8.0,
-                ));
+                for piece in visible_pieces(&pts, view.rect.expand(DASH_CLIP_MARGIN_PT)) {
+                    outlines.extend(Shape::dashed_line(
+                        &piece,
+                        Stroke::new((stroke.width - 1.0).max(1.0), Color32::WHITE),
+                        8.0,
+                        8.0,
+                    ));
+                }
             } else {
                 // A light casing under the line keeps it visible on dark imagery.
                 outlines
@@ -266,7 +268,10 @@ fn label_priority(layer_priority: f32, layer_rank: usize, area_px: f64, is_area:
     layer_priority as f64 * 1.0e12 + layer_rank as f64 * 1.0e9 + if is_area { area_px.min(9.0e8) } else { 0.0 }
 }
 
-fn push_line(out: &mut Vec<Shape>, mut pts: Vec<Pos2>, stroke: Stroke, dashed: bool, closed: bool) {
+/// Dashes are cut only this far outside the map.
+const DASH_CLIP_MARGIN_PT: f32 = 24.0;
+
+fn push_line(out: &mut Vec<Shape>, mut pts: Vec<Pos2>, stroke: Stroke, dashed: bool, closed: bool, clip: Rect) {
     if stroke.width <= 0.0 || stroke.color.a() == 0 {
         return;
     }
@@ -274,12 +279,71 @@ fn push_line(out: &mut Vec<Shape>, mut pts: Vec<Pos2>, stroke: Stroke, dashed: b
         if closed && let Some(&first) = pts.first() {
             pts.push(first);
         }
-        out.extend(Shape::dashed_line(&pts, stroke, 10.0, 6.0));
+        for piece in visible_pieces(&pts, clip.expand(DASH_CLIP_MARGIN_PT)) {
+            out.extend(Shape::dashed_line(&piece, stroke, 10.0, 6.0));
+        }
     } else if closed {
         out.push(Shape::Path(PathShape::closed_line(pts, PathStroke::from(stroke))));
     } else {
         out.push(Shape::line(pts, stroke));
     }
+}
+
+/// The parts of a polyline inside `clip`, each a run of consecutive visible segments.
+///
+/// Dashes are shapes of their own: a district boundary 50 km long is tens of millions of points
+/// long at street zoom, and dashing it whole would make hundreds of thousands of dashes off screen.
+fn visible_pieces(pts: &[Pos2], clip: Rect) -> Vec<Vec<Pos2>> {
+    let mut pieces: Vec<Vec<Pos2>> = Vec::new();
+    let mut current: Vec<Pos2> = Vec::new();
+    for w in pts.windows(2) {
+        match clip_segment(w[0], w[1], clip) {
+            Some((a, b)) => {
+                if current.last().is_none_or(|last| *last != a) {
+                    if current.len() >= 2 {
+                        pieces.push(std::mem::take(&mut current));
+                    }
+                    current.clear();
+                    current.push(a);
+                }
+                current.push(b);
+            }
+            None => {
+                if current.len() >= 2 {
+                    pieces.push(std::mem::take(&mut current));
+                }
+                current.clear();
+            }
+        }
+    }
+    if current.len() >= 2 {
+        pieces.push(current);
+    }
+    pieces
+}
+
+/// The part of segment a–b inside `r` (Liang–Barsky), if any.
+fn clip_segment(a: Pos2, b: Pos2, r: Rect) -> Option<(Pos2, Pos2)> {
+    let d = b - a;
+    let (mut t0, mut t1) = (0.0f32, 1.0f32);
+    for (p, q) in [(-d.x, a.x - r.min.x), (d.x, r.max.x - a.x), (-d.y, a.y - r.min.y), (d.y, r.max.y - a.y)] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+            if t0 > t1 {
+                return None;
+            }
+        }
+    }
+    Some((a + d * t0, a + d * t1))
 }
 
 /// A dark-haloed bright outline around one feature, readable on any basemap.
@@ -307,5 +371,25 @@ pub fn paint_emphasis(
         let c = view.to_screen(*p);
         painter.circle_stroke(c, point_radius + 3.0, halo);
         painter.circle_stroke(c, point_radius + 3.0, line);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use egui::pos2;
+
+    #[test]
+    fn only_the_visible_parts_of_a_long_line_are_kept() {
+        let r = Rect::from_min_max(pos2(0.0, 0.0), pos2(100.0, 100.0));
+        // Enters, leaves, re-enters: two pieces, cut at the edges.
+        let line = [pos2(-1.0e7, 50.0), pos2(50.0, 50.0), pos2(50.0, 1.0e7), pos2(80.0, 1.0e7), pos2(80.0, 20.0)];
+        let pieces = visible_pieces(&line, r);
+        assert_eq!(pieces.len(), 2, "{pieces:?}");
+        assert_eq!(pieces[0], vec![pos2(0.0, 50.0), pos2(50.0, 50.0), pos2(50.0, 100.0)]);
+        assert_eq!(pieces[1], vec![pos2(80.0, 100.0), pos2(80.0, 20.0)]);
+        assert!(visible_pieces(&[pos2(-5.0, -5.0), pos2(-5.0, 500.0)], r).is_empty());
+        // A line crossing the corner region without entering.
+        assert!(clip_segment(pos2(-10.0, 5.0), pos2(5.0, -10.0), r).is_none());
     }
 }
