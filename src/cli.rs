@@ -61,49 +61,7 @@ pub struct Cli {
 pub enum Command {
     /// Render the map as the viewer presents it (caption, legend, scale bar, north arrow,
     /// credits) to PNG, and the briefing to PDF, without a window.
-    Render {
-        /// The PNG to write; with --all-slides or several slides, a folder for numbered PNGs.
-        #[arg(long, value_name = "FILE.png|DIR")]
-        out: Option<PathBuf>,
-        /// Image size in pixels, WxH.
-        #[arg(long, value_name = "WxH", default_value = "1920x1080")]
-        size: String,
-        /// Pixels per point: 2 doubles the pixels for print with the same layout.
-        #[arg(long, default_value_t = 1.0)]
-        scale: f32,
-        /// A workspace to open (layers, styles, basemap, view and its briefing).
-        #[arg(long, value_name = "FILE")]
-        workspace: Option<PathBuf>,
-        /// The slide to render, from 1 [default: the workspace's view, or all layers].
-        #[arg(long, value_name = "N")]
-        slide: Option<usize>,
-        /// Render every slide of the briefing.
-        #[arg(long)]
-        all_slides: bool,
-        /// Also write a PDF, one page per rendered view.
-        #[arg(long, value_name = "FILE.pdf")]
-        pdf: Option<PathBuf>,
-        /// The basemap (as the viewer's --basemap); overrides the workspace's and the slides'.
-        #[arg(long)]
-        basemap: Option<String>,
-        /// The caption when rendering a view that is not a slide.
-        #[arg(long)]
-        title: Option<String>,
-        /// English captions and labels.
-        #[arg(long)]
-        english: bool,
-        /// High-contrast overlays.
-        #[arg(long)]
-        high_contrast: bool,
-        /// Text size of the overlays, 1.0 = 100 % [default: 1.4].
-        #[arg(long)]
-        text_scale: Option<f32>,
-        /// Seconds to wait for files and basemap tiles before drawing what has arrived.
-        #[arg(long, default_value_t = 30)]
-        timeout: u64,
-        /// GeoJSON files to add as layers.
-        files: Vec<PathBuf>,
-    },
+    Render(RenderArgs),
     /// Download the tiles of an area from your own XYZ tile server into a PMTiles file, to use
     /// with no network (`--basemap FILE.pmtiles`). OpenStreetMap's, Tianditu's and AMap's public
     /// servers are refused: their terms forbid bulk downloading.
@@ -717,35 +675,48 @@ pub fn parse_size(text: &str) -> Result<[u32; 2], String> {
 }
 
 /// The arguments of `render`.
-#[derive(Debug, Clone)]
+#[derive(clap::Args, Debug, Clone)]
 pub struct RenderArgs {
-    /// `--out`.
+    /// The PNG to write; with --all-slides or several slides, a folder for numbered PNGs.
+    #[arg(long, value_name = "FILE.png|DIR")]
     pub out: Option<PathBuf>,
-    /// `--size`.
+    /// Image size in pixels, WxH.
+    #[arg(long, value_name = "WxH", default_value = "1920x1080")]
     pub size: String,
-    /// `--scale`.
+    /// Pixels per point: 2 doubles the pixels for print with the same layout.
+    #[arg(long, default_value_t = 1.0)]
     pub scale: f32,
-    /// `--workspace`.
+    /// A workspace to open (layers, styles, basemap, view and its briefing).
+    #[arg(long, value_name = "FILE")]
     pub workspace: Option<PathBuf>,
-    /// `--slide` (1-based).
+    /// The slide to render, from 1 [default: the workspace's view, or all layers].
+    #[arg(long, value_name = "N")]
     pub slide: Option<usize>,
-    /// `--all-slides`.
+    /// Render every slide of the briefing.
+    #[arg(long)]
     pub all_slides: bool,
-    /// `--pdf`.
+    /// Also write a PDF, one page per rendered view.
+    #[arg(long, value_name = "FILE.pdf")]
     pub pdf: Option<PathBuf>,
-    /// `--basemap`.
+    /// The basemap (as the viewer's --basemap); overrides the workspace's and the slides'.
+    #[arg(long)]
     pub basemap: Option<String>,
-    /// `--title`.
+    /// The caption when rendering a view that is not a slide.
+    #[arg(long)]
     pub title: Option<String>,
-    /// `--english`.
+    /// English captions and labels.
+    #[arg(long)]
     pub english: bool,
-    /// `--high-contrast`.
+    /// High-contrast overlays.
+    #[arg(long)]
     pub high_contrast: bool,
-    /// `--text-scale`.
+    /// Text size of the overlays, 1.0 = 100 % [default: 1.4].
+    #[arg(long)]
     pub text_scale: Option<f32>,
-    /// `--timeout` in seconds.
+    /// Seconds to wait for files and basemap tiles before drawing what has arrived.
+    #[arg(long = "timeout", value_name = "SECONDS", default_value_t = 30)]
     pub timeout_s: u64,
-    /// Files.
+    /// GeoJSON files to add as layers.
     pub files: Vec<PathBuf>,
 }
 

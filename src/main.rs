@@ -13,37 +13,7 @@ fn main() -> std::process::ExitCode {
     TileLogHook::install();
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::Render {
-            out,
-            size,
-            scale,
-            workspace,
-            slide,
-            all_slides,
-            pdf,
-            basemap,
-            title,
-            english,
-            high_contrast,
-            text_scale,
-            timeout,
-            files,
-        }) => std::process::ExitCode::from(kuiwen_atlas::cli::run_render(kuiwen_atlas::cli::RenderArgs {
-            out,
-            size,
-            scale,
-            workspace,
-            slide,
-            all_slides,
-            pdf,
-            basemap,
-            title,
-            english,
-            high_contrast,
-            text_scale,
-            timeout_s: timeout,
-            files,
-        }) as u8),
+        Some(Command::Render(args)) => std::process::ExitCode::from(kuiwen_atlas::cli::run_render(args) as u8),
         Some(Command::LoadBench { file }) => {
             std::process::ExitCode::from(kuiwen_atlas::cli::run_load_bench(&file) as u8)
         }
