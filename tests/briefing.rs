@@ -8,7 +8,7 @@ use std::process::Command;
 use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use kuiwen_atlas::app::briefing_panel::{ExportKindPub, start_export};
+use kuiwen_atlas::app::briefing_panel::{ExportKind, start_export};
 use kuiwen_atlas::app::present::slide_target;
 use kuiwen_atlas::app::{AtlasApp, StartOptions};
 use kuiwen_atlas::basemap::{Basemap, MapProjection};
@@ -322,7 +322,7 @@ fn the_apps_own_export_writes_the_current_view_and_the_whole_briefing() {
     h.state_mut().go_to_slide(1, false);
     h.run_steps(4);
     let png = dir.join("view.png");
-    start_export(h.state_mut(), ExportKindPub::current_view(png.clone()));
+    start_export(h.state_mut(), ExportKind::CurrentView(png.clone()));
     wait_for_export(&mut h);
     let img = image::open(&png).unwrap_or_else(|e| panic!("{e}: {:?}", h.state().notices)).to_rgba8();
     assert_eq!(img.dimensions(), (800, 450));
@@ -330,7 +330,7 @@ fn the_apps_own_export_writes_the_current_view_and_the_whole_briefing() {
     assert!(img.pixels().filter(|p| is_district_red(p)).count() > 100, "the districts are on the exported view");
 
     let pdf = dir.join("b.pdf");
-    start_export(h.state_mut(), ExportKindPub::pdf(pdf.clone()));
+    start_export(h.state_mut(), ExportKind::Pdf(pdf.clone()));
     wait_for_export(&mut h);
     let doc = lopdf::Document::load(&pdf).unwrap_or_else(|e| panic!("{e}: {:?}", h.state().notices));
     assert_eq!(doc.get_pages().len(), h.state().slides().len());

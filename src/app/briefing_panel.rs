@@ -21,7 +21,7 @@ const SIZES: [([u32; 2], &str, &str); 4] = [
 
 /// What an export writes.
 #[derive(Clone, Debug)]
-enum ExportKind {
+pub enum ExportKind {
     /// The current view to one PNG.
     CurrentView(PathBuf),
     /// Every slide as numbered PNGs into a folder.
@@ -299,29 +299,7 @@ fn ask_path(app: &mut AtlasApp, kind: ExportKindAsk) {
 
 /// Start an export on its own thread: the app state goes over as a workspace file (layers by
 /// path, styles, basemap, the briefing), rendered by the same off-screen path as `render`.
-pub fn start_export(app: &mut AtlasApp, kind: ExportKindPub) {
-    start(app, kind.0);
-}
-
-/// An export destination, for tests and the command palette.
-pub struct ExportKindPub(ExportKind);
-
-impl ExportKindPub {
-    /// The current view to one PNG.
-    pub fn current_view(path: PathBuf) -> Self {
-        Self(ExportKind::CurrentView(path))
-    }
-    /// Every slide as numbered PNGs into a folder.
-    pub fn all_slides(dir: PathBuf) -> Self {
-        Self(ExportKind::AllSlides(dir))
-    }
-    /// A PDF of every slide.
-    pub fn pdf(path: PathBuf) -> Self {
-        Self(ExportKind::Pdf(path))
-    }
-}
-
-fn start(app: &mut AtlasApp, kind: ExportKind) {
+pub fn start_export(app: &mut AtlasApp, kind: ExportKind) {
     let lang = app.lang();
     let mut ws = app.to_workspace();
     // The briefing goes along even when it is the built-in one: the render shows these slides.
@@ -391,7 +369,7 @@ fn poll_export(app: &mut AtlasApp) {
     {
         app.ui_briefing.dialog = None;
         if let Some(kind) = answer {
-            start(app, kind);
+            start_export(app, kind);
         }
     }
     let lang = app.lang();
