@@ -439,13 +439,19 @@ impl AtlasApp {
             }
         }
         self.layers.sort_by_key(|e| order.iter().position(|k| *k == e.layer.key).unwrap_or(usize::MAX));
-        // Keys in custom tile URLs are saved as `***`: put the user's own back (from the recent list).
-        let spec = ws.basemap.as_deref().map(|b| {
-            let known = self.persisted.basemap_prefs.recent.iter().chain([&self.persisted.basemap]);
-            let urls: Vec<String> = known.map(crate::basemap::Basemap::key_or_spec).collect();
+        // Keys in custom tile URLs are saved as `***`: put the user's own back (from the recent
+        // list), for the workspace's basemap and its slides' alike.
+        let known = self.persisted.basemap_prefs.recent.iter().chain([&self.persisted.basemap]);
+        let urls: Vec<String> = known.map(crate::basemap::Basemap::key_or_spec).collect();
+        let restore = |b: &str| {
             crate::io::workspace::restore_url_secrets(b, urls.iter().map(String::as_str))
                 .unwrap_or_else(|| b.to_owned())
-        });
+        };
+        let spec = ws.basemap.as_deref().map(restore);
+        let mut slides = ws.bookmarks;
+        for s in &mut slides {
+            s.basemap = s.basemap.as_deref().map(restore);
+        }
         if let Some(b) = spec.as_deref().and_then(|b| b.parse::<crate::basemap::Basemap>().ok()) {
             self.set_basemap(b);
         }
@@ -454,18 +460,7 @@ impl AtlasApp {
             let _ = self.map_memory.set_zoom(v.zoom);
             self.pending_fit = None;
         }
-        if !ws.bookmarks.is_empty() {
-            let known = self.persisted.basemap_prefs.recent.iter().chain([&self.persisted.basemap]);
-            let urls: Vec<String> = known.map(crate::basemap::Basemap::key_or_spec).collect();
-            let mut slides = ws.bookmarks.clone();
-            for s in &mut slides {
-                if let Some(b) = s.basemap.as_deref() {
-                    s.basemap = Some(
-                        crate::io::workspace::restore_url_secrets(b, urls.iter().map(String::as_str))
-                            .unwrap_or_else(|| b.to_owned()),
-                    );
-                }
-            }
+        if !slides.is_empty() {
             self.briefing.slides = slides;
             self.briefing.builtin = false;
             self.briefing.current = 0;

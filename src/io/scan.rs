@@ -8,78 +8,13 @@ pub fn feature_offsets(text: &[u8]) -> Vec<usize> {
     feature_offsets_and_array(text).0
 }
 
-/// [`feature_offsets`], plus the offsets of the array's `[` and `]` when it is complete.
+/// [`feature_offsets`], plus the offsets of the array's `[` and `]` when it is complete: the
+/// streaming scanner fed the whole text as one block.
 pub fn feature_offsets_and_array(text: &[u8]) -> (Vec<usize>, Option<(usize, usize)>) {
-    let mut open = None;
+    let mut scanner = StreamScanner::default();
     let mut offsets = Vec::new();
-    let mut depth = 0usize;
-    let mut i = 0usize;
-    // The most recent string seen at depth 1 (a key of the top-level object).
-    let mut last_key_at_depth1: Option<(usize, usize)> = None;
-    // Depth of the `features` array once entered.
-    let mut features_depth: Option<usize> = None;
-    let mut expect_element = false;
-    while i < text.len() {
-        let c = text[i];
-        match c {
-            b'"' => {
-                let start = i + 1;
-                i += 1;
-                while i < text.len() {
-                    match text[i] {
-                        b'\\' => i += 2,
-                        b'"' => break,
-                        _ => i += 1,
-                    }
-                }
-                if depth == 1 {
-                    last_key_at_depth1 = Some((start, i.min(text.len())));
-                }
-                if expect_element {
-                    offsets.push(start - 1);
-                    expect_element = false;
-                }
-            }
-            b'{' | b'[' => {
-                if expect_element {
-                    offsets.push(i);
-                    expect_element = false;
-                }
-                depth += 1;
-                if c == b'['
-                    && depth == 2
-                    && features_depth.is_none()
-                    && let Some((s, e)) = last_key_at_depth1
-                    && &text[s..e] == b"features"
-                {
-                    features_depth = Some(depth);
-                    expect_element = true;
-                    open = Some(i);
-                }
-            }
-            b'}' | b']' => {
-                if features_depth == Some(depth) && c == b']' {
-                    return (offsets, open.map(|o| (o, i)));
-                }
-                depth = depth.saturating_sub(1);
-                expect_element = false;
-            }
-            b',' => {
-                if features_depth == Some(depth) {
-                    expect_element = true;
-                }
-            }
-            b' ' | b'\t' | b'\r' | b'\n' | b':' => {}
-            _ => {
-                if expect_element {
-                    offsets.push(i);
-                    expect_element = false;
-                }
-            }
-        }
-        i += 1;
-    }
-    (offsets, None)
+    scanner.feed(text, &mut offsets);
+    (offsets, scanner.open.zip(scanner.close))
 }
 
 /// Line starts of a text, for turning many byte offsets into lines without rescanning.
@@ -142,8 +77,8 @@ mod tests {
     }
 }
 
-/// [`feature_offsets_and_array`] fed block by block, so a big file never has to be in memory
-/// whole. Offsets are from the start of the stream.
+/// The scanner behind [`feature_offsets`], fed block by block, so a big file never has to be in
+/// memory whole. Offsets are from the start of the stream.
 #[derive(Debug, Default)]
 pub struct StreamScanner {
     /// Offset of the next byte fed.
