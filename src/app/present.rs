@@ -142,6 +142,8 @@ pub struct BriefingState {
     pub show_counter: bool,
     /// Where the current slide puts the map (zoom, centre), to offer "back to the slide".
     pub(super) target: Option<(f64, [f64; 2])>,
+    /// The high-contrast style is the one set on the context.
+    pub(super) high_contrast_applied: bool,
     /// Darken all but a circle around the pointer.
     pub spotlight: bool,
     /// Draw the life circle of the current slide.
@@ -462,8 +464,14 @@ pub(super) fn shows_life_circle(app: &AtlasApp) -> bool {
 }
 
 /// High-contrast interface while presenting (black, white and yellow), the chosen theme otherwise.
-pub(super) fn apply_theme(app: &AtlasApp, ctx: &egui::Context) {
-    if app.high_contrast() {
+/// Applied when that changes, not every frame: a new style makes egui lay text out again.
+pub(super) fn apply_theme(app: &mut AtlasApp, ctx: &egui::Context) {
+    let hc = app.high_contrast();
+    if hc == app.briefing.high_contrast_applied {
+        return;
+    }
+    app.briefing.high_contrast_applied = hc;
+    if hc {
         let mut v = egui::Visuals::dark();
         // White text everywhere but on the yellow of a switched-on control, where black reads.
         for w in [&mut v.widgets.noninteractive, &mut v.widgets.inactive, &mut v.widgets.hovered, &mut v.widgets.active]
@@ -477,8 +485,11 @@ pub(super) fn apply_theme(app: &AtlasApp, ctx: &egui::Context) {
         v.selection.bg_fill = Color32::from_rgb(255, 214, 0);
         v.widgets.inactive.bg_stroke = Stroke::new(1.5, Color32::WHITE);
         v.widgets.hovered.bg_stroke = Stroke::new(2.0, Color32::from_rgb(255, 214, 0));
-        ctx.set_visuals(v);
+        // Into the dark theme's style, which is put back whole when presenting ends.
+        ctx.set_visuals_of(egui::Theme::Dark, v);
+        ctx.set_theme(egui::Theme::Dark);
     } else {
+        ctx.set_visuals_of(egui::Theme::Dark, egui::Visuals::dark());
         ctx.set_theme(if app.persisted.dark_theme { egui::Theme::Dark } else { egui::Theme::Light });
     }
 }
@@ -489,7 +500,6 @@ pub(super) fn overlays(app: &mut AtlasApp, ui: &mut egui::Ui) {
     let lang = app.lang();
     let scale = app.overlay_text_scale();
     let hc = app.high_contrast();
-    let Some(slide) = app.briefing.slides.get(app.briefing.current).cloned() else { return };
     // Above the map, below the caption, card and controls (which are foreground areas).
     let painter = ui.ctx().layer_painter(egui::LayerId::new(egui::Order::Middle, egui::Id::unique("present")));
     if app.briefing.spotlight
@@ -499,7 +509,8 @@ pub(super) fn overlays(app: &mut AtlasApp, ui: &mut egui::Ui) {
         spotlight(&painter, rect, p, 150.0 * scale);
     }
     let counter = app.briefing.show_counter.then_some((app.briefing.current, app.briefing.slides.len()));
-    caption(ui, rect, &slide, lang, scale, hc, counter);
+    let Some(slide) = app.briefing.slides.get(app.briefing.current) else { return };
+    caption(ui, rect, slide, lang, scale, hc, counter);
     north_arrow(&painter, rect.right_top() + vec2(-44.0 * scale, CAPTION_BAND_PT * scale.min(1.6) + 40.0), scale, hc);
     data_credit(&painter, rect, lang, scale, app.basemap_credit().is_some());
     info_card(app, ui, rect, scale, hc);
