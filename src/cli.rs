@@ -1,5 +1,8 @@
-//! The command line: the viewer (default), `check`, and the life-circle commands `circle` and
-//! `coverage`.
+//! The command line: the viewer (default), `check` and `convert`, and the life-circle commands
+//! `circle` and `coverage`.
+
+mod convert;
+pub use convert::{parse_crs_arg, run_convert};
 
 use std::path::PathBuf;
 
@@ -24,7 +27,8 @@ pub struct Cli {
     /// needs a key: TIANDITU_KEY or the settings window.
     #[arg(long)]
     pub basemap: Option<String>,
-    /// Coordinate system of the files: wgs84, cgcs2000, gcj02, bd09, webmercator.
+    /// Coordinate system of the files: wgs84, cgcs2000, gcj02, bd09, webmercator, any EPSG code
+    /// (EPSG:4528, 4549, 32650…) or a PROJ string. Without it, what each file says.
     #[arg(long)]
     pub crs: Option<String>,
     /// Start with the English interface.
@@ -88,18 +92,23 @@ pub enum Command {
         /// The file.
         file: PathBuf,
     },
-    /// Validate GeoJSON files without a window; exit 1 if any is invalid.
+    /// Validate files (GeoJSON, shapefile, GeoPackage, KML/KMZ, CSV, FlatGeobuf, DXF, File
+    /// Geodatabase through GDAL) without a window; exit 1 if any is invalid. Every layer of a
+    /// multi-layer file is checked unless --layer names one.
     Check {
         /// Print one JSON document instead of text.
         #[arg(long)]
         json: bool,
-        /// Coordinate system of the files (see the viewer's --crs).
-        #[arg(long)]
-        crs: Option<String>,
+        /// How the files are read (coordinate system, encoding, layer).
+        #[command(flatten)]
+        input: InputArgs,
         /// The files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Convert a layer to GeoJSON (RFC 7946), GeoPackage or shapefile, by OUT's extension, and
+    /// between coordinate systems (格式转换 / 坐标转换).
+    Convert(convert::ConvertArgs),
     /// The 15-minute life circle at a point (embedded data): the 5/10/15-minute rings with
     /// facilities per category, straight and along the streets, and the GB 50180-2018 checklist.
     Circle {
@@ -142,11 +151,55 @@ pub enum Command {
     },
 }
 
+/// How input files are read, for `check` and `convert`.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct InputArgs {
+    /// Coordinate system of the files: wgs84, cgcs2000, gcj02, bd09, webmercator, any EPSG code
+    /// (EPSG:4528…), or a PROJ string. Without it, what each file says (.prj, crs member,
+    /// GeoPackage table), else detected from the numbers.
+    #[arg(long, visible_alias = "from-crs")]
+    pub crs: Option<String>,
+    /// Seven parameters (七参数) for a Xian 1980 or Beijing 1954 grid given with --crs:
+    /// dx,dy,dz (m), rx,ry,rz (arc-seconds), scale (ppm).
+    #[arg(long, value_name = "DX,DY,DZ,RX,RY,RZ,PPM", allow_hyphen_values = true)]
+    pub towgs84: Option<String>,
+    /// Text encoding of the attributes (shapefile, CSV, DXF): UTF-8, GBK, GB18030, BIG5, 1252.
+    /// Without it, the .cpg or DBF header, else detected.
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// The layer of a file with several (GeoPackage table, File Geodatabase feature class, DXF
+    /// layer).
+    #[arg(long)]
+    pub layer: Option<String>,
+}
+
+impl InputArgs {
+    /// The load options these arguments give, or the message for a bad argument.
+    pub fn options(&self) -> Result<LoadOptions, String> {
+        let declared_crs = self.crs.as_deref().map(|c| parse_crs_arg(c, self.towgs84.as_deref())).transpose()?;
+        if self.towgs84.is_some() && self.crs.is_none() {
+            return Err("--towgs84 needs --crs naming the grid it applies to (e.g. --crs EPSG:2385)".to_owned());
+        }
+        let encoding = self.encoding.as_deref().map(str::parse::<crate::io::formats::TextEncoding>).transpose()?;
+        Ok(LoadOptions { declared_crs, encoding, layer: self.layer.clone() })
+    }
+}
+
 /// The `check` report of one file (the JSON shape is part of the interface).
 #[derive(Serialize, Debug)]
 pub struct FileReport {
     /// The path as given.
     pub path: String,
+    /// The layer, for files that hold several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layer: Option<String>,
+    /// The format read ("GeoJSON", "ESRI Shapefile"…).
+    pub format: String,
+    /// The coordinate system the file was read in ("wgs84", "EPSG:4528", a PROJ string…).
+    pub crs: Option<String>,
+    /// The text encoding used, and what said so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
     /// Valid (no errors).
     pub ok: bool,
     /// Features loaded.
@@ -163,11 +216,20 @@ pub struct FileReport {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Check one file.
+/// Check one file (one layer of it: the one the options name, else the first).
 pub fn check_file(path: &std::path::Path, crs: Option<Crs>) -> FileReport {
-    match load_path(path, LoadOptions { declared_crs: crs }) {
+    check_with(path, &LoadOptions::with_crs(crs))
+}
+
+/// Check one file with the given options.
+pub fn check_with(path: &std::path::Path, options: &LoadOptions) -> FileReport {
+    match load_path(path, options.clone()) {
         Ok(p) => FileReport {
             path: path.display().to_string(),
+            layer: p.source.layer.clone(),
+            format: p.source.format.to_owned(),
+            crs: Some(p.crs.name()),
+            encoding: p.source.encoding.map(|(e, from)| format!("{e} ({})", from.describe().1)),
             ok: p.ok(),
             features: p.features.len(),
             geometry_types: p.geometry_types(),
@@ -178,6 +240,10 @@ pub fn check_file(path: &std::path::Path, crs: Option<Crs>) -> FileReport {
         },
         Err(e) => FileReport {
             path: path.display().to_string(),
+            layer: options.layer.clone(),
+            format: crate::io::formats::Format::detect(path).map(|f| f.name().to_owned()).unwrap_or_default(),
+            crs: None,
+            encoding: None,
             ok: false,
             features: 0,
             geometry_types: Default::default(),
@@ -190,16 +256,28 @@ pub fn check_file(path: &std::path::Path, crs: Option<Crs>) -> FileReport {
 }
 
 /// Run `check`, print the reports, and return the process exit code.
-pub fn run_check(files: &[PathBuf], json: bool, crs: Option<&str>) -> i32 {
-    let crs = match crs.map(str::parse::<Crs>) {
-        None => None,
-        Some(Ok(c)) => Some(c),
-        Some(Err(e)) => {
+pub fn run_check(files: &[PathBuf], json: bool, input: &InputArgs) -> i32 {
+    let options = match input.options() {
+        Ok(o) => o,
+        Err(e) => {
             eprintln!("{e}");
             return 2;
         }
     };
-    let reports: Vec<FileReport> = files.iter().map(|f| check_file(f, crs)).collect();
+    let mut reports: Vec<FileReport> = Vec::new();
+    for f in files {
+        // Every layer of a multi-layer file, unless one is named.
+        let layers = match (&options.layer, crate::io::formats::list_layers(f)) {
+            (None, Ok(layers)) if layers.len() > 1 => layers,
+            _ => Vec::new(),
+        };
+        if layers.is_empty() {
+            reports.push(check_with(f, &options));
+        }
+        for layer in layers {
+            reports.push(check_with(f, &LoadOptions { layer: Some(layer), ..options.clone() }));
+        }
+    }
     if json {
         #[derive(Serialize)]
         struct Out<'a> {
@@ -221,7 +299,19 @@ pub fn run_check(files: &[PathBuf], json: bool, crs: Option<&str>) -> i32 {
 }
 
 fn print_report(r: &FileReport) {
-    println!("{}: {}", r.path, if r.ok { "OK" } else { "INVALID" });
+    match &r.layer {
+        Some(l) => println!("{} (layer {l}): {}", r.path, if r.ok { "OK" } else { "INVALID" }),
+        None => println!("{}: {}", r.path, if r.ok { "OK" } else { "INVALID" }),
+    }
+    if !r.format.is_empty() {
+        println!("  format: {}", r.format);
+    }
+    if let Some(c) = &r.crs {
+        println!("  coordinate system: {c}");
+    }
+    if let Some(e) = &r.encoding {
+        println!("  encoding: {e}");
+    }
     println!("  features: {}", r.features);
     if !r.geometry_types.is_empty() {
         let types: Vec<String> = r.geometry_types.iter().map(|(k, v)| format!("{k} {v}")).collect();

@@ -1,4 +1,5 @@
-//! `kuiwen-atlas`: the viewer, and `check` for validating files without a window.
+//! `kuiwen-atlas`: the viewer, `check` and `convert` for files without a window, and the
+//! life-circle, tile and render commands.
 
 use clap::Parser;
 use kuiwen_atlas::analysis::life_circle::parse_lon_lat;
@@ -20,9 +21,10 @@ fn main() -> std::process::ExitCode {
         Some(Command::Tiles { from, out, zoom, bbox, dry_run }) => std::process::ExitCode::from(
             kuiwen_atlas::cli::run_tiles(&from, &out, &zoom, bbox.as_deref(), dry_run) as u8,
         ),
-        Some(Command::Check { json, crs, files }) => {
-            std::process::ExitCode::from(run_check(&files, json, crs.as_deref()) as u8)
+        Some(Command::Check { json, input, files }) => {
+            std::process::ExitCode::from(run_check(&files, json, &input) as u8)
         }
+        Some(Command::Convert(args)) => std::process::ExitCode::from(kuiwen_atlas::cli::run_convert(&args) as u8),
         Some(Command::Circle { at, json, radii, speed, no_network }) => {
             std::process::ExitCode::from(run_circle(&at, json, radii.as_deref(), speed, no_network) as u8)
         }
@@ -46,7 +48,7 @@ fn run_viewer(cli: Cli, launched: std::time::Instant) -> anyhow::Result<()> {
     crash::set_log_dir(data_dir.as_deref());
     crash::install_panic_hook();
     let basemap = cli.basemap.as_deref().map(str::parse::<Basemap>).transpose()?;
-    let crs = cli.crs.as_deref().map(str::parse::<Crs>).transpose().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let crs = cli.crs.as_deref().map(str::parse::<Crs>).transpose().map_err(|e| anyhow::anyhow!("--crs: {e}"))?;
     let tool = cli.tool.as_deref().map(parse_tool).transpose().map_err(|e| anyhow::anyhow!("--tool: {e}"))?;
     let life_circle_at = cli.at.as_deref().map(parse_lon_lat).transpose().map_err(|e| anyhow::anyhow!("--at: {e}"))?;
     let start = StartOptions {

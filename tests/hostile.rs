@@ -103,9 +103,11 @@ fn committed() -> Vec<(&'static str, Expect)> {
         ("lat_95.geojson", invalid("out of range")),
         ("lon_lat_swapped.geojson", invalid("swapped")),
         ("projected_web_mercator.geojson", invalid("Web Mercator")),
-        ("projected_gauss_kruger_zone40.geojson", invalid("Gauss-Krüger")),
+        // 8-digit eastings name zone 40: read as EPSG:4528, and the warning says so.
+        ("projected_gauss_kruger_zone40.geojson", Expect { warning: Some("8-digit eastings"), ..loads(1) }),
         ("projected_gauss_kruger_no_prefix.geojson", invalid("Gauss-Krüger")),
-        ("crs_unsupported.geojson", invalid("unsupported coordinate system")),
+        // Xian 1980 needs the project's seven parameters: never a silent guess.
+        ("crs_unsupported.geojson", invalid("seven parameters")),
         ("crs_garbage.geojson", invalid("not understood")),
         ("geometry_missing.geojson", invalid("no \"geometry\"")),
         ("geometry_collection_nested_10.geojson", invalid("nested too deeply")),

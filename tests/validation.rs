@@ -32,9 +32,9 @@ fn each_problem_gets_its_message_with_line_and_column() {
         ("unclosed.geojson", feature(r#"{"type":"Polygon","coordinates":[[[119.1,36.7],[119.2,36.7],[119.2,36.8],[119.1,36.8]]]}"#), "not closed", "feature #1"),
         ("out_of_range.geojson", feature(r#"{"type":"Point","coordinates":[119.1,95.0]}"#), "out of range", "feature #1"),
         ("web_mercator.geojson", feature(r#"{"type":"Point","coordinates":[13257000.0,4400000.0]}"#), "Web Mercator", "--crs webmercator"),
-        ("gauss_kruger_zone.geojson", feature(r#"{"type":"Point","coordinates":[40410000.0,4063000.0]}"#), "Gauss", "zone"),
         ("gauss_kruger_plain.geojson", feature(r#"{"type":"Point","coordinates":[410000.0,4063000.0]}"#), "Gauss", "ogr2ogr"),
-        ("crs_other.geojson", "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"EPSG:4549\"}},\"features\":[]}".into(), "unsupported coordinate system", "EPSG:4326"),
+        ("crs_xian80.geojson", "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"EPSG:2385\"}},\"features\":[]}".into(), "seven parameters", "Xian 1980"),
+        ("crs_unknown.geojson", "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"EPSG:9999999\"}},\"features\":[]}".into(), "cannot be used", "EPSG:9999999"),
     ];
     for (name, content, message, where_) in cases {
         let (code, out) = check_text(name, content.as_bytes(), &[]);
@@ -62,6 +62,30 @@ fn tolerated_inputs_load_with_warnings() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}"));
     let lon = v["files"][0]["bbox"][0].as_f64().unwrap_or_default();
     assert!((lon - 119.09).abs() < 0.01, "3857 converted to lon/lat: {lon}");
+}
+
+#[test]
+fn gauss_kruger_with_the_zone_in_the_easting_is_read_and_says_so() {
+    // 8-digit eastings starting 40: 3-degree zone 40 (EPSG:4528), the only reading in China.
+    let content = feature(r#"{"type":"Point","coordinates":[40420478.85,4064697.45]}"#);
+    let (code, out) = check_text("gauss_kruger_zone.geojson", content.as_bytes(), &["--json"]);
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}"));
+    let (lon, lat) =
+        (v["files"][0]["bbox"][0].as_f64().unwrap_or_default(), v["files"][0]["bbox"][1].as_f64().unwrap_or_default());
+    assert!((lon - 119.11).abs() < 1e-7 && (lat - 36.71).abs() < 1e-7, "FACTS check point: {lon} {lat}");
+    assert_eq!(v["files"][0]["crs"], "EPSG:4528");
+    let warned = v["files"][0]["warnings"].as_array().is_some_and(|w| {
+        w.iter()
+            .any(|d| d["message"].as_str().is_some_and(|m| m.contains("8-digit eastings") && m.contains("EPSG:4528")))
+    });
+    assert!(warned, "the assumption is stated: {out}");
+    // A `crs` member naming the zone needs no guess, and any EPSG code is understood.
+    let content = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4549"}},"features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[420478.85,4064697.45]}}]}"#;
+    let (code, out) = check_text("gk4549.geojson", content.as_bytes(), &["--json"]);
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}"));
+    assert!((v["files"][0]["bbox"][0].as_f64().unwrap_or_default() - 119.11).abs() < 1e-7, "{out}");
 }
 
 #[test]

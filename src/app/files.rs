@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::loading::{Outcome, Purpose, layer_name};
 use super::{AtlasApp, Notice};
-use crate::io::crs::Crs;
+use crate::io::LoadOptions;
 use crate::io::watch::{FileWatcher, absolute};
 use crate::io::workspace::{LayerSource, ViewState, Workspace, WorkspaceLayer, resolve};
 use crate::io::{Diagnostic, Parsed};
@@ -61,12 +61,13 @@ fn open_any(app: &mut AtlasApp, path: PathBuf) {
         app.set_basemap(crate::basemap::Basemap::PmTiles(path));
         app.notices.push(Notice { text, error: false });
     } else {
-        app.open_file(path, None);
+        app.open_file(path, LoadOptions::default());
     }
 }
 
 /// Per-frame work: finished loads, dialog results, dropped files, watcher events.
 pub(super) fn logic(app: &mut AtlasApp, ctx: &egui::Context) {
+    app.layer_export = super::save_dialog::poll(app.layer_export.take(), app.lang(), &mut app.notices);
     let (done, chosen) = app.loader.poll();
     for path in chosen {
         open_any(app, path);
@@ -93,17 +94,17 @@ pub(super) fn logic(app: &mut AtlasApp, ctx: &egui::Context) {
             });
         }
         for path in changed {
-            let keys: Vec<(String, Option<Crs>)> = app
+            let keys: Vec<(String, LoadOptions)> = app
                 .layers
                 .iter()
                 .filter(|e| {
                     e.auto_reload && matches!(&e.layer.origin, LayerOrigin::File { path: p } if absolute(p) == path)
                 })
-                .map(|e| (e.layer.key.clone(), e.crs))
+                .map(|e| (e.layer.key.clone(), e.load.clone()))
                 .collect();
-            for (key, crs) in keys {
+            for (key, options) in keys {
                 if !app.loader.reloading(&key) {
-                    app.loader.start(path.clone(), Purpose::Reload { key }, crs, ctx);
+                    app.loader.start(path.clone(), Purpose::Reload { key }, options, ctx);
                 }
             }
         }
@@ -139,7 +140,7 @@ fn describe(path: &Path, d: &Diagnostic, english: bool) -> String {
 
 fn finish(app: &mut AtlasApp, outcome: Outcome) {
     let english = app.lang().english();
-    let Outcome { path, purpose, crs, result } = outcome;
+    let Outcome { path, purpose, options, result } = outcome;
     match (purpose, result) {
         (_, Err(crate::io::LoadError::Cancelled)) => {
             app.notices.push(Notice {
@@ -147,7 +148,7 @@ fn finish(app: &mut AtlasApp, outcome: Outcome) {
                 error: false,
             });
         }
-        (Purpose::Open, Ok(parsed)) => opened(app, path, crs, parsed),
+        (Purpose::Open, Ok(parsed)) => opened(app, path, options, parsed),
         (Purpose::Open, Err(e)) => {
             app.notices.push(Notice { text: describe(&path, &e.diagnostic(), english), error: true });
         }
@@ -173,14 +174,31 @@ fn keep_last_good(app: &mut AtlasApp, key: &str, text: String) {
     }
 }
 
-fn opened(app: &mut AtlasApp, path: PathBuf, crs: Option<Crs>, parsed: Parsed) {
+/// The key of a file layer: its absolute path, with `#layer` for one layer of several.
+pub fn file_layer_key(path: &Path, layer: Option<&str>) -> String {
+    let abs = absolute(path).display().to_string();
+    match layer {
+        Some(l) => format!("{abs}#{l}"),
+        None => abs,
+    }
+}
+
+fn opened(app: &mut AtlasApp, path: PathBuf, mut options: LoadOptions, parsed: Parsed) {
     let english = app.lang().english();
     if !parsed.ok() && parsed.features.is_empty() {
         let text = parsed.errors.first().map(|d| describe(&path, d, english)).unwrap_or_default();
         app.notices.push(Notice { text, error: true });
         return;
     }
-    let key = absolute(&path).display().to_string();
+    // A file of several layers opened without naming one: the first has come; open the others.
+    let several = parsed.source.layers.len() > 1;
+    if options.layer.is_none() && several && parsed.source.layer.is_some() {
+        options.layer = parsed.source.layer.clone();
+        for other in parsed.source.layers.iter().filter(|l| Some(*l) != parsed.source.layer.as_ref()) {
+            app.open_file(path.clone(), LoadOptions { layer: Some(other.clone()), ..options.clone() });
+        }
+    }
+    let key = file_layer_key(&path, options.layer.as_deref().filter(|_| several));
     if app.layers.iter().any(|e| e.layer.key == key) {
         // Opening a file that is already open reloads it instead of duplicating the layer.
         reloaded(app, &key, parsed);
@@ -200,7 +218,12 @@ fn opened(app: &mut AtlasApp, path: PathBuf, crs: Option<Crs>, parsed: Parsed) {
     let count = layer.features.len();
     app.push_layer(layer);
     if let Some(e) = app.layers.last_mut() {
-        e.crs = crs;
+        e.read_crs = Some(parsed.crs);
+        e.source = parsed.source.clone();
+        e.load = options;
+        if !parsed.warnings.is_empty() {
+            e.warnings = parsed.warnings.iter().map(|d| describe(&path, d, english)).collect();
+        }
         if !parsed.errors.is_empty() {
             let first = parsed.errors.first().map(|d| describe(&path, d, english)).unwrap_or_default();
             e.last_error = Some(format!(
@@ -251,6 +274,8 @@ fn reloaded(app: &mut AtlasApp, key: &str, parsed: Parsed) {
     let generation = app.bump();
     let english = app.lang().english();
     let Some(e) = app.layers.iter_mut().find(|e| e.layer.key == key) else { return };
+    e.read_crs = Some(parsed.crs);
+    e.source = parsed.source.clone();
     let d: LayerDiff = diff(&e.layer.features, &parsed.features);
     if d.is_empty() {
         // Saved without changes (or touched): nothing to show, but a past error is resolved.
@@ -315,18 +340,18 @@ fn clock() -> String {
 
 impl AtlasApp {
     /// Open a GeoJSON file as a new layer, in the background.
-    pub fn open_file(&mut self, path: PathBuf, crs: Option<Crs>) {
+    pub fn open_file(&mut self, path: PathBuf, options: LoadOptions) {
         let ctx = self.egui_ctx.clone();
-        self.loader.start(path, Purpose::Open, crs, &ctx);
+        self.loader.start(path, Purpose::Open, options, &ctx);
     }
 
     /// Reload a file layer now (e.g. after changing its declared coordinate system).
     pub fn reload_layer(&mut self, key: &str) {
         let Some(e) = self.layers.iter().find(|e| e.layer.key == key) else { return };
         let LayerOrigin::File { path } = &e.layer.origin else { return };
-        let (path, crs) = (path.clone(), e.crs);
+        let (path, options) = (path.clone(), e.load.clone());
         let ctx = self.egui_ctx.clone();
-        self.loader.start(path, Purpose::Reload { key: key.to_owned() }, crs, &ctx);
+        self.loader.start(path, Purpose::Reload { key: key.to_owned() }, options, &ctx);
     }
 
     /// Close a layer (file layers stop being watched).
@@ -356,7 +381,9 @@ impl AtlasApp {
                 Some(WorkspaceLayer {
                     source,
                     name: e.layer.name_zh.clone(),
-                    crs: e.crs,
+                    crs: e.load.declared_crs,
+                    encoding: e.load.encoding,
+                    layer: e.load.layer.clone(),
                     style: e.layer.style.clone(),
                     visible: e.layer.visible,
                     auto_reload: e.auto_reload,
@@ -431,7 +458,10 @@ impl AtlasApp {
                 LayerSource::File { path: stored } => {
                     let full = resolve(stored, path);
                     if full.is_file() {
-                        self.open_file(full, wl.crs);
+                        self.open_file(
+                            full,
+                            LoadOptions { declared_crs: wl.crs, encoding: wl.encoding, layer: wl.layer.clone() },
+                        );
                     } else {
                         missing.push(full.display().to_string());
                     }

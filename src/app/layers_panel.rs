@@ -3,7 +3,6 @@
 use egui::{Panel, RichText, Slider};
 
 use super::{AtlasApp, Lang, LayerEntry};
-use crate::io::crs::Crs;
 use crate::model::GeometryKind;
 use crate::model::{Classification, LayerOrigin};
 use crate::render::to_color32;
@@ -66,6 +65,7 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
         match a {
             Action::Reload(k) => app.reload_layer(&k),
             Action::Remove(k) => app.remove_layer(&k),
+            Action::Export(k, crs) => super::source_panel::export_layer(app, &k, crs),
         }
     }
     if let Some(i) = move_up {
@@ -104,6 +104,8 @@ fn swatch(ui: &mut egui::Ui, layer: &crate::model::Layer) {
 enum Action {
     Reload(String),
     Remove(String),
+    /// Export the layer in this coordinate system.
+    Export(String, crate::io::crs::Crs),
 }
 
 /// Progress bars with a cancel button for files being read.
@@ -155,21 +157,11 @@ fn layer_details(ui: &mut egui::Ui, e: &mut LayerEntry, idx: usize, lang: Lang, 
                         actions.push(Action::Remove(e.layer.key.clone()));
                     }
                 });
-                let before = e.crs;
-                egui::ComboBox::new(("crs", idx), lang.t("坐标系", "Coordinate system"))
-                    .selected_text(
-                        e.crs
-                            .map(|c| crs_label(c, lang))
-                            .unwrap_or_else(|| lang.t("WGS84（默认）", "WGS84 (default)").to_owned()),
-                    )
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut e.crs, None, lang.t("WGS84（默认）", "WGS84 (default)"));
-                        for c in Crs::ALL {
-                            ui.selectable_value(&mut e.crs, Some(c), crs_label(c, lang));
-                        }
-                    });
-                if e.crs != before {
+                if super::source_panel::source_settings(ui, e, idx, lang) {
                     actions.push(Action::Reload(e.layer.key.clone()));
+                }
+                if let Some(crs) = super::source_panel::export_buttons(ui, e, idx, lang) {
+                    actions.push(Action::Export(e.layer.key.clone(), crs));
                 }
                 if !e.changes.is_empty() {
                     egui::CollapsingHeader::new(format!("{} ({})", lang.t("变更记录", "Changes"), e.changes.len()))
@@ -201,10 +193,6 @@ fn layer_details(ui: &mut egui::Ui, e: &mut LayerEntry, idx: usize, lang: Lang, 
                 }
             }
         });
-}
-
-fn crs_label(c: Crs, lang: Lang) -> String {
-    if lang.english() { c.label_en().to_owned() } else { c.label_zh().to_owned() }
 }
 
 /// Colours, width, label field, and classification by a property.

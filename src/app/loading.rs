@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
-use crate::io::crs::Crs;
 use crate::io::{LoadError, LoadOptions, Parsed, load_path_with_progress};
 
 /// Why a file is being read.
@@ -58,8 +57,8 @@ pub struct Outcome {
     pub path: PathBuf,
     /// Why it was read.
     pub purpose: Purpose,
-    /// The declared coordinate system it was read with.
-    pub crs: Option<Crs>,
+    /// The options it was read with (declared coordinate system, encoding, layer).
+    pub options: LoadOptions,
     /// What came of it.
     pub result: Result<Parsed, LoadError>,
 }
@@ -85,7 +84,7 @@ impl Default for Loader {
 
 impl Loader {
     /// Start reading a file; the result arrives through [`Self::poll`].
-    pub fn start(&mut self, path: PathBuf, purpose: Purpose, crs: Option<Crs>, ctx: &egui::Context) {
+    pub fn start(&mut self, path: PathBuf, purpose: Purpose, options: LoadOptions, ctx: &egui::Context) {
         let id = self.next_id;
         self.next_id += 1;
         let bytes_read = Arc::new(AtomicU64::new(0));
@@ -105,7 +104,7 @@ impl Loader {
             // A panic in the loader must not leave the job spinning forever: it becomes an error
             // (the panic hook has logged it).
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                load_path_with_progress(&path, LoadOptions { declared_crs: crs }, &bytes_read, &cancel)
+                load_path_with_progress(&path, options.clone(), &bytes_read, &cancel)
             }))
             .unwrap_or_else(|payload| {
                 Err(LoadError::Internal {
@@ -114,7 +113,7 @@ impl Loader {
                 })
             });
             // The app may have closed meanwhile; nothing to do then.
-            let _ = tx.send((id, Outcome { path, purpose, crs, result }));
+            let _ = tx.send((id, Outcome { path, purpose, options, result }));
             ctx.request_repaint();
         });
     }
@@ -150,8 +149,14 @@ impl Loader {
     }
 }
 
-/// The name a file layer gets: the collection's `name`, else the file stem.
+/// The name a file layer gets: the layer's or collection's `name`, else the file stem.
 pub fn layer_name(path: &Path, parsed: &Parsed) -> String {
+    if let Some(layer) = &parsed.source.layer
+        && parsed.source.layers.len() > 1
+    {
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        return format!("{stem} · {layer}");
+    }
     parsed.name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| {
         path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
     })

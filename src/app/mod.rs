@@ -20,6 +20,7 @@ pub mod multi_select;
 pub mod present;
 mod save_dialog;
 pub mod settings;
+mod source_panel;
 mod status_bar;
 pub mod tools;
 mod top_bar;
@@ -122,8 +123,15 @@ pub struct LayerEntry {
     pub cache: LayerCache,
     /// Bumped whenever the features change, to invalidate the cache.
     pub generation: u64,
-    /// The coordinate system declared for its file (None: WGS84 or the file's own `crs`).
-    pub crs: Option<crate::io::crs::Crs>,
+    /// How its file is read: the declared coordinate system and text encoding (None: what the
+    /// file says) and, for files with several, the layer.
+    pub load: crate::io::LoadOptions,
+    /// What the last read found: format, encoding used, the file's layers.
+    pub source: crate::io::SourceInfo,
+    /// The coordinate system the file was last read in.
+    pub read_crs: Option<crate::io::crs::Crs>,
+    /// What the last read warned of (assumed coordinate system, encoding…), with the file named.
+    pub warnings: Vec<String>,
     /// Reload by itself when its file changes on disk.
     pub auto_reload: bool,
     /// The last reload problem; the layer keeps showing its last good version meanwhile.
@@ -178,6 +186,8 @@ pub struct AtlasApp {
     pub multi: multi_select::MultiSelection,
     /// The 15-minute life circle tool.
     pub life_circle: life_circle_panel::LifeCircleState,
+    /// A layer being exported to another format or coordinate system (格式转换).
+    layer_export: Option<save_dialog::PendingSave>,
     /// The briefing: slides, presenting, export.
     pub briefing: present::BriefingState,
     /// Export jobs and dialogs of the briefing window.
@@ -243,6 +253,7 @@ impl AtlasApp {
             charts: Default::default(),
             multi: Default::default(),
             life_circle: Default::default(),
+            layer_export: None,
             briefing: Default::default(),
             pending_slide_fit: None,
             ui_briefing: Default::default(),
@@ -291,7 +302,7 @@ impl AtlasApp {
             app.open_workspace(&ws);
         }
         for path in start.files {
-            app.open_file(path, start.crs);
+            app.open_file(path, crate::io::LoadOptions::with_crs(start.crs));
         }
         if let Some(i) = start.present_slide {
             app.start_presenting(i);
@@ -306,7 +317,10 @@ impl AtlasApp {
             layer,
             cache: LayerCache::default(),
             generation,
-            crs: None,
+            load: Default::default(),
+            source: Default::default(),
+            read_crs: None,
+            warnings: Vec::new(),
             auto_reload: true,
             last_error: None,
             changes: Vec::new(),

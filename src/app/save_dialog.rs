@@ -37,25 +37,35 @@ pub fn save_async(
     kind: FileKind,
     make: impl FnOnce() -> Result<Vec<u8>, String> + Send + 'static,
 ) -> PendingSave {
+    save_files_async(ctx, title, default_name, vec![kind], move |path| {
+        make().and_then(|bytes| std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display())))
+    })
+}
+
+/// Ask where to save (offering several file kinds), then let `write` write the file (or files,
+/// as a shapefile is) at the chosen path, on the helper thread.
+pub fn save_files_async(
+    ctx: &egui::Context,
+    title: &str,
+    default_name: &str,
+    kinds: Vec<FileKind>,
+    write: impl FnOnce(&std::path::Path) -> Result<(), String> + Send + 'static,
+) -> PendingSave {
     let (tx, rx) = channel();
     let ctx = ctx.clone();
     let title = title.to_owned();
     let default_name = default_name.to_owned();
     std::thread::spawn(move || {
-        let file = pollster::block_on(
-            rfd::AsyncFileDialog::new()
-                .add_filter(kind.name, kind.extensions)
-                .set_title(&title)
-                .set_file_name(&default_name)
-                .save_file(),
-        );
+        let mut dialog = rfd::AsyncFileDialog::new().set_title(&title).set_file_name(&default_name);
+        for kind in &kinds {
+            dialog = dialog.add_filter(kind.name, kind.extensions);
+        }
+        let file = pollster::block_on(dialog.save_file());
         let outcome = match file {
             None => SaveOutcome::Cancelled,
             Some(f) => {
                 let path = f.path().to_owned();
-                match make()
-                    .and_then(|bytes| std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display())))
-                {
+                match write(&path) {
                     Ok(()) => SaveOutcome::Saved(path),
                     Err(e) => SaveOutcome::Failed(e),
                 }

@@ -13,13 +13,25 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
         // Wraps onto a second row in a narrow window rather than hiding controls off the edge.
         ui.horizontal_wrapped(|ui| {
             ui.menu_button(lang.t("文件", "File"), |ui| {
-                if ui.button(lang.t("打开 GeoJSON…", "Open GeoJSON…")).clicked() {
+                if ui
+                    .button(lang.t("打开数据…", "Open data…"))
+                    .on_hover_text(lang.t(
+                        "GeoJSON、Shapefile、GeoPackage、KML/KMZ、CSV、FlatGeobuf、DXF",
+                        "GeoJSON, shapefile, GeoPackage, KML/KMZ, CSV, FlatGeobuf, DXF",
+                    ))
+                    .clicked()
+                {
                     ui.close();
-                    open_dialog(app, false);
+                    open_dialog(app, DialogKind::Data);
+                }
+                if ui.button(lang.t("打开文件地理数据库（.gdb）…", "Open File Geodatabase (.gdb)…")).clicked()
+                {
+                    ui.close();
+                    open_dialog(app, DialogKind::GdbFolder);
                 }
                 if ui.button(lang.t("打开工作空间…", "Open workspace…")).clicked() {
                     ui.close();
-                    open_dialog(app, true);
+                    open_dialog(app, DialogKind::Workspace);
                 }
                 if ui.button(lang.t("保存工作空间…", "Save workspace…")).clicked() {
                     ui.close();
@@ -38,7 +50,7 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
                             if p.to_string_lossy().ends_with(".kuiwen.json") {
                                 app.open_workspace(&p);
                             } else {
-                                app.open_file(p, None);
+                                app.open_file(p, crate::io::LoadOptions::default());
                             }
                         }
                     }
@@ -203,21 +215,47 @@ pub(super) fn search(app: &AtlasApp, query: &str) -> Vec<(FeatureRef, String)> {
     hits.into_iter().map(|(_, _, r, l)| (r, l)).collect()
 }
 
+/// What an open dialog picks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DialogKind {
+    /// Data files of any format the app reads.
+    Data,
+    /// A workspace.
+    Workspace,
+    /// A File Geodatabase, which is a folder.
+    GdbFolder,
+}
+
 /// The native file dialog, off the UI thread (rfd's async dialog driven by a helper thread).
-fn open_dialog(app: &mut AtlasApp, workspace: bool) {
+fn open_dialog(app: &mut AtlasApp, kind: DialogKind) {
     let (tx, rx) = std::sync::mpsc::channel();
     let ctx = app.egui_ctx.clone();
     std::thread::spawn(move || {
-        let dialog = if workspace {
-            rfd::AsyncFileDialog::new()
-                .add_filter("Kuiwen Atlas workspace", &["json"])
-                .set_title("打开工作空间 / Open workspace")
-        } else {
-            rfd::AsyncFileDialog::new()
-                .add_filter("GeoJSON", &["geojson", "json"])
-                .set_title("打开 GeoJSON / Open GeoJSON")
+        let files = match kind {
+            DialogKind::Workspace => pollster::block_on(
+                rfd::AsyncFileDialog::new()
+                    .add_filter("Kuiwen Atlas workspace", &["json"])
+                    .set_title("打开工作空间 / Open workspace")
+                    .pick_files(),
+            ),
+            DialogKind::Data => pollster::block_on(
+                rfd::AsyncFileDialog::new()
+                    .add_filter("所有支持的数据 / All supported data", &crate::io::formats::Format::OPEN_EXTENSIONS)
+                    .add_filter("GeoJSON", &["geojson", "json"])
+                    .add_filter("Shapefile", &["shp"])
+                    .add_filter("GeoPackage", &["gpkg"])
+                    .add_filter("KML / KMZ", &["kml", "kmz"])
+                    .add_filter("CSV / TXT", &["csv", "txt"])
+                    .add_filter("FlatGeobuf", &["fgb"])
+                    .add_filter("DXF", &["dxf"])
+                    .set_title("打开数据 / Open data")
+                    .pick_files(),
+            ),
+            DialogKind::GdbFolder => pollster::block_on(
+                rfd::AsyncFileDialog::new().set_title("打开 .gdb 文件夹 / Open a .gdb folder").pick_folder(),
+            )
+            .map(|f| vec![f]),
         };
-        let files = pollster::block_on(dialog.pick_files());
         let paths: Vec<_> = files.unwrap_or_default().into_iter().map(|f| f.path().to_owned()).collect();
         let _ = tx.send(paths);
         ctx.request_repaint();

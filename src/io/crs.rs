@@ -102,7 +102,8 @@ pub const KUIWEN_CENTER_LAT_DEG: f64 = 36.7;
 /// Accepted CRS names and aliases, as listed in [`CrsError::Unknown`] messages.
 pub const ACCEPTED_CRS_NAMES: &str = "wgs84 (epsg:4326, 4326, crs84), \
      cgcs2000 (epsg:4490, 4490), gcj02 (gcj-02, amap, gaode), bd09 (bd-09, baidu), \
-     webmercator (web-mercator, epsg:3857, 3857, 900913)";
+     webmercator (web-mercator, epsg:3857, 3857, 900913), any EPSG code (e.g. EPSG:4528, 4549, 32650), \
+     or a PROJ string (+proj=…)";
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -115,6 +116,10 @@ pub enum CrsError {
     /// The text names no coordinate reference system this module knows.
     #[error("unknown coordinate reference system {0:?}; accepted names: {names}", names = ACCEPTED_CRS_NAMES)]
     Unknown(String),
+    /// An EPSG code or PROJ definition that cannot be used as it is (unknown code, another datum
+    /// without seven parameters, a PROJ string proj4rs cannot read): the text says which.
+    #[error("{0}")]
+    Definition(String),
     /// A coordinate is NaN or infinite.
     #[error("coordinate ({x}, {y}) contains NaN or infinity")]
     NonFinite {
@@ -144,11 +149,12 @@ pub enum CrsError {
 
 /// A coordinate reference system that a layer's coordinates can be declared in.
 ///
-/// The serde names are the lowercase [`Crs::name`] values (`"wgs84"`, `"cgcs2000"`, `"gcj02"`,
-/// `"bd09"`, `"webmercator"`). Deserialisation also accepts `"gcj-02"`, `"bd-09"` and
-/// `"web-mercator"`.
+/// Serialised as text: the lowercase [`Crs::name`] values (`"wgs84"`, `"cgcs2000"`, `"gcj02"`,
+/// `"bd09"`, `"webmercator"`), `"EPSG:4528"` for any other EPSG system, and the PROJ string of a
+/// custom definition (which carries the user's seven parameters, if any). Deserialisation accepts
+/// everything [`Crs::from_str`] does.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(into = "String", try_from = "String")]
 pub enum Crs {
     /// WGS84 longitude/latitude in degrees (EPSG:4326). This is the app's internal CRS.
     #[default]
@@ -156,14 +162,31 @@ pub enum Crs {
     /// CGCS2000 longitude/latitude in degrees (EPSG:4490), treated as identical to WGS84.
     Cgcs2000,
     /// GCJ-02 "Mars" longitude/latitude in degrees (AMap/Gaode, Tencent).
-    #[serde(alias = "gcj-02")]
     Gcj02,
     /// BD-09 longitude/latitude in degrees (Baidu).
-    #[serde(alias = "bd-09")]
     Bd09,
     /// Web Mercator x/y in metres (EPSG:3857).
-    #[serde(alias = "web-mercator")]
     WebMercator,
+    /// Any other EPSG system on a WGS84-compatible datum (the CGCS2000 Gauss-Krüger grids
+    /// 4491–4554, UTM…), converted through proj4rs ([`super::crs_proj`]).
+    Epsg(u32),
+    /// A definition given as a PROJ string: a `.prj` without an EPSG code, or an EPSG grid with
+    /// the user's seven parameters. The number indexes the process's table of definitions
+    /// ([`super::crs_proj::custom_proj`]).
+    Custom(u32),
+}
+
+impl From<Crs> for String {
+    fn from(c: Crs) -> String {
+        c.to_string()
+    }
+}
+
+impl TryFrom<String> for Crs {
+    type Error = CrsError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
 }
 
 impl Crs {
@@ -171,36 +194,88 @@ impl Crs {
     pub const ALL: [Crs; 5] = [Crs::Wgs84, Crs::Cgcs2000, Crs::Gcj02, Crs::Bd09, Crs::WebMercator];
 
     /// Stable machine name, also used by serde: `"wgs84"`, `"cgcs2000"`, `"gcj02"`, `"bd09"`,
-    /// `"webmercator"`.
-    pub fn name(&self) -> &'static str {
+    /// `"webmercator"`, `"EPSG:4528"`, or a custom definition's PROJ string.
+    pub fn name(&self) -> String {
         match self {
-            Crs::Wgs84 => "wgs84",
-            Crs::Cgcs2000 => "cgcs2000",
-            Crs::Gcj02 => "gcj02",
-            Crs::Bd09 => "bd09",
-            Crs::WebMercator => "webmercator",
+            Crs::Wgs84 => "wgs84".into(),
+            Crs::Cgcs2000 => "cgcs2000".into(),
+            Crs::Gcj02 => "gcj02".into(),
+            Crs::Bd09 => "bd09".into(),
+            Crs::WebMercator => "webmercator".into(),
+            Crs::Epsg(code) => format!("EPSG:{code}"),
+            Crs::Custom(id) => super::crs_proj::custom_proj(*id).unwrap_or_default(),
+        }
+    }
+
+    /// A system by EPSG code: 4326, 4490 and 3857 are the built-in ones, anything else must be
+    /// defined and on a WGS84-compatible datum (Xian 1980 and Beijing 1954 need
+    /// [`Crs::with_seven_parameters`]).
+    pub fn from_epsg(code: u32) -> Result<Crs, super::crs_proj::ProjError> {
+        match code {
+            4326 => Ok(Crs::Wgs84),
+            4490 => Ok(Crs::Cgcs2000),
+            3857 | 900_913 | 3785 | 102_100 | 102_113 => Ok(Crs::WebMercator),
+            _ => super::crs_proj::check_epsg(code).map(|()| Crs::Epsg(code)),
+        }
+    }
+
+    /// An EPSG grid on another datum (Xian 1980, Beijing 1954) with the project's seven
+    /// parameters.
+    pub fn with_seven_parameters(
+        code: u32,
+        params: super::crs_proj::SevenParameters,
+    ) -> Result<Crs, super::crs_proj::ProjError> {
+        let proj = super::crs_proj::epsg_with_parameters(code, params)?;
+        super::crs_proj::intern_custom(&proj).map(Crs::Custom)
+    }
+
+    /// A system given as a PROJ string (validated).
+    pub fn from_proj_string(proj: &str) -> Result<Crs, super::crs_proj::ProjError> {
+        super::crs_proj::intern_custom(proj).map(Crs::Custom)
+    }
+
+    /// The PROJ string of an [`Crs::Epsg`] or [`Crs::Custom`] system.
+    fn proj_text(&self) -> Option<String> {
+        match self {
+            Crs::Epsg(code) => super::crs_proj::epsg_definition(*code).ok().map(|(p, _)| p.to_owned()),
+            Crs::Custom(id) => super::crs_proj::custom_proj(*id),
+            _ => None,
         }
     }
 
     /// Chinese UI label.
-    pub fn label_zh(&self) -> &'static str {
+    pub fn label_zh(&self) -> String {
         match self {
-            Crs::Wgs84 => "WGS84",
-            Crs::Cgcs2000 => "CGCS2000 国家大地坐标系",
-            Crs::Gcj02 => "GCJ-02 火星坐标（高德/腾讯）",
-            Crs::Bd09 => "BD-09 百度坐标",
-            Crs::WebMercator => "Web 墨卡托 (EPSG:3857)",
+            Crs::Wgs84 => "WGS84".into(),
+            Crs::Cgcs2000 => "CGCS2000 国家大地坐标系".into(),
+            Crs::Gcj02 => "GCJ-02 火星坐标（高德/腾讯）".into(),
+            Crs::Bd09 => "BD-09 百度坐标".into(),
+            Crs::WebMercator => "Web 墨卡托 (EPSG:3857)".into(),
+            Crs::Epsg(code) => match GaussKrugerSpec::from_epsg(*code) {
+                Some(spec) => format!(
+                    "CGCS2000 {}高斯-克吕格 中央经线 {}°E{} (EPSG:{code})",
+                    spec.kind.label_zh(),
+                    spec.central_meridian_deg(),
+                    if spec.zone_prefix { format!("，第 {} 带（带号）", spec.zone) } else { String::new() }
+                ),
+                None => self.label_en(),
+            },
+            Crs::Custom(_) => format!("自定义：{}", self.name()),
         }
     }
 
     /// English UI label.
-    pub fn label_en(&self) -> &'static str {
+    pub fn label_en(&self) -> String {
         match self {
-            Crs::Wgs84 => "WGS84",
-            Crs::Cgcs2000 => "CGCS2000 (China Geodetic Coordinate System 2000)",
-            Crs::Gcj02 => "GCJ-02 \"Mars\" coordinates (AMap/Gaode, Tencent)",
-            Crs::Bd09 => "BD-09 Baidu coordinates",
-            Crs::WebMercator => "Web Mercator (EPSG:3857)",
+            Crs::Wgs84 => "WGS84".into(),
+            Crs::Cgcs2000 => "CGCS2000 (China Geodetic Coordinate System 2000)".into(),
+            Crs::Gcj02 => "GCJ-02 \"Mars\" coordinates (AMap/Gaode, Tencent)".into(),
+            Crs::Bd09 => "BD-09 Baidu coordinates".into(),
+            Crs::WebMercator => "Web Mercator (EPSG:3857)".into(),
+            Crs::Epsg(code) => super::crs_proj::epsg_definition(*code)
+                .map(|(_, name)| format!("{name} (EPSG:{code})"))
+                .unwrap_or_else(|_| format!("EPSG:{code}")),
+            Crs::Custom(_) => format!("custom: {}", self.name()),
         }
     }
 
@@ -209,15 +284,20 @@ impl Crs {
         match self {
             Crs::Wgs84 => Some(4326),
             Crs::Cgcs2000 => Some(4490),
-            Crs::Gcj02 | Crs::Bd09 => None,
+            Crs::Gcj02 | Crs::Bd09 | Crs::Custom(_) => None,
             Crs::WebMercator => Some(3857),
+            Crs::Epsg(code) => Some(*code),
         }
     }
 
-    /// `true` when coordinates are projected metres (Web Mercator). `false` when they are
-    /// longitude/latitude degrees.
+    /// `true` when coordinates are projected metres (Web Mercator, Gauss-Krüger, UTM…). `false`
+    /// when they are longitude/latitude degrees.
     pub fn is_projected(&self) -> bool {
-        matches!(self, Crs::WebMercator)
+        match self {
+            Crs::WebMercator => true,
+            Crs::Epsg(_) | Crs::Custom(_) => self.proj_text().is_some_and(|p| !super::crs_proj::is_latlong(&p)),
+            _ => false,
+        }
     }
 
     /// Recognises the CRS names found in the legacy GeoJSON 2008 `crs` member and in similar
@@ -253,6 +333,10 @@ impl Crs {
             Crs::Gcj02 => gcj02_to_wgs84(x, y),
             Crs::Bd09 => bd09_to_wgs84(x, y),
             Crs::WebMercator => web_mercator_to_wgs84(x, y),
+            // Outside the projection's domain: NaN, which the loaders report as out of range.
+            Crs::Epsg(_) | Crs::Custom(_) => {
+                self.proj_text().and_then(|p| super::crs_proj::to_wgs84(&p, x, y)).unwrap_or((f64::NAN, f64::NAN))
+            }
         }
     }
 
@@ -264,6 +348,10 @@ impl Crs {
             Crs::Gcj02 => wgs84_to_gcj02(lon_deg, lat_deg),
             Crs::Bd09 => wgs84_to_bd09(lon_deg, lat_deg),
             Crs::WebMercator => wgs84_to_web_mercator(lon_deg, lat_deg),
+            Crs::Epsg(_) | Crs::Custom(_) => self
+                .proj_text()
+                .and_then(|p| super::crs_proj::from_wgs84(&p, lon_deg, lat_deg))
+                .unwrap_or((f64::NAN, f64::NAN)),
         }
     }
 
@@ -282,6 +370,14 @@ impl Crs {
         if !x.is_finite() || !y.is_finite() {
             return Err(CrsError::NonFinite { x, y });
         }
+        if matches!(self, Crs::Epsg(_) | Crs::Custom(_)) {
+            let (lon, lat) = self.to_wgs84(x, y);
+            return if is_valid_lon_lat_deg(lon, lat) {
+                Ok((lon, lat))
+            } else {
+                Err(CrsError::OutOfRange { crs: *self, x, y, expected: "a position inside the projection's domain" })
+            };
+        }
         let (in_range, expected) = if self.is_projected() {
             (
                 x.abs() <= WEB_MERCATOR_MAX_M + 1e-3 && y.abs() <= WEB_MERCATOR_MAX_Y_BOUND_M,
@@ -296,7 +392,7 @@ impl Crs {
 
 impl fmt::Display for Crs {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        f.write_str(&self.name())
     }
 }
 
@@ -318,7 +414,18 @@ impl FromStr for Crs {
             "bd09" | "bd-09" | "bd09ll" | "baidu" | "百度" => Crs::Bd09,
             "webmercator" | "web-mercator" | "web mercator" | "pseudo-mercator" | "epsg:3857" | "3857"
             | "epsg:900913" | "900913" => Crs::WebMercator,
-            _ => return Crs::from_epsg_urn(&t).ok_or_else(|| CrsError::Unknown(s.to_owned())),
+            _ => {
+                if let Some(c) = Crs::from_epsg_urn(&t) {
+                    return Ok(c);
+                }
+                if s.trim().starts_with('+') {
+                    return Crs::from_proj_string(s.trim()).map_err(|e| CrsError::Definition(e.to_string()));
+                }
+                return match parse_epsg_code(&t) {
+                    Some(code) => Crs::from_epsg(code).map_err(|e| CrsError::Definition(e.to_string())),
+                    None => Err(CrsError::Unknown(s.to_owned())),
+                };
+            }
         };
         Ok(crs)
     }
@@ -876,6 +983,25 @@ pub enum ProjectedGuess {
 /// [`projected_candidates`] returns all of them in this order.
 pub fn guess_projected(x: f64, y: f64) -> Option<ProjectedGuess> {
     projected_candidates(x, y).into_iter().next()
+}
+
+/// The one system a pair of metres can only be in: a CGCS2000 Gauss-Krüger grid with the zone
+/// number in the easting (8 digits starting 13–23 or 25–45), landing in China, with no other
+/// reading landing in China. `None` when the numbers leave any doubt (6-digit eastings fit every
+/// central meridian, and the user must say which).
+pub fn assume_gauss_kruger(x: f64, y: f64) -> Option<Crs> {
+    let candidates = projected_candidates(x, y);
+    let in_china = |g: &ProjectedGuess| g.lon_lat_deg().is_some_and(|(lon, lat)| !out_of_china(lon, lat));
+    let first = candidates.first()?;
+    if candidates.iter().filter(|g| in_china(g)).count() != 1 || !in_china(first) {
+        return None;
+    }
+    match first {
+        ProjectedGuess::GaussKrugerWithZone { axes_swapped: false, .. } => {
+            Crs::from_epsg(first.gauss_kruger_spec()?.epsg()?).ok()
+        }
+        _ => None,
+    }
 }
 
 /// Every plausible reading of a non-degree coordinate pair, best first. See [`guess_projected`].

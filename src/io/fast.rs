@@ -69,7 +69,7 @@ pub fn try_parse(bytes: &[u8], options: LoadOptions) -> Option<Parsed> {
         return None;
     }
     let crs = options.declared_crs.unwrap_or(Crs::Wgs84);
-    if crs == Crs::WebMercator {
+    if crs.is_projected() {
         return None;
     }
     // The collection's own members, read from the text around the features array (spliced out),
@@ -129,7 +129,7 @@ pub fn try_parse(bytes: &[u8], options: LoadOptions) -> Option<Parsed> {
         Some(Value::String(s)) => Some(s),
         _ => None,
     };
-    Some(Parsed { features, errors: Vec::new(), warnings: Vec::new(), crs, name })
+    Some(Parsed { features, errors: Vec::new(), warnings: Vec::new(), crs, name, source: Default::default() })
 }
 
 /// Text read per step when streaming a file: big enough to keep both cores busy, small next to
@@ -226,7 +226,7 @@ pub fn try_parse_reader(
 ) -> std::io::Result<Streamed> {
     use std::sync::atomic::Ordering;
     let crs = options.declared_crs.unwrap_or(Crs::Wgs84);
-    if (size as usize) < FAST_PATH_MIN_BYTES || crs == Crs::WebMercator {
+    if (size as usize) < FAST_PATH_MIN_BYTES || crs.is_projected() {
         return Ok(Streamed::Fallback);
     }
     let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(1);
@@ -271,7 +271,14 @@ pub fn try_parse_reader(
         Some(Value::String(s)) => Some(s),
         _ => None,
     };
-    Ok(Streamed::Parsed(Parsed { features, errors: Vec::new(), warnings: Vec::new(), crs, name }))
+    Ok(Streamed::Parsed(Parsed {
+        features,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+        crs,
+        name,
+        source: Default::default(),
+    }))
 }
 
 /// Read, scan and hand out batches of complete elements; the text around the array at the end.

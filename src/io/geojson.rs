@@ -27,11 +27,37 @@ pub const MAX_FILE_BYTES: u64 = 2 << 30;
 pub const MAX_DETAILED_BYTES: u64 = 256 << 20;
 
 /// How a file is read.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LoadOptions {
-    /// The coordinate system the user declared for the file; `None` means "WGS84 unless the file's
-    /// legacy `crs` member says otherwise".
+    /// The coordinate system the user declared for the file; `None` means "what the file says
+    /// (legacy `crs` member, `.prj`…), else WGS84".
     pub declared_crs: Option<Crs>,
+    /// The text encoding the user chose for the attributes (shapefile, CSV, DXF); `None` means
+    /// "what the file says, else detected".
+    pub encoding: Option<super::formats::TextEncoding>,
+    /// The layer to read from a file that holds several (GeoPackage, File Geodatabase, DXF);
+    /// `None` means the first.
+    pub layer: Option<String>,
+}
+
+impl LoadOptions {
+    /// Options with only a declared coordinate system.
+    pub fn with_crs(declared_crs: Option<Crs>) -> Self {
+        Self { declared_crs, ..Self::default() }
+    }
+}
+
+/// Where a layer came from, beyond its path: format, text encoding and layer name.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SourceInfo {
+    /// The format's name ("GeoJSON", "ESRI Shapefile", "GeoPackage"…).
+    pub format: &'static str,
+    /// The text encoding used, and what said so.
+    pub encoding: Option<(super::formats::TextEncoding, super::formats::EncodingSource)>,
+    /// The layer read, for files that hold several.
+    pub layer: Option<String>,
+    /// Every layer of the file, for files that hold several.
+    pub layers: Vec<String>,
 }
 
 /// One problem found in a file, with where it is.
@@ -51,7 +77,8 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    fn new(en: impl Into<String>, zh: impl Into<String>) -> Self {
+    /// A problem with no location yet.
+    pub fn new(en: impl Into<String>, zh: impl Into<String>) -> Self {
         Self { message: en.into(), message_zh: zh.into(), line: None, column: None, feature: None }
     }
 
@@ -155,8 +182,10 @@ pub struct Parsed {
     pub warnings: Vec<Diagnostic>,
     /// The coordinate system the file was read in.
     pub crs: Crs,
-    /// The collection's own `name` member, if any (many tools write one).
+    /// The collection's own `name` member, if any (many tools write one), or the layer's name.
     pub name: Option<String>,
+    /// Format, encoding and layer.
+    pub source: SourceInfo,
 }
 
 impl Parsed {
@@ -216,6 +245,12 @@ pub fn load_path_with_progress(
     use std::io::Read;
     use std::sync::atomic::Ordering;
     let shown = path.display().to_string();
+    let format = super::formats::Format::detect(path)?;
+    if format != super::formats::Format::GeoJson {
+        let total_bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let progress = super::formats::Progress { bytes_read, cancel, total_bytes };
+        return super::formats::read(path, format, &options, &progress);
+    }
     let io_err = |source| LoadError::Io { path: shown.clone(), source };
     let mut file = std::fs::File::open(path).map_err(io_err)?;
     let size = file.metadata().map_err(io_err)?.len();
@@ -224,8 +259,11 @@ pub fn load_path_with_progress(
     }
     // Big clean files stream through the fast path, never whole in memory; anything unusual is
     // read again below, whole, for the general loader's precise messages.
-    let mut file = match super::fast::try_parse_reader(&mut file, size, options, bytes_read, cancel) {
-        Ok(super::fast::Streamed::Parsed(parsed)) => return Ok(parsed),
+    let mut file = match super::fast::try_parse_reader(&mut file, size, options.clone(), bytes_read, cancel) {
+        Ok(super::fast::Streamed::Parsed(mut parsed)) => {
+            parsed.source.format = "GeoJSON";
+            return Ok(parsed);
+        }
         Ok(super::fast::Streamed::Cancelled) => return Err(LoadError::Cancelled),
         Ok(super::fast::Streamed::Fallback) if size >= super::fast::FAST_PATH_MIN_BYTES as u64 => {
             bytes_read.store(0, Ordering::Relaxed);
@@ -257,7 +295,9 @@ pub fn load_path_with_progress(
     if cancel.load(Ordering::Relaxed) {
         return Err(LoadError::Cancelled);
     }
-    parse_bytes_general(&bytes, options)
+    let mut parsed = parse_bytes_general(&bytes, options)?;
+    parsed.source.format = "GeoJSON";
+    Ok(parsed)
 }
 
 fn invalid(en: impl Into<String>, zh: impl Into<String>) -> LoadError {
@@ -266,7 +306,7 @@ fn invalid(en: impl Into<String>, zh: impl Into<String>) -> LoadError {
 
 /// Parse GeoJSON text (a FeatureCollection, a Feature or a bare geometry).
 pub fn parse_bytes(bytes: &[u8], options: LoadOptions) -> Result<Parsed, LoadError> {
-    if let Some(parsed) = super::fast::try_parse(bytes, options) {
+    if let Some(parsed) = super::fast::try_parse(bytes, options.clone()) {
         return Ok(parsed);
     }
     parse_bytes_general(bytes, options)
@@ -346,9 +386,13 @@ fn parse_bytes_general(bytes: &[u8], options: LoadOptions) -> Result<Parsed, Loa
         }
     };
 
-    let crs = resolve_crs(&obj, options, &mut warnings)?;
+    let crs = resolve_crs(&obj, &options, &mut warnings)?;
+    // Without a declared system or a "crs" member, an unmistakable Gauss-Krüger grid (an 8-digit
+    // easting naming its zone) is read as such, with a warning saying so.
+    let may_assume = options.declared_crs.is_none() && obj.get("crs").is_none_or(Value::is_null);
     let mut ctx = Ctx {
         crs,
+        may_assume,
         errors: Vec::new(),
         warnings,
         feature: None,
@@ -411,7 +455,7 @@ fn parse_bytes_general(bytes: &[u8], options: LoadOptions) -> Result<Parsed, Loa
         }
     }
     let name = obj.get("name").and_then(Value::as_str).map(str::to_owned);
-    Ok(Parsed { features, errors: ctx.errors, warnings: ctx.warnings, crs, name })
+    Ok(Parsed { features, errors: ctx.errors, warnings: ctx.warnings, crs: ctx.crs, name, ..Parsed::default() })
 }
 
 /// A serde_json syntax error as a diagnostic: where, what, and for the mistakes other tools and
@@ -493,7 +537,7 @@ fn line_start(text: &[u8], line: usize) -> usize {
 /// The coordinate system to read in: the user's declaration wins, then the legacy `crs` member.
 fn resolve_crs(
     obj: &Map<String, Value>,
-    options: LoadOptions,
+    options: &LoadOptions,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Crs, LoadError> {
     let named = obj.get("crs").and_then(|c| c.get("properties")).and_then(|p| p.get("name")).and_then(Value::as_str);
@@ -508,26 +552,36 @@ fn resolve_crs(
     }
     match (obj.get("crs"), named) {
         (None | Some(Value::Null), _) => Ok(Crs::Wgs84),
-        (Some(_), Some(name)) => match Crs::from_epsg_urn(name) {
-            Some(c) => {
+        (Some(_), Some(name)) => match crs_from_member(name) {
+            Ok(c) => {
                 warnings.push(Diagnostic::new(
-                    format!("legacy \"crs\" member ({name}) honoured; RFC 7946 files are always WGS84"),
-                    format!("已按旧式 \"crs\" 成员（{name}）读取；RFC 7946 文件应始终为 WGS84"),
+                    format!("legacy \"crs\" member ({name}) honoured: read as {}", c.label_en()),
+                    format!("已按旧式 \"crs\" 成员（{name}）读取：{}", c.label_zh()),
                 ));
                 Ok(c)
             }
-            None => Err(invalid(
-                format!(
-                    "unsupported coordinate system in \"crs\": {name}. Supported: EPSG:4326, EPSG:4490 (CGCS2000), EPSG:3857. Re-export the file as EPSG:4326 (e.g. ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson)"
-                ),
-                format!(
-                    "不支持 \"crs\" 中的坐标系：{name}。支持 EPSG:4326、EPSG:4490（CGCS2000）、EPSG:3857。请将文件重新导出为 EPSG:4326（例如 ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson）"
-                ),
+            Err((en, zh)) => Err(invalid(
+                format!("coordinate system in \"crs\" cannot be used: {name}: {en}"),
+                format!("\"crs\" 中的坐标系无法使用：{name}：{zh}"),
             )),
         },
         (Some(_), None) => Err(invalid(
             "the \"crs\" member is not understood (expected {\"type\":\"name\",\"properties\":{\"name\":\"EPSG:…\"}})",
             "无法识别 \"crs\" 成员（应为 {\"type\":\"name\",\"properties\":{\"name\":\"EPSG:…\"}}）",
+        )),
+    }
+}
+
+/// The system a legacy `crs` member names (any EPSG code, as URN, URL or `EPSG:n`), or why not.
+fn crs_from_member(name: &str) -> Result<Crs, (String, String)> {
+    if let Some(c) = Crs::from_epsg_urn(name) {
+        return Ok(c);
+    }
+    match super::crs::parse_epsg_code(name) {
+        Some(code) => Crs::from_epsg(code).map_err(|e| (e.to_string(), e.zh())),
+        None => Err((
+            "not an EPSG code (expected e.g. urn:ogc:def:crs:EPSG::4528 or EPSG:4528)".to_owned(),
+            "不是 EPSG 代码（应为 urn:ogc:def:crs:EPSG::4528 或 EPSG:4528 之类）".to_owned(),
         )),
     }
 }
@@ -557,6 +611,8 @@ fn json_kind_zh(v: &Value) -> &'static str {
 /// Walking state: where we are, for messages.
 struct Ctx<'t> {
     crs: Crs,
+    /// Whether an unmistakable Gauss-Krüger grid may be assumed (nothing was declared).
+    may_assume: bool,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     feature: Option<usize>,
@@ -773,17 +829,31 @@ impl Ctx<'_> {
             }
         }
         let (x, y) = (xy[0], xy[1]);
+        if self.may_assume
+            && !(-180.0..=180.0).contains(&x)
+            && let Some(assumed) = super::crs::assume_gauss_kruger(x, y)
+        {
+            self.may_assume = false;
+            self.crs = assumed;
+            self.warn(
+                format!(
+                    "no coordinate system declared: the 8-digit eastings name the zone, read as {}",
+                    assumed.label_en()
+                ),
+                format!("文件未声明坐标系：8 位横坐标含带号，已按 {} 读取", assumed.label_zh()),
+            );
+        }
         match self.crs {
-            Crs::WebMercator => {
-                let (lon, lat) = self.crs.to_wgs84(x, y);
+            crs if crs.is_projected() => {
+                let (lon, lat) = crs.to_wgs84(x, y);
                 if !(-180.0..=180.0).contains(&lon)
                     || !(-90.0..=90.0).contains(&lat)
                     || !lon.is_finite()
                     || !lat.is_finite()
                 {
                     self.error(
-                        format!("coordinate ({x}, {y}) is outside the Web Mercator range"),
-                        format!("坐标 ({x}, {y}) 超出 Web 墨卡托范围"),
+                        format!("coordinate ({x}, {y}) is outside the range of {}", crs.label_en()),
+                        format!("坐标 ({x}, {y}) 超出 {} 的范围", crs.label_zh()),
                     );
                     return None;
                 }
@@ -1015,11 +1085,14 @@ mod tests {
     #[test]
     fn legacy_crs_member() {
         let ok = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4490"}},"features":[]}"#;
-        let bad =
+        let gk =
             r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:4528"}},"features":[]}"#;
+        let bad =
+            r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:2385"}},"features":[]}"#;
         let p = parse(ok);
         assert!(p.is_ok_and(|p| p.ok()));
+        assert!(parse(gk).is_ok_and(|p| p.crs == Crs::Epsg(4528)));
         let d = first_error(bad);
-        assert!(d.message.contains("unsupported coordinate system"), "{d}");
+        assert!(d.message.contains("seven parameters") && d.message_zh.contains("七参数"), "{d}");
     }
 }

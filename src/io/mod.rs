@@ -1,13 +1,19 @@
-//! Reading data in: GeoJSON parsing and validation, coordinate systems, the embedded dataset.
+//! Reading data in: GeoJSON parsing and validation, the other formats planners receive
+//! (shapefile, GeoPackage, KML, CSV, FlatGeobuf, DXF, File Geodatabase through GDAL), coordinate
+//! systems, the embedded dataset; and writing layers back out.
 
 pub mod crs;
+pub mod crs_proj;
 pub mod embedded;
 pub mod export;
 mod fast;
+pub mod formats;
 pub mod geojson;
 mod scan;
 pub mod synthetic;
 pub mod watch;
 pub mod workspace;
 
-pub use geojson::{Diagnostic, LoadError, LoadOptions, Parsed, load_path, load_path_with_progress, parse_bytes};
+pub use geojson::{
+    Diagnostic, LoadError, LoadOptions, Parsed, SourceInfo, load_path, load_path_with_progress, parse_bytes,
+};

@@ -104,8 +104,10 @@ impl FileWatcher {
                     // them would reload forever.
                     for e in events.iter().filter(|e| !e.kind.is_access() && !e.kind.is_other()) {
                         for p in &e.paths {
-                            let p = absolute(p);
-                            if self.files.contains(&p) && !changed.contains(&p) {
+                            let p = self.watched_file_of(&absolute(p));
+                            if let Some(p) = p
+                                && !changed.contains(&p)
+                            {
                                 changed.push(p);
                             }
                         }
@@ -115,6 +117,20 @@ impl FileWatcher {
             }
         }
         (changed, errors)
+    }
+
+    /// The watched file a changed path belongs to: itself, or for a shapefile's sidecar
+    /// (`.dbf`, `.shx`, `.prj`, `.cpg`) the `.shp` beside it, since a shapefile is several files
+    /// and an edit may touch only its table.
+    fn watched_file_of(&self, p: &Path) -> Option<PathBuf> {
+        if self.files.contains(p) {
+            return Some(p.to_path_buf());
+        }
+        let ext = p.extension()?.to_string_lossy().to_ascii_lowercase();
+        if !["dbf", "shx", "prj", "cpg"].contains(&ext.as_str()) {
+            return None;
+        }
+        ["shp", "SHP"].iter().map(|e| p.with_extension(e)).find(|shp| self.files.contains(shp))
     }
 
     /// Wait up to `timeout` for changes (for tests and the command line).

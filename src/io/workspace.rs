@@ -89,9 +89,16 @@ pub struct WorkspaceLayer {
     pub source: LayerSource,
     /// Display name.
     pub name: String,
-    /// The declared coordinate system, if any.
+    /// The declared coordinate system, if any (a name, `EPSG:4528`, or a PROJ string carrying
+    /// the user's seven parameters).
     #[serde(default)]
     pub crs: Option<Crs>,
+    /// The declared text encoding of the attributes, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<crate::io::formats::TextEncoding>,
+    /// The layer of a file that holds several (GeoPackage table, File Geodatabase feature class).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer: Option<String>,
     /// Style.
     #[serde(default)]
     pub style: Style,

@@ -1,0 +1,166 @@
+//! `convert`: any readable layer to GeoJSON, GeoPackage or shapefile, in any coordinate system
+//! and (for shapefiles) UTF-8 or GBK, so a file can go back to the institute in its own system.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::InputArgs;
+use crate::io::crs::Crs;
+use crate::io::formats::TextEncoding;
+use crate::io::formats::write::{WriteOptions, write};
+use crate::io::load_path;
+
+/// Arguments of `convert`.
+#[derive(clap::Args, Debug)]
+pub struct ConvertArgs {
+    /// The file to read (any format `check` reads).
+    pub input: PathBuf,
+    /// The file to write: .geojson/.json (RFC 7946, WGS84 unless --to-crs), .gpkg or .shp.
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub from: InputArgs,
+    /// Coordinate system to write in (default WGS84): EPSG:4528, EPSG:4549, cgcs2000…
+    #[arg(long)]
+    pub to_crs: Option<String>,
+    /// Seven parameters for a Xian 1980 / Beijing 1954 --to-crs: dx,dy,dz,rx,ry,rz,ppm.
+    #[arg(long, value_name = "DX,DY,DZ,RX,RY,RZ,PPM", allow_hyphen_values = true)]
+    pub to_towgs84: Option<String>,
+    /// Text encoding of a shapefile's attributes: UTF-8 (default) or GBK (for older ArcGIS).
+    #[arg(long)]
+    pub to_encoding: Option<String>,
+    /// Print a JSON report instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A CRS argument, with seven parameters when given.
+pub fn parse_crs_arg(crs: &str, towgs84: Option<&str>) -> Result<Crs, String> {
+    match towgs84 {
+        None => crs.parse::<Crs>().map_err(|e| e.to_string()),
+        Some(p) => {
+            let nums: Vec<f64> = p.split(',').map(|v| v.trim().parse::<f64>()).collect::<Result<_, _>>().map_err(|_| {
+                format!("--towgs84 {p:?}: seven numbers separated by commas (dx,dy,dz in m, rx,ry,rz in arc-seconds, scale in ppm)")
+            })?;
+            let params: [f64; 7] = nums.try_into().map_err(|v: Vec<f64>| {
+                format!("--towgs84 has {} numbers, seven are needed (dx,dy,dz,rx,ry,rz,ppm)", v.len())
+            })?;
+            let code = crate::io::crs::parse_epsg_code(crs)
+                .ok_or_else(|| format!("--towgs84 applies to an EPSG grid (e.g. EPSG:2385), not {crs:?}"))?;
+            Crs::with_seven_parameters(code, params).map_err(|e| e.to_string())
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Report {
+    input: String,
+    output: String,
+    format_in: String,
+    crs_in: String,
+    crs_out: String,
+    encoding_out: Option<String>,
+    features: usize,
+    files: Vec<String>,
+    notes: Vec<String>,
+    warnings: Vec<String>,
+}
+
+/// Runs `convert`; the exit code: 0 written, 1 the input has errors or cannot be written, 2 bad
+/// arguments.
+pub fn run_convert(args: &ConvertArgs) -> i32 {
+    let options = match args.from.options() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("{e}");
+            return 2;
+        }
+    };
+    let to_crs = match args.to_crs.as_deref().map(|c| parse_crs_arg(c, args.to_towgs84.as_deref())).transpose() {
+        Ok(c) => c.unwrap_or(Crs::Wgs84),
+        Err(e) => {
+            eprintln!("--to-crs: {e}");
+            return 2;
+        }
+    };
+    let encoding = match args.to_encoding.as_deref().map(str::parse::<TextEncoding>).transpose() {
+        Ok(e) => e.unwrap_or(TextEncoding::Utf8),
+        Err(e) => {
+            eprintln!("--to-encoding: {e}");
+            return 2;
+        }
+    };
+    let parsed = match load_path(&args.input, options) {
+        Ok(p) => p,
+        Err(e) => {
+            let d = e.diagnostic();
+            eprintln!("{}: {d}\n{}", args.input.display(), d.message_zh);
+            return 1;
+        }
+    };
+    if !parsed.ok() {
+        eprintln!("{}: the file has errors; nothing written (文件有错误，未写出):", args.input.display());
+        for e in parsed.errors.iter().take(20) {
+            eprintln!("  {e}");
+        }
+        return 1;
+    }
+    let layer_name = parsed
+        .source
+        .layer
+        .clone()
+        .or_else(|| parsed.name.clone())
+        .or_else(|| args.output.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "layer".to_owned());
+    let write_options = WriteOptions { to_crs, encoding, layer_name };
+    match write(&args.output, &parsed.features, &write_options) {
+        Ok(r) => {
+            let report = Report {
+                input: args.input.display().to_string(),
+                output: args.output.display().to_string(),
+                format_in: parsed.source.format.to_owned(),
+                crs_in: parsed.crs.name(),
+                crs_out: to_crs.name(),
+                encoding_out: args
+                    .output
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("shp"))
+                    .then(|| encoding.to_string()),
+                features: r.features,
+                files: r.files,
+                notes: r.notes.iter().map(|(en, _)| en.clone()).collect(),
+                warnings: parsed.warnings.iter().map(ToString::to_string).collect(),
+            };
+            if args.json {
+                match serde_json::to_string_pretty(&report) {
+                    Ok(s) => println!("{s}"),
+                    Err(e) => {
+                        eprintln!("cannot write JSON: {e}");
+                        return 1;
+                    }
+                }
+            } else {
+                println!(
+                    "{} ({}, {}) → {} ({}): {} features",
+                    report.input,
+                    report.format_in,
+                    parsed.crs.label_en(),
+                    report.output,
+                    to_crs.label_en(),
+                    report.features
+                );
+                for (en, zh) in &r.notes {
+                    println!("  note: {en}\n        {zh}");
+                }
+                for w in &report.warnings {
+                    println!("  warning: {w}");
+                }
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("{e}\n{}", e.zh());
+            1
+        }
+    }
+}
