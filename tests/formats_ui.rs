@@ -77,3 +77,49 @@ fn dropped_shapefile_and_gauss_kruger_geojson_land_on_the_embedded_parks() {
     // The layer panel lists both, under the names their files give.
     assert!(h.query_all_by_label("parks").count() >= 2, "both file layers listed");
 }
+
+#[test]
+fn a_shapefile_layers_details_show_format_system_and_encoding_and_change_them() {
+    let shp = fixture("parks_4528_gbk/parks.shp");
+    let mut h = Harness::builder().with_size([1200.0, 900.0]).build_eframe(move |cc| {
+        AtlasApp::new(
+            &cc.egui_ctx,
+            None,
+            StartOptions { basemap: Some(Basemap::None), files: vec![shp], ..Default::default() },
+        )
+    });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while file_layers(h.state()).is_empty() {
+        assert!(Instant::now() < deadline, "the shapefile did not load");
+        h.step();
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    h.run_ok();
+    // The file layer is on top of the list: its details come first.
+    h.query_all_by_label("详情").next().unwrap_or_else(|| panic!("no details")).click();
+    h.run_ok();
+    h.get_by_label("格式： ESRI Shapefile");
+    h.get_by_label_contains("EPSG:4528");
+    h.get_by_label("属性编码： GB18030（按内容识别）");
+    if let Ok(dir) = std::env::var("KUIWEN_TEST_IMAGES") {
+        let img = h.render().unwrap_or_else(|e| panic!("render failed: {e}"));
+        let _ = img.save(format!("{dir}/shapefile-details.png"));
+    }
+    // Declaring EPSG:4549 (no zone prefix) reloads the layer in that system: its 8-digit eastings
+    // lie far outside it, so the last good version stays on screen and the error says why.
+    let before = file_layers(h.state())[0].layer.bbox;
+    h.get_by_label("坐标系").click();
+    h.run_ok();
+    h.get_by_label_contains("EPSG:4549").click();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while file_layers(h.state())[0].last_error.is_none() {
+        assert!(Instant::now() < deadline, "no reload error");
+        h.step();
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    let e = file_layers(h.state())[0];
+    assert_eq!(e.load.declared_crs, Some(kuiwen_atlas::io::crs::Crs::Epsg(4549)));
+    assert_eq!(e.layer.bbox, before, "the last good version stays");
+    let err = e.last_error.clone().unwrap_or_default();
+    assert!(err.contains("EPSG:4549") && err.contains("parks.shp"), "{err}");
+}

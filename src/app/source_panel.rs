@@ -16,6 +16,19 @@ fn label(c: Crs, lang: Lang) -> String {
     if lang.english() { c.label_en() } else { c.label_zh() }
 }
 
+/// A short name for a closed combo box, so the panel keeps its width: `EPSG:4528`, `WGS84`…
+fn short(c: Crs, lang: Lang) -> String {
+    match c {
+        Crs::Epsg(code) => format!("EPSG:{code}"),
+        Crs::Custom(_) => lang.t("自定义（七参数）", "Custom (7 parameters)").to_owned(),
+        Crs::Cgcs2000 => "CGCS2000".to_owned(),
+        Crs::Gcj02 => "GCJ-02".to_owned(),
+        Crs::Bd09 => "BD-09".to_owned(),
+        Crs::WebMercator => "EPSG:3857".to_owned(),
+        Crs::Wgs84 => "WGS84".to_owned(),
+    }
+}
+
 /// Draws the settings; returns true when the layer must be read again.
 pub(super) fn source_settings(ui: &mut egui::Ui, e: &mut LayerEntry, idx: usize, lang: Lang) -> bool {
     let mut reload = false;
@@ -42,8 +55,8 @@ pub(super) fn source_settings(ui: &mut egui::Ui, e: &mut LayerEntry, idx: usize,
     let before = e.load.declared_crs;
     let auto = lang.t("按文件（自动）", "From the file (automatic)").to_owned();
     egui::ComboBox::new(("crs", idx), lang.t("坐标系", "Coordinate system"))
-        .selected_text(e.load.declared_crs.map(|c| label(c, lang)).unwrap_or_else(|| auto.clone()))
-        .width(220.0)
+        .selected_text(e.load.declared_crs.map(|c| short(c, lang)).unwrap_or_else(|| auto.clone()))
+        .width(150.0)
         .show_ui(ui, |ui| {
             ui.selectable_value(&mut e.load.declared_crs, None, auto.as_str());
             for c in Crs::ALL {
@@ -129,9 +142,10 @@ pub(super) fn export_buttons(ui: &mut egui::Ui, e: &LayerEntry, idx: usize, lang
         {
             pressed = Some(target);
         }
-        egui::ComboBox::new(("export_crs", idx), "").selected_text(label(target, lang)).width(170.0).show_ui(
-            ui,
-            |ui| {
+        egui::ComboBox::new(("export_crs", idx), lang.t("导出坐标系", "Export in"))
+            .selected_text(short(target, lang))
+            .width(90.0)
+            .show_ui(ui, |ui| {
                 let mut choices = vec![own, Crs::Wgs84, Crs::Cgcs2000];
                 choices.extend(COMMON_EPSG.iter().filter_map(|c| Crs::from_epsg(*c).ok()));
                 choices.dedup();
@@ -146,8 +160,7 @@ pub(super) fn export_buttons(ui: &mut egui::Ui, e: &LayerEntry, idx: usize, lang
                     };
                     ui.selectable_value(&mut target, c, text);
                 }
-            },
-        );
+            });
     });
     ui.data_mut(|d| d.insert_temp(id, target));
     pressed

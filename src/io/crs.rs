@@ -234,6 +234,17 @@ impl Crs {
         super::crs_proj::intern_custom(proj).map(Crs::Custom)
     }
 
+    /// A converter to WGS84 prepared once for many coordinates (a whole file): the definition is
+    /// looked up and parsed here, not per coordinate. Use one per thread.
+    pub fn to_wgs84_converter(&self) -> impl Fn(f64, f64) -> (f64, f64) + use<> {
+        let crs = *self;
+        let prepared = self.proj_text().and_then(|p| super::crs_proj::Transformer::new(&p).ok());
+        move |x, y| match &prepared {
+            Some(t) => t.to_wgs84(x, y).unwrap_or((f64::NAN, f64::NAN)),
+            None => crs.to_wgs84(x, y),
+        }
+    }
+
     /// The PROJ string of an [`Crs::Epsg`] or [`Crs::Custom`] system.
     fn proj_text(&self) -> Option<String> {
         match self {

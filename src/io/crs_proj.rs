@@ -306,6 +306,35 @@ fn with_projs<T>(proj: &str, f: impl FnOnce(&Proj, &Proj) -> T) -> Result<T, Pro
     Ok(f(&src, &wgs))
 }
 
+/// A parsed definition ready to convert many coordinates to WGS84 without looking it up again
+/// (for whole files: one per thread, since proj4rs' `Proj` is built per thread here).
+pub struct Transformer {
+    src: Rc<Proj>,
+    wgs: Rc<Proj>,
+}
+
+impl Transformer {
+    /// Parses the definition (or takes it from this thread's cache).
+    pub fn new(proj: &str) -> Result<Self, ProjError> {
+        with_projs(proj, |_, _| ())?;
+        PROJS.with(|cache| {
+            let cache = cache.borrow();
+            match (cache.get(proj), cache.get(WGS84_PROJ)) {
+                (Some(src), Some(wgs)) => Ok(Self { src: src.clone(), wgs: wgs.clone() }),
+                _ => Err(ProjError::BadDefinition { definition: proj.to_owned(), reason: "not cached".to_owned() }),
+            }
+        })
+    }
+
+    /// `(x, y)` → WGS84 degrees, `None` outside the projection's domain.
+    pub fn to_wgs84(&self, x: f64, y: f64) -> Option<(f64, f64)> {
+        let mut p = if self.src.is_latlong() { (x.to_radians(), y.to_radians(), 0.0) } else { (x, y, 0.0) };
+        proj4rs::transform::transform(&self.src, &self.wgs, &mut p).ok()?;
+        let out = (p.0.to_degrees(), p.1.to_degrees());
+        (out.0.is_finite() && out.1.is_finite()).then_some(out)
+    }
+}
+
 /// `(x, y)` in the system `proj` (metres, or degrees for a geographic one) → WGS84 degrees.
 pub fn to_wgs84(proj: &str, x: f64, y: f64) -> Option<(f64, f64)> {
     with_projs(proj, |src, wgs| {

@@ -57,8 +57,9 @@ impl Properties {
         Self::default()
     }
 
-    /// From key/value pairs in any order; a repeated key keeps its last value, as in JSON.
-    fn from_pairs<S: AsRef<str>>(mut pairs: Vec<(S, Value)>) -> Self {
+    /// From key/value pairs in any order; a repeated key keeps its last value, as in JSON. Keys
+    /// may be borrowed: a table's column names are copied once per distinct key list, not per row.
+    pub fn from_pairs<S: AsRef<str>>(mut pairs: Vec<(S, Value)>) -> Self {
         if pairs.is_empty() {
             return Self::default();
         }

@@ -130,7 +130,7 @@ pub fn read(path: &Path, options: &LoadOptions, progress: &Progress<'_>) -> Resu
                 }
             }
         };
-        raw.push((None, geometry, props));
+        raw.push((None, geometry, props.into()));
         if i % 1024 == 0 {
             let at = record.position().map_or(0, |p| p.byte() as usize);
             progress

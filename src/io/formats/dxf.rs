@@ -71,7 +71,7 @@ pub fn read(path: &Path, options: &LoadOptions, progress: &Progress<'_>) -> Resu
             props.insert("text".to_owned(), Value::String(t));
             props.insert("name".to_owned(), props["text"].clone());
         }
-        raw.push((None, Some(g), props));
+        raw.push((None, Some(g), props.into()));
     }
     let mut warnings = Vec::new();
     if skipped > 0 {

@@ -74,18 +74,11 @@ pub fn read(path: &Path, options: &LoadOptions, progress: &Progress<'_>) -> Resu
         let geometry = match feature.to_geo() {
             Ok(g) => Some(simplify_parts(g)),
             Err(e) => {
-                if warnings.len() < 100 {
-                    let mut d = Diagnostic::new(
-                        format!("the geometry cannot be decoded: {e} (loaded without geometry)"),
-                        format!("几何无法解码：{e}（已按无几何载入）"),
-                    );
-                    d.feature = Some(raw.len());
-                    warnings.push(d);
-                }
+                super::unusable_geometry(&mut warnings, raw.len(), &e);
                 None
             }
         };
-        raw.push((None, geometry, props));
+        raw.push((None, geometry, props.into()));
     }
     let mut parsed = assemble(raw, options.declared_crs, stated, warnings)?;
     parsed.name = name.filter(|n| !n.is_empty());

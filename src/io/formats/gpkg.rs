@@ -6,7 +6,7 @@ use std::path::Path;
 use geozero::ToGeo;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::encoding::{EncodingSource, TextEncoding};
 use super::{FileCrs, Progress, assemble, simplify_parts};
@@ -94,52 +94,21 @@ pub fn read(path: &Path, options: &LoadOptions, progress: &Progress<'_>) -> Resu
             ))
         })?,
     };
-    let count: i64 = conn
-        .query_row(&format!("SELECT count(*) FROM {}", quote(&layer.table)), [], |r| r.get(0))
+    let (min_rowid, max_rowid, count): (i64, i64, i64) = conn
+        .query_row(
+            &format!("SELECT ifnull(min(rowid), 0), ifnull(max(rowid), -1), count(*) FROM {}", quote(&layer.table)),
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .map_err(|e| sql_error(path, &e))?;
-    let mut stmt = conn.prepare(&format!("SELECT * FROM {}", quote(&layer.table))).map_err(|e| sql_error(path, &e))?;
-    let columns: Vec<String> = stmt.column_names().iter().map(|c| (*c).to_owned()).collect();
-    let geom_index = columns.iter().position(|c| c.eq_ignore_ascii_case(&layer.geometry_column));
-    let fid_index = primary_key(&conn, &layer.table).and_then(|pk| columns.iter().position(|c| *c == pk));
-    let mut rows = stmt.query([]).map_err(|e| sql_error(path, &e))?;
-    let mut raw = Vec::with_capacity(count.max(0) as usize);
-    let mut warnings = Vec::new();
-    let mut i = 0usize;
-    while let Some(row) = rows.next().map_err(|e| sql_error(path, &e))? {
-        progress.step(i, count.max(0) as usize)?;
-        let mut props = Map::new();
-        let mut geometry = None;
-        let mut id = None;
-        for (c, name) in columns.iter().enumerate() {
-            let value = row.get_ref(c).map_err(|e| sql_error(path, &e))?;
-            if Some(c) == geom_index {
-                if let ValueRef::Blob(blob) = value {
-                    match geozero::wkb::GpkgWkb(blob.to_vec()).to_geo() {
-                        Ok(g) => geometry = Some(simplify_parts(g)),
-                        Err(e) if warnings.len() < 100 => {
-                            let mut d = Diagnostic::new(
-                                format!("the geometry cannot be decoded: {e} (loaded without geometry)"),
-                                format!("几何无法解码：{e}（已按无几何载入）"),
-                            );
-                            d.feature = Some(i);
-                            warnings.push(d);
-                        }
-                        Err(_) => {}
-                    }
-                }
-                continue;
-            }
-            if Some(c) == fid_index {
-                if let ValueRef::Integer(n) = value {
-                    id = Some(n.to_string());
-                }
-                continue;
-            }
-            props.insert(name.clone(), sql_value(value));
-        }
-        raw.push((id, geometry, props));
-        i += 1;
-    }
+    let fid = primary_key(&conn, &layer.table);
+    // Each core reads its own range of rows through its own connection, decoding geometry as it
+    // goes; the ranges are by row id, in the table's order.
+    let span = (max_rowid - min_rowid + 1).max(0) as usize;
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let reader = RowReader { path, layer, fid: fid.as_deref(), total: count.max(0) as usize, done: &done, progress };
+    let all = super::read_in_parts(span, |r| reader.read(min_rowid + r.start as i64, min_rowid + r.end as i64))?;
+    let (raw, warnings) = (all.raw, all.problems);
     let stated = stated_crs(&conn, layer.srs_id);
     let mut parsed = assemble(raw, options.declared_crs, stated, warnings)?;
     parsed.name = Some(layer.table.clone());
@@ -147,6 +116,69 @@ pub fn read(path: &Path, options: &LoadOptions, progress: &Progress<'_>) -> Resu
     parsed.source.layers = names;
     parsed.source.encoding = Some((TextEncoding::Utf8, EncodingSource::Format));
     Ok(parsed)
+}
+
+/// Reads a range of a feature table's rows.
+struct RowReader<'a> {
+    path: &'a Path,
+    layer: &'a LayerDef,
+    fid: Option<&'a str>,
+    total: usize,
+    done: &'a std::sync::atomic::AtomicUsize,
+    progress: &'a Progress<'a>,
+}
+
+impl RowReader<'_> {
+    /// The rows with `from <= rowid < to`, with the warnings for geometry that cannot be decoded.
+    fn read(&self, from: i64, to: i64) -> Result<super::Part, LoadError> {
+        let path = self.path;
+        let conn = open(path)?;
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT * FROM {} WHERE rowid >= ?1 AND rowid < ?2 ORDER BY rowid",
+                quote(&self.layer.table)
+            ))
+            .map_err(|e| sql_error(path, &e))?;
+        let columns: Vec<String> = stmt.column_names().iter().map(|c| (*c).to_owned()).collect();
+        let geom_index = columns.iter().position(|c| c.eq_ignore_ascii_case(&self.layer.geometry_column));
+        let fid_index = self.fid.and_then(|pk| columns.iter().position(|c| c == pk));
+        let mut rows = stmt.query([from, to]).map_err(|e| sql_error(path, &e))?;
+        let mut raw = Vec::new();
+        let mut warnings = Vec::new();
+        while let Some(row) = rows.next().map_err(|e| sql_error(path, &e))? {
+            let i = raw.len();
+            if i % 1024 == 1023 {
+                let n = self.done.fetch_add(1024, std::sync::atomic::Ordering::Relaxed) + 1024;
+                self.progress.step(0, 0)?;
+                let est = self.progress.total_bytes as f64 * n as f64 / self.total.max(1) as f64;
+                self.progress.bytes_read.store(est as u64, std::sync::atomic::Ordering::Relaxed);
+            }
+            let mut props: Vec<(&str, Value)> = Vec::with_capacity(columns.len());
+            let mut geometry = None;
+            let mut id = None;
+            for (c, name) in columns.iter().enumerate() {
+                let value = row.get_ref(c).map_err(|e| sql_error(path, &e))?;
+                if Some(c) == geom_index {
+                    if let ValueRef::Blob(blob) = value {
+                        match geozero::wkb::GpkgWkb(blob).to_geo() {
+                            Ok(g) => geometry = Some(simplify_parts(g)),
+                            Err(e) => super::unusable_geometry(&mut warnings, i, &e),
+                        }
+                    }
+                    continue;
+                }
+                if Some(c) == fid_index {
+                    if let ValueRef::Integer(n) = value {
+                        id = Some(n.to_string());
+                    }
+                    continue;
+                }
+                props.push((name.as_str(), sql_value(value)));
+            }
+            raw.push((id, geometry, crate::model::Properties::from_pairs(props)));
+        }
+        Ok(super::Part { raw, problems: warnings })
+    }
 }
 
 /// The integer primary key column of a table (the feature id), if any.

@@ -78,19 +78,12 @@ fn walk(
                 None => None,
                 Some(Ok(g)) => Some(simplify_parts(g)),
                 Some(Err(e)) => {
-                    if warnings.len() < 100 {
-                        let mut d = Diagnostic::new(
-                            format!("the placemark's geometry cannot be used: {e} (loaded without geometry)"),
-                            format!("地标的几何无法使用：{e}（已按无几何载入）"),
-                        );
-                        d.feature = Some(raw.len());
-                        warnings.push(d);
-                    }
+                    super::unusable_geometry(warnings, raw.len(), &e);
                     None
                 }
             };
             let id = p.attrs.get("id").cloned();
-            raw.push((id, geometry, props));
+            raw.push((id, geometry, props.into()));
         }
         _ => {}
     }

@@ -357,6 +357,15 @@ pub fn resolve_crs(
 
 /// Converts a geometry to WGS84; `Err((x, y))` names the first coordinate that cannot be.
 pub fn to_wgs84(g: Geometry<f64>, crs: Crs) -> Result<Geometry<f64>, (f64, f64)> {
+    to_wgs84_with(g, crs, &crs.to_wgs84_converter())
+}
+
+/// [`to_wgs84`] with a converter prepared by [`Crs::to_wgs84_converter`].
+fn to_wgs84_with(
+    g: Geometry<f64>,
+    crs: Crs,
+    convert: &dyn Fn(f64, f64) -> (f64, f64),
+) -> Result<Geometry<f64>, (f64, f64)> {
     if matches!(crs, Crs::Wgs84 | Crs::Cgcs2000) {
         // Still check the range: a file's own "WGS84" can hold metres.
         use geo::CoordsIter;
@@ -367,8 +376,99 @@ pub fn to_wgs84(g: Geometry<f64>, crs: Crs) -> Result<Geometry<f64>, (f64, f64)>
         };
     }
     g.try_map_coords(|c| {
-        let (lon, lat) = crs.to_wgs84(c.x, c.y);
+        let (lon, lat) = convert(c.x, c.y);
         if is_valid_lon_lat_deg(lon, lat) { Ok(geo::Coord { x: lon, y: lat }) } else { Err((c.x, c.y)) }
+    })
+}
+
+/// Records that feature `feature`'s geometry cannot be used (it loads without one), keeping at
+/// most 100 such messages.
+pub fn unusable_geometry(problems: &mut Vec<Diagnostic>, feature: usize, why: &dyn std::fmt::Display) {
+    if problems.len() < 100 {
+        let mut d = Diagnostic::new(
+            format!("the geometry cannot be used: {why} (loaded without geometry)"),
+            format!("几何无法使用：{why}（已按无几何载入）"),
+        );
+        d.feature = Some(feature);
+        problems.push(d);
+    }
+}
+
+/// What one thread read of a file: its features in order, and the problems it met (feature
+/// numbers counted from the start of the part).
+#[derive(Default)]
+pub struct Part {
+    /// The features.
+    pub raw: Vec<RawFeature>,
+    /// Problems with single features (loaded without geometry, for example).
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Reads `0..len` (records, or row ids) in one contiguous range per core at once, each thread
+/// opening the file for itself, and joins the parts in order with the feature numbers of their
+/// problems made absolute. Small inputs are read on the calling thread.
+pub fn read_in_parts(
+    len: usize,
+    read: impl Fn(std::ops::Range<usize>) -> Result<Part, LoadError> + Sync,
+) -> Result<Part, LoadError> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let threads = if len < 4096 { 1 } else { threads };
+    let chunk = len.div_ceil(threads).max(1);
+    let read = &read;
+    let parts: Vec<Result<Part, LoadError>> = std::thread::scope(|s| {
+        let handles: Vec<_> =
+            (0..threads).map(|t| s.spawn(move || read((t * chunk).min(len)..((t + 1) * chunk).min(len)))).collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    });
+    let mut all = Part::default();
+    for part in parts {
+        let part = part?;
+        let offset = all.raw.len();
+        all.problems.extend(part.problems.into_iter().map(|mut d| {
+            d.feature = d.feature.map(|f| f + offset);
+            d
+        }));
+        all.raw.extend(part.raw);
+    }
+    all.problems.truncate(100);
+    Ok(all)
+}
+
+/// Runs `f` over the items on every core, in order, each thread with its own state from `init`
+/// (a coordinate converter: proj4rs' definitions are built per thread).
+pub fn par_map<T: Send, U: Send, S>(
+    items: Vec<T>,
+    init: impl Fn() -> S + Sync,
+    f: impl Fn(&S, usize, T) -> U + Sync,
+) -> Vec<U> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    if threads == 1 || items.len() < 2048 {
+        let state = init();
+        return items.into_iter().enumerate().map(|(i, t)| f(&state, i, t)).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let mut parts: Vec<Vec<T>> = Vec::with_capacity(threads);
+    let mut rest = items;
+    while rest.len() > chunk {
+        let tail = rest.split_off(chunk);
+        parts.push(rest);
+        rest = tail;
+    }
+    parts.push(rest);
+    let (init, f) = (&init, &f);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = parts
+            .into_iter()
+            .enumerate()
+            .map(|(p, part)| {
+                s.spawn(move || {
+                    let state = init();
+                    part.into_iter().enumerate().map(|(i, t)| f(&state, p * chunk + i, t)).collect::<Vec<U>>()
+                })
+            })
+            .collect();
+        // A panic in a worker is a bug: pass it on rather than lose features silently.
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
     })
 }
 
@@ -389,7 +489,7 @@ pub fn simplify_parts(g: Geometry<f64>) -> Geometry<f64> {
 }
 
 /// A feature as a reader finds it: id, geometry in the file's own system, properties.
-pub type RawFeature = (Option<String>, Option<Geometry<f64>>, serde_json::Map<String, serde_json::Value>);
+pub type RawFeature = (Option<String>, Option<Geometry<f64>>, crate::model::Properties);
 
 /// Builds features from raw geometries in the file's system: decides the system, converts each
 /// geometry, and records a problem per feature that cannot be converted.
@@ -401,25 +501,31 @@ pub fn assemble(
 ) -> Result<Parsed, LoadError> {
     let sample = raw.iter().find_map(|(_, g, _)| g.as_ref().and_then(first_coord));
     let crs = resolve_crs(declared, stated, sample, &mut warnings)?;
+    // Conversion, bounding boxes and compact properties on every core.
+    let converted = par_map(
+        raw,
+        || crs.to_wgs84_converter(),
+        |convert, i, (id, g, props)| match g.map(|g| to_wgs84_with(g, crs, convert)) {
+            None => Ok(crate::model::Feature::new(id, None, props)),
+            Some(Ok(g)) => Ok(crate::model::Feature::new(id, Some(g), props)),
+            Some(Err(xy)) => Err((i, xy)),
+        },
+    );
     let mut errors = Vec::new();
-    let mut features = Vec::with_capacity(raw.len());
-    for (i, (id, g, props)) in raw.into_iter().enumerate() {
-        let geometry = match g.map(|g| to_wgs84(g, crs)) {
-            None => None,
-            Some(Ok(g)) => Some(g),
-            Some(Err((x, y))) => {
-                if errors.len() < 100 {
-                    let mut d = Diagnostic::new(
-                        format!("coordinate ({x}, {y}) is outside the range of {}", crs.label_en()),
-                        format!("坐标 ({x}, {y}) 超出 {} 的范围", crs.label_zh()),
-                    );
-                    d.feature = Some(i);
-                    errors.push(d);
-                }
-                continue;
+    let mut features = Vec::with_capacity(converted.len());
+    for c in converted {
+        match c {
+            Ok(f) => features.push(f),
+            Err((i, (x, y))) if errors.len() < 100 => {
+                let mut d = Diagnostic::new(
+                    format!("coordinate ({x}, {y}) is outside the range of {}", crs.label_en()),
+                    format!("坐标 ({x}, {y}) 超出 {} 的范围", crs.label_zh()),
+                );
+                d.feature = Some(i);
+                errors.push(d);
             }
-        };
-        features.push(crate::model::Feature::new(id, geometry, props));
+            Err(_) => {}
+        }
     }
     Ok(Parsed { features, errors, warnings, crs, ..Parsed::default() })
 }

@@ -6,7 +6,9 @@ use std::io::{BufReader, Read};
 use std::path::Path;
 
 use dbase::FieldValue;
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use crate::model::Properties;
 
 use super::encoding::{EncodingSource, TextEncoding};
 use super::{FileCrs, Progress, assemble, sidecar, simplify_parts};
@@ -39,65 +41,140 @@ pub fn read(path: &Path, options: &LoadOptions, progress: &Progress<'_>) -> Resu
     };
     let (encoding, encoding_source) = choose_encoding(path, &dbf, options, &mut warnings)?;
 
-    let shp_file = std::fs::File::open(path).map_err(io)?;
-    let shx_file = std::fs::File::open(&shx).map_err(io)?;
-    let shapes = shapefile::ShapeReader::with_shx(BufReader::new(shp_file), BufReader::new(shx_file))
-        .map_err(|e| bad_file(&shown, ".shp/.shx", &e.to_string()))?;
-    let dbf_file = std::fs::File::open(&dbf).map_err(io)?;
-    let table = dbase::ReaderBuilder::new()
-        .with_encoding(dbase::encoding::EncodingRs::from(encoding.codec()))
-        .build(BufReader::new(dbf_file))
-        .map_err(|e| bad_file(&shown, ".dbf", &e.to_string()))?;
-    let fields: Vec<String> = table.fields().iter().map(|f| f.name().to_owned()).collect();
-    let count = shapes.shape_count().unwrap_or(0);
-    let records = table.header().num_records as usize;
+    let parts = Parts { shp: path, shx: &shx, dbf: &dbf, encoding, shown: &shown };
+    let reader = parts.open()?;
+    let fields: Vec<String> = reader.fields.clone();
+    let count = reader.count;
+    let records = reader.records;
+    drop(reader);
     if records != count {
         warnings.push(Diagnostic::new(
             format!("the .shp has {count} shapes but the .dbf has {records} records: only the pairs are read"),
             format!(".shp 有 {count} 个图形，而 .dbf 有 {records} 条记录：只读取能配对的部分"),
         ));
     }
-    let mut reader = shapefile::Reader::new(shapes, table);
-    let mut raw = Vec::with_capacity(count);
-    let mut bad_shapes = Vec::new();
-    for (i, item) in reader.iter_shapes_and_records().enumerate() {
-        progress.step(i, count)?;
-        let (shape, mut record) = item.map_err(|e| {
+    let pairs = count.min(records);
+    // Each core reads its own range of records through its own file handles (the .shx gives
+    // every shape's offset, the .dbf has fixed-length records), so reading scales with cores.
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let all = super::read_in_parts(pairs, |range| parts.read_range(range, &fields, &done, pairs, progress))?;
+    warnings.extend(all.problems);
+    let raw = all.raw;
+    let mut parsed = assemble(raw, options.declared_crs, stated, warnings)?;
+    parsed.source.encoding = Some((encoding, encoding_source));
+    Ok(parsed)
+}
+
+/// The files of one shapefile, and how to read a range of its records.
+struct Parts<'a> {
+    shp: &'a Path,
+    shx: &'a Path,
+    dbf: &'a Path,
+    encoding: TextEncoding,
+    shown: &'a str,
+}
+
+/// An open shapefile.
+struct Opened {
+    reader: shapefile::Reader<BufReader<std::fs::File>, BufReader<std::fs::File>>,
+    fields: Vec<String>,
+    count: usize,
+    records: usize,
+}
+
+impl Parts<'_> {
+    fn open(&self) -> Result<Opened, LoadError> {
+        let io = |source| LoadError::Io { path: self.shown.to_owned(), source };
+        let shp_file = std::fs::File::open(self.shp).map_err(io)?;
+        let shx_file = std::fs::File::open(self.shx).map_err(io)?;
+        let shapes = shapefile::ShapeReader::with_shx(BufReader::new(shp_file), BufReader::new(shx_file))
+            .map_err(|e| bad_file(self.shown, ".shp/.shx", &e.to_string()))?;
+        let dbf_file = std::fs::File::open(self.dbf).map_err(io)?;
+        let table = dbase::ReaderBuilder::new()
+            .with_encoding(dbase::encoding::EncodingRs::from(self.encoding.codec()))
+            .build(BufReader::new(dbf_file))
+            .map_err(|e| bad_file(self.shown, ".dbf", &e.to_string()))?;
+        let fields = table.fields().iter().map(|f| f.name().to_owned()).collect();
+        let count = shapes.shape_count().unwrap_or(0);
+        let records = table.header().num_records as usize;
+        Ok(Opened { reader: shapefile::Reader::new(shapes, table), fields, count, records })
+    }
+
+    /// Reads records `range` (shape and attributes), counting them in `done` for the progress.
+    fn read_range(
+        &self,
+        range: std::ops::Range<usize>,
+        fields: &[String],
+        done: &std::sync::atomic::AtomicUsize,
+        total: usize,
+        progress: &Progress<'_>,
+    ) -> Result<super::Part, LoadError> {
+        let mut part = super::Part { raw: Vec::with_capacity(range.len()), problems: Vec::new() };
+        if range.is_empty() {
+            return Ok(part);
+        }
+        let mut opened = self.open()?;
+        let damaged = |i: usize, e: &dyn std::fmt::Display| {
+            let shown = self.shown;
             let mut d = Diagnostic::new(
                 format!("{shown}: cannot read feature #{i}: {e} (the file is damaged or still being written)"),
                 format!("{shown}：无法读取第 {i} 个要素：{e}（文件已损坏或仍在写入）"),
             );
             d.feature = Some(i);
             LoadError::Invalid(d)
-        })?;
-        let geometry = match shape {
-            shapefile::Shape::NullShape => None,
-            other => match geo::Geometry::<f64>::try_from(other) {
-                Ok(g) => Some(simplify_parts(g)),
-                Err(e) => {
-                    bad_shapes.push((i, e.to_string()));
-                    None
-                }
-            },
         };
-        let mut props = Map::new();
-        for name in &fields {
-            let value = record.remove(name).map_or(Value::Null, field_value);
-            props.insert(name.clone(), value);
+        opened.reader.seek(range.start).map_err(|e| damaged(range.start, &e))?;
+        let items = opened.reader.iter_shapes_and_records_as::<shapefile::Shape, Row>().take(range.len());
+        for (k, item) in items.enumerate() {
+            let i = range.start + k;
+            if k % 1024 == 1023 {
+                let n = done.fetch_add(1024, std::sync::atomic::Ordering::Relaxed) + 1024;
+                progress.step(0, 0)?;
+                progress.bytes_read.store(
+                    (progress.total_bytes as f64 * n as f64 / total.max(1) as f64) as u64,
+                    std::sync::atomic::Ordering::Relaxed,
+                );
+            }
+            let (shape, Row(record)) = item.map_err(|e| damaged(i, &e))?;
+            let geometry = match shape {
+                shapefile::Shape::NullShape => None,
+                other => match geo::Geometry::<f64>::try_from(other) {
+                    Ok(g) => Some(simplify_parts(g)),
+                    Err(e) => {
+                        super::unusable_geometry(&mut part.problems, k, &e);
+                        None
+                    }
+                },
+            };
+            let values = record.into_iter().map(field_value).chain(std::iter::repeat(Value::Null));
+            let props = Properties::from_pairs(fields.iter().map(String::as_str).zip(values).collect());
+            part.raw.push((None, geometry, props));
         }
-        raw.push((None, geometry, props));
+        if part.raw.len() < range.len() {
+            return Err(damaged(range.start + part.raw.len(), &"the file ends early"));
+        }
+        Ok(part)
     }
-    let mut parsed = assemble(raw, options.declared_crs, stated, warnings)?;
-    for (i, why) in bad_shapes.into_iter().take(100) {
-        let mut d = Diagnostic::new(
-            format!("the shape cannot be used: {why} (loaded without geometry)"),
-            format!("图形无法使用：{why}（已按无几何载入）"),
-        );
-        d.feature = Some(i);
-        parsed.warnings.push(d);
+}
+
+/// A record's values in the table's field order (the dbase crate's own record is a hash map,
+/// which costs a map and a key string per field and row).
+struct Row(Vec<FieldValue>);
+
+impl dbase::ReadableRecord for Row {
+    fn read_using<Source, MemoSource>(
+        fields: &mut dbase::FieldIterator<Source, MemoSource>,
+    ) -> Result<Self, dbase::FieldError>
+    where
+        Source: Read + std::io::Seek,
+        MemoSource: Read + std::io::Seek,
+    {
+        let mut values = Vec::new();
+        for field in fields {
+            values.push(field?.value);
+        }
+        Ok(Row(values))
     }
-    parsed.source.encoding = Some((encoding, encoding_source));
-    Ok(parsed)
 }
 
 fn bad_file(shown: &str, part: &str, why: &str) -> LoadError {
