@@ -86,8 +86,8 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Time loading and indexing a GeoJSON file (read, parse into geometry, R-tree), as the
-    /// viewer does it, and print the figures. For benchmarks against other tools.
+    /// Time loading and indexing a file of any format (read, parse into WGS84 geometry, R-tree),
+    /// as the viewer does it, and print the figures. For benchmarks against other tools.
     LoadBench {
         /// The file.
         file: PathBuf,

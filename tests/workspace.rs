@@ -146,3 +146,32 @@ fn opening_a_workspace_with_a_missing_file_opens_the_rest_and_names_it() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_layers_epsg_system_seven_parameters_encoding_and_layer_are_kept() {
+    use kuiwen_atlas::io::formats::TextEncoding;
+    let dir = tmp_dir("formats");
+    let path = dir.join("成果.kuiwen.json");
+    let xian80 = Crs::with_seven_parameters(2385, [24.0, -123.0, -94.0, 0.02, -0.25, -0.13, 1.1])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut ws = sample(&dir);
+    ws.layers[1].crs = Some(Crs::Epsg(4528));
+    ws.layers[1].encoding = Some(TextEncoding::Gbk);
+    ws.layers[1].layer = Some("规划用地".into());
+    ws.layers[0].crs = Some(xian80);
+    ws.save(&path).unwrap_or_else(|e| panic!("{e}"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert!(text.contains("\"EPSG:4528\"") && text.contains("\"gbk\"") && text.contains("规划用地"), "{text}");
+    assert!(text.contains("+towgs84=24,-123,-94,0.02,-0.25,-0.13,1.1"), "the parameters are in the file: {text}");
+    let back = Workspace::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(back.layers[1].crs, Some(Crs::Epsg(4528)));
+    assert_eq!(back.layers[1].encoding, Some(TextEncoding::Gbk));
+    assert_eq!(back.layers[1].layer.as_deref(), Some("规划用地"));
+    assert_eq!(back.layers[0].crs, Some(xian80), "the same definition comes back");
+    // A workspace naming a Xian 1980 grid without parameters is refused, not silently shifted.
+    let bad = text.replace("\"EPSG:4528\"", "\"EPSG:2385\"");
+    std::fs::write(&path, bad).unwrap_or_else(|e| panic!("{e}"));
+    let err = Workspace::load(&path).expect_err("Xian 1980 without parameters");
+    assert!(err.to_string().contains("seven parameters"), "{err}");
+    let _ = std::fs::remove_dir_all(dir);
+}
