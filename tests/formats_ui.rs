@@ -123,3 +123,50 @@ fn a_shapefile_layers_details_show_format_system_and_encoding_and_change_them() 
     let err = e.last_error.clone().unwrap_or_default();
     assert!(err.contains("EPSG:4549") && err.contains("parks.shp"), "{err}");
 }
+
+#[test]
+fn metres_in_an_unnamed_system_ask_with_a_preview_and_load_where_chosen() {
+    let csv = fixture("facilities_4549_xy.csv");
+    let mut h = Harness::builder().with_size([1400.0, 900.0]).build_eframe(move |cc| {
+        AtlasApp::new(
+            &cc.egui_ctx,
+            None,
+            StartOptions { basemap: Some(Basemap::None), files: vec![csv], ..Default::default() },
+        )
+    });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while h.state().crs_question.is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "no question asked: {:?}",
+            h.state().notices.iter().map(|n| &n.text).collect::<Vec<_>>()
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    h.run_ok();
+    h.get_by_label("选择坐标系");
+    // Six-digit eastings fit every central meridian: the one that puts the data in Kuiwen comes
+    // first and says so; the neighbouring zones say how far away they put it.
+    let first = h.state().crs_question.as_ref().map(|q| q.candidates[0].0);
+    assert_eq!(first, Some(kuiwen_atlas::io::crs::Crs::Epsg(4549)));
+    h.get_by_label_contains("EPSG:4549) → 119.1").click();
+    assert!(h.query_all_by_label_contains("km（西）").count() >= 1, "the other zones land west of Kuiwen");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while file_layers(h.state()).is_empty() {
+        assert!(Instant::now() < deadline, "the file did not load in the chosen system");
+        h.step();
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    h.run_ok();
+    assert!(h.state().crs_question.is_none(), "the window closes");
+    let app = h.state();
+    let e = file_layers(app)[0];
+    assert_eq!(e.load.declared_crs, Some(kuiwen_atlas::io::crs::Crs::Epsg(4549)), "kept for reloads and the workspace");
+    let want =
+        &app.layers.iter().find(|l| l.layer.key == "facilities").unwrap_or_else(|| panic!("facilities")).layer.features;
+    for (w, g) in want.iter().zip(&e.layer.features) {
+        let (a, b) = (w.bbox.unwrap_or_default(), g.bbox.unwrap_or_default());
+        assert!((a[0] - b[0]).abs() < 1e-6 && (a[1] - b[1]).abs() < 1e-6, "{:?}: {a:?} vs {b:?}", w.name());
+    }
+}

@@ -149,6 +149,11 @@ fn finish(app: &mut AtlasApp, outcome: Outcome) {
             });
         }
         (Purpose::Open, Ok(parsed)) => opened(app, path, options, parsed),
+        (Purpose::Open, Err(crate::io::LoadError::NeedsCrs { x, y, diagnostic })) => {
+            // Metres in an unknown system: ask, showing where each choice puts the data.
+            app.notices.push(Notice { text: describe(&path, &diagnostic, english), error: true });
+            app.crs_question = Some(super::source_panel::CrsQuestion::new(path, options, (x, y)));
+        }
         (Purpose::Open, Err(e)) => {
             app.notices.push(Notice { text: describe(&path, &e.diagnostic(), english), error: true });
         }

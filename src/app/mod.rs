@@ -20,7 +20,7 @@ pub mod multi_select;
 pub mod present;
 mod save_dialog;
 pub mod settings;
-mod source_panel;
+pub mod source_panel;
 mod status_bar;
 pub mod tools;
 mod top_bar;
@@ -188,6 +188,8 @@ pub struct AtlasApp {
     pub life_circle: life_circle_panel::LifeCircleState,
     /// A layer being exported to another format or coordinate system (格式转换).
     layer_export: Option<save_dialog::PendingSave>,
+    /// A file whose coordinate system the planner is asked for.
+    pub crs_question: Option<source_panel::CrsQuestion>,
     /// The briefing: slides, presenting, export.
     pub briefing: present::BriefingState,
     /// Export jobs and dialogs of the briefing window.
@@ -254,6 +256,7 @@ impl AtlasApp {
             multi: Default::default(),
             life_circle: Default::default(),
             layer_export: None,
+            crs_question: None,
             briefing: Default::default(),
             pending_slide_fit: None,
             ui_briefing: Default::default(),
@@ -471,6 +474,7 @@ impl AtlasApp {
         settings::show(self, ui);
         multi_select::show_summary(self, ui);
         briefing_panel::show(self, ui);
+        source_panel::crs_question(self, ui);
         self.note_first_frame();
         if self.loader.busy() {
             ui.ctx().request_repaint_after(Duration::from_millis(100));

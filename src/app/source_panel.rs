@@ -191,3 +191,86 @@ pub(super) fn export_layer(app: &mut super::AtlasApp, key: &str, crs: Crs) {
         write(&path, &features, &options).map(|_| ()).map_err(|e| format!("{e} / {}", e.zh()))
     }));
 }
+
+/// A file whose numbers are metres in a system nothing names: the candidate systems, each with
+/// where it puts the file's first coordinate.
+pub struct CrsQuestion {
+    /// The file.
+    pub path: std::path::PathBuf,
+    /// How it was being opened.
+    pub options: crate::io::LoadOptions,
+    /// The first coordinate, as written.
+    pub sample: (f64, f64),
+    /// `(system, lon, lat)`, nearest to Kuiwen first.
+    pub candidates: Vec<(Crs, f64, f64)>,
+}
+
+impl CrsQuestion {
+    /// The question for a file and one of its coordinates.
+    pub fn new(path: std::path::PathBuf, options: crate::io::LoadOptions, sample: (f64, f64)) -> Self {
+        let candidates = crate::io::crs::crs_candidates(sample.0, sample.1).into_iter().take(6).collect();
+        Self { path, options, sample, candidates }
+    }
+}
+
+/// Where a position lies from Kuiwen's centre, in words: "在奎文区内" or "距奎文 270 km（西）".
+fn where_from_kuiwen(lon: f64, lat: f64, lang: Lang) -> String {
+    use crate::io::crs::{KUIWEN_CENTER_LAT_DEG, KUIWEN_CENTER_LON_DEG};
+    let d_km =
+        crate::analysis::measure::distance_m([lon, lat], [KUIWEN_CENTER_LON_DEG, KUIWEN_CENTER_LAT_DEG]) / 1000.0;
+    if d_km < 15.0 {
+        return lang.t("在奎文区内", "in Kuiwen").to_owned();
+    }
+    let (dx, dy) = (lon - KUIWEN_CENTER_LON_DEG, lat - KUIWEN_CENTER_LAT_DEG);
+    let (zh, en) = if dx.abs() > dy.abs() {
+        if dx > 0.0 { ("东", "east") } else { ("西", "west") }
+    } else if dy > 0.0 {
+        ("北", "north")
+    } else {
+        ("南", "south")
+    };
+    if lang.english() { format!("{d_km:.0} km {en} of Kuiwen") } else { format!("距奎文 {d_km:.0} km（{zh}）") }
+}
+
+/// The window asking which system a file is in; a choice opens the file in it.
+pub(super) fn crs_question(app: &mut super::AtlasApp, ui: &mut egui::Ui) {
+    let Some(q) = &app.crs_question else { return };
+    let lang = app.lang();
+    let mut chosen: Option<Option<Crs>> = None;
+    let name = q.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    egui::Window::new(lang.t("选择坐标系", "Choose the coordinate system"))
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        .show(ui.ctx(), |ui| {
+            ui.label(format!(
+                "{name}：{}",
+                lang.t(
+                    "坐标是米，文件没有说明坐标系。请选择，每一项都注明数据会落在哪里：",
+                    "the coordinates are metres and the file does not say in which system. Choose one; each says where it puts the data:",
+                )
+            ));
+            ui.label(RichText::new(format!("({:.2}, {:.2})", q.sample.0, q.sample.1)).small().weak());
+            ui.add_space(4.0);
+            for (i, (c, lon, lat)) in q.candidates.iter().enumerate() {
+                let text = format!("{} → {lon:.4}°E {lat:.4}°N，{}", label(*c, lang), where_from_kuiwen(*lon, *lat, lang));
+                let text = if i == 0 { RichText::new(text).strong() } else { RichText::new(text) };
+                if ui.button(text).clicked() {
+                    chosen = Some(Some(*c));
+                }
+            }
+            if q.candidates.is_empty() {
+                ui.label(lang.t("没有把数据放在中国境内的候选坐标系。", "No candidate system puts the data in China."));
+            }
+            ui.add_space(4.0);
+            if ui.button(lang.t("取消", "Cancel")).clicked() {
+                chosen = Some(None);
+            }
+        });
+    if let Some(choice) = chosen
+        && let Some(q) = app.crs_question.take()
+        && let Some(c) = choice
+    {
+        app.open_file(q.path, crate::io::LoadOptions { declared_crs: Some(c), ..q.options });
+    }
+}

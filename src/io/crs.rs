@@ -1015,6 +1015,27 @@ pub fn assume_gauss_kruger(x: f64, y: f64) -> Option<Crs> {
     }
 }
 
+/// The systems a pair of metres may be in, with where each puts it `(crs, lon_deg, lat_deg)`,
+/// nearest to Kuiwen first: the CGCS2000 Gauss-Krüger grids (3° and 6°, with and without the zone
+/// prefix), UTM over China, and Web Mercator; only readings that land in China. For asking the
+/// planner, with a preview, when a file does not say.
+pub fn crs_candidates(x: f64, y: f64) -> Vec<(Crs, f64, f64)> {
+    if !x.is_finite() || !y.is_finite() {
+        return Vec::new();
+    }
+    let codes = (4491..=4554).chain(32643..=32653).chain([3857]);
+    let mut out: Vec<(f64, (Crs, f64, f64))> = codes
+        .filter_map(|code| Crs::from_epsg(code).ok())
+        .filter_map(|c| {
+            let (lon, lat) = c.to_wgs84(x, y);
+            (is_valid_lon_lat_deg(lon, lat) && !out_of_china(lon, lat))
+                .then_some((kuiwen_distance_sq(lon, lat), (c, lon, lat)))
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.total_cmp(&b.0));
+    out.into_iter().map(|(_, c)| c).collect()
+}
+
 /// Every plausible reading of a non-degree coordinate pair, best first. See [`guess_projected`].
 /// Empty when `(x, y)` are valid degrees or not finite.
 pub fn projected_candidates(x: f64, y: f64) -> Vec<ProjectedGuess> {

@@ -135,6 +135,17 @@ pub enum LoadError {
     /// Not GeoJSON (bad JSON, wrong top level, unsupported crs…): the diagnostic says where.
     #[error("{0}")]
     Invalid(Diagnostic),
+    /// The coordinates are not longitude/latitude and nothing says which system they are in: the
+    /// planner must choose ([`super::crs::crs_candidates`] lists where each choice puts them).
+    #[error("{diagnostic}")]
+    NeedsCrs {
+        /// A coordinate from the file, as written.
+        x: f64,
+        /// Its second number.
+        y: f64,
+        /// What is wrong and what to do (boxed: the error stays small).
+        diagnostic: Box<Diagnostic>,
+    },
     /// The user cancelled the load.
     #[error("loading cancelled")]
     Cancelled,
@@ -153,6 +164,7 @@ impl LoadError {
     pub fn diagnostic(&self) -> Diagnostic {
         match self {
             LoadError::Invalid(d) => d.clone(),
+            LoadError::NeedsCrs { diagnostic, .. } => (**diagnostic).clone(),
             other => Diagnostic::new(
                 other.to_string(),
                 match other {
@@ -160,7 +172,7 @@ impl LoadError {
                     LoadError::TooLarge { path, size_bytes, .. } => {
                         format!("{path} 大小为 {size_bytes} 字节，超过可打开的上限")
                     }
-                    LoadError::Invalid(_) => String::new(),
+                    LoadError::Invalid(_) | LoadError::NeedsCrs { .. } => String::new(),
                     LoadError::Cancelled => "已取消载入".to_owned(),
                     LoadError::Internal { path, message } => {
                         format!("读取 {path} 时程序内部出错：{message}（已记入日志；请连同文件一起报告）")
@@ -393,6 +405,7 @@ fn parse_bytes_general(bytes: &[u8], options: LoadOptions) -> Result<Parsed, Loa
     let mut ctx = Ctx {
         crs,
         may_assume,
+        projected_sample: None,
         errors: Vec::new(),
         warnings,
         feature: None,
@@ -455,6 +468,12 @@ fn parse_bytes_general(bytes: &[u8], options: LoadOptions) -> Result<Parsed, Loa
         }
     }
     let name = obj.get("name").and_then(Value::as_str).map(str::to_owned);
+    // Nothing loaded because the numbers are metres in an unknown system: the planner chooses one.
+    if features.is_empty()
+        && let (Some((x, y)), Some(first)) = (ctx.projected_sample, ctx.errors.first())
+    {
+        return Err(LoadError::NeedsCrs { x, y, diagnostic: Box::new(first.clone()) });
+    }
     Ok(Parsed { features, errors: ctx.errors, warnings: ctx.warnings, crs: ctx.crs, name, ..Parsed::default() })
 }
 
@@ -613,6 +632,8 @@ struct Ctx<'t> {
     crs: Crs,
     /// Whether an unmistakable Gauss-Krüger grid may be assumed (nothing was declared).
     may_assume: bool,
+    /// The first coordinate that looked projected while degrees were expected.
+    projected_sample: Option<(f64, f64)>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     feature: Option<usize>,
@@ -867,6 +888,7 @@ impl Ctx<'_> {
                 if let Some(guess) = guess_projected(x, y) {
                     if !self.warned_projected {
                         self.warned_projected = true;
+                        self.projected_sample = Some((x, y));
                         // Web Mercator files can be read as they are once declared.
                         let (cli_en, cli_zh) = if matches!(guess, super::crs::ProjectedGuess::WebMercator { .. }) {
                             (" On the command line: --crs webmercator.", "命令行：--crs webmercator。")

@@ -343,14 +343,18 @@ pub fn resolve_crs(
                 Some(g) => (g.advice_en(), g.advice_zh()),
                 None => ("the numbers are not longitude/latitude".to_owned(), "数值不是经纬度".to_owned()),
             };
-            Err(LoadError::Invalid(Diagnostic::new(
-                format!(
-                    "no coordinate system stated and coordinate ({x}, {y}) is not longitude/latitude: {en} Declare it (e.g. --crs EPSG:4549, or the layer's coordinate system setting)"
-                ),
-                format!(
-                    "文件未说明坐标系，坐标 ({x}, {y}) 不是经纬度：{zh} 请指定坐标系（例如 --crs EPSG:4549，或在图层的坐标系设置中选择）"
-                ),
-            )))
+            Err(LoadError::NeedsCrs {
+                x,
+                y,
+                diagnostic: Box::new(Diagnostic::new(
+                    format!(
+                        "no coordinate system stated and coordinate ({x}, {y}) is not longitude/latitude: {en} Declare it (e.g. --crs EPSG:4549, or choose it when the app asks)"
+                    ),
+                    format!(
+                        "文件未说明坐标系，坐标 ({x}, {y}) 不是经纬度：{zh} 请指定坐标系（例如 --crs EPSG:4549，或在程序询问时选择）"
+                    ),
+                )),
+            })
         }
     }
 }
