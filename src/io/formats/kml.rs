@@ -23,9 +23,14 @@ pub fn read(path: &Path, format: Format, options: &LoadOptions, progress: &Progr
         ))
     };
     let doc: kml::Kml<f64> = if format == Format::Kmz {
-        kml::KmlReader::<_, f64>::from_kmz_path(path).map_err(bad)?.read().map_err(bad)?
+        let mut reader = kml::KmlReader::<_, f64>::from_kmz_path(path).map_err(bad)?;
+        // The KMZ's KML, already unzipped in memory by the reader: check it before parsing.
+        well_formed(&shown, &kmz_text(path).map_err(|e| bad(kml::Error::IoError(e)))?)?;
+        reader.read().map_err(bad)?
     } else {
-        kml::KmlReader::<_, f64>::from_path(path).map_err(bad)?.read().map_err(bad)?
+        let text = std::fs::read(path).map_err(|source| LoadError::Io { path: shown.clone(), source })?;
+        well_formed(&shown, &text)?;
+        kml::KmlReader::<_, f64>::from_reader(std::io::Cursor::new(text)).read().map_err(bad)?
     };
     let mut raw = Raw::new();
     let mut warnings = Vec::new();
@@ -33,6 +38,54 @@ pub fn read(path: &Path, format: Format, options: &LoadOptions, progress: &Progr
     let mut parsed = assemble(raw, options.declared_crs, FileCrs::Stated(Crs::Wgs84, "KML".to_owned()), warnings)?;
     parsed.source.encoding = Some((TextEncoding::Utf8, EncodingSource::Format));
     Ok(parsed)
+}
+
+/// The first `.kml` inside a KMZ (what Google Earth reads: `doc.kml` by convention).
+fn kmz_text(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path)?).map_err(std::io::Error::other)?;
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).map_err(std::io::Error::other)?;
+        if entry.name().map_err(std::io::Error::other)?.to_ascii_lowercase().ends_with(".kml") {
+            let mut text = Vec::new();
+            entry.read_to_end(&mut text)?;
+            return Ok(text);
+        }
+    }
+    Err(std::io::Error::other("no .kml file inside the KMZ"))
+}
+
+/// Checks that the text is well-formed XML whose elements all close: a file cut short (still
+/// being copied, a failed download) is reported with where it ends, not handed to the KML reader.
+fn well_formed(shown: &str, text: &[u8]) -> Result<(), LoadError> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(text);
+    let mut depth = 0usize;
+    let mut buf = Vec::new();
+    loop {
+        let at = reader.buffer_position();
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(_)) => depth += 1,
+            Ok(Event::End(_)) => depth = depth.saturating_sub(1),
+            Ok(Event::Eof) if depth == 0 => return Ok(()),
+            Ok(Event::Eof) => {
+                return Err(LoadError::Invalid(Diagnostic::new(
+                    format!(
+                        "{shown}: the file ends early, inside {depth} open elements (truncated or still being written?)"
+                    ),
+                    format!("{shown}：文件提前结束，还有 {depth} 个元素未闭合（被截断或仍在写入？）"),
+                )));
+            }
+            Ok(_) => {}
+            Err(e) => {
+                return Err(LoadError::Invalid(Diagnostic::new(
+                    format!("{shown}: not well-formed XML near byte {at}: {e}"),
+                    format!("{shown}：第 {at} 字节附近不是格式正确的 XML：{e}"),
+                )));
+            }
+        }
+        buf.clear();
+    }
 }
 
 fn walk(

@@ -221,6 +221,25 @@ impl Progress<'_> {
 
 /// Reads a file of any supported format (not GeoJSON, which the caller reads itself).
 pub fn read(path: &Path, format: Format, options: &LoadOptions, progress: &Progress<'_>) -> Result<Parsed, LoadError> {
+    // The readers are other people's code on the planner's files: a panic in one is a bug, and is
+    // reported as such for this file, never a crash of `check` or of the app.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_format(path, format, options, progress)))
+        .unwrap_or_else(|payload| {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a reader stopped unexpectedly".to_owned());
+            Err(LoadError::Internal { path: path.display().to_string(), message })
+        })
+}
+
+fn read_format(
+    path: &Path,
+    format: Format,
+    options: &LoadOptions,
+    progress: &Progress<'_>,
+) -> Result<Parsed, LoadError> {
     let mut parsed = match format {
         Format::GeoJson => unreachable_geojson(path)?,
         Format::Shapefile => shp::read(path, options, progress)?,
