@@ -245,6 +245,27 @@ impl Crs {
         }
     }
 
+    /// Runs `f` with this thread's prepared converter for an [`Crs::Epsg`] or [`Crs::Custom`]
+    /// system (`None` for the others, or a definition that cannot be used): the definition is
+    /// looked up and parsed once per thread, not per coordinate.
+    fn with_transformer<T>(&self, f: impl FnOnce(&super::crs_proj::Transformer) -> T) -> Option<T> {
+        use std::cell::RefCell;
+        use std::collections::HashMap;
+        use std::rc::Rc;
+        thread_local! {
+            static PREPARED: RefCell<HashMap<Crs, Option<Rc<super::crs_proj::Transformer>>>> = RefCell::new(HashMap::new());
+        }
+        let t = PREPARED.with(|m| {
+            m.borrow_mut()
+                .entry(*self)
+                .or_insert_with(|| {
+                    self.proj_text().and_then(|p| super::crs_proj::Transformer::new(&p).ok()).map(Rc::new)
+                })
+                .clone()
+        })?;
+        Some(f(&t))
+    }
+
     /// The PROJ string of an [`Crs::Epsg`] or [`Crs::Custom`] system.
     fn proj_text(&self) -> Option<String> {
         match self {
@@ -306,7 +327,7 @@ impl Crs {
     pub fn is_projected(&self) -> bool {
         match self {
             Crs::WebMercator => true,
-            Crs::Epsg(_) | Crs::Custom(_) => self.proj_text().is_some_and(|p| !super::crs_proj::is_latlong(&p)),
+            Crs::Epsg(_) | Crs::Custom(_) => self.with_transformer(|t| !t.is_latlong()).unwrap_or(false),
             _ => false,
         }
     }
@@ -346,7 +367,7 @@ impl Crs {
             Crs::WebMercator => web_mercator_to_wgs84(x, y),
             // Outside the projection's domain: NaN, which the loaders report as out of range.
             Crs::Epsg(_) | Crs::Custom(_) => {
-                self.proj_text().and_then(|p| super::crs_proj::to_wgs84(&p, x, y)).unwrap_or((f64::NAN, f64::NAN))
+                self.with_transformer(|t| t.to_wgs84(x, y)).flatten().unwrap_or((f64::NAN, f64::NAN))
             }
         }
     }
@@ -359,10 +380,9 @@ impl Crs {
             Crs::Gcj02 => wgs84_to_gcj02(lon_deg, lat_deg),
             Crs::Bd09 => wgs84_to_bd09(lon_deg, lat_deg),
             Crs::WebMercator => wgs84_to_web_mercator(lon_deg, lat_deg),
-            Crs::Epsg(_) | Crs::Custom(_) => self
-                .proj_text()
-                .and_then(|p| super::crs_proj::from_wgs84(&p, lon_deg, lat_deg))
-                .unwrap_or((f64::NAN, f64::NAN)),
+            Crs::Epsg(_) | Crs::Custom(_) => {
+                self.with_transformer(|t| t.from_wgs84(lon_deg, lat_deg)).flatten().unwrap_or((f64::NAN, f64::NAN))
+            }
         }
     }
 

@@ -326,6 +326,19 @@ impl Transformer {
         })
     }
 
+    /// WGS84 degrees → `(x, y)` in the system, `None` outside the projection's domain.
+    pub fn from_wgs84(&self, lon_deg: f64, lat_deg: f64) -> Option<(f64, f64)> {
+        let mut p = (lon_deg.to_radians(), lat_deg.to_radians(), 0.0);
+        proj4rs::transform::transform(&self.wgs, &self.src, &mut p).ok()?;
+        let out = if self.src.is_latlong() { (p.0.to_degrees(), p.1.to_degrees()) } else { (p.0, p.1) };
+        (out.0.is_finite() && out.1.is_finite()).then_some(out)
+    }
+
+    /// Whether the system is geographic (degrees).
+    pub fn is_latlong(&self) -> bool {
+        self.src.is_latlong()
+    }
+
     /// `(x, y)` → WGS84 degrees, `None` outside the projection's domain.
     pub fn to_wgs84(&self, x: f64, y: f64) -> Option<(f64, f64)> {
         let mut p = if self.src.is_latlong() { (x.to_radians(), y.to_radians(), 0.0) } else { (x, y, 0.0) };
