@@ -56,6 +56,8 @@ fuzz_target!(|data: &[u8]| {
     check(data, LoadOptions::default());
     // …and declared as one of the others, so every conversion path is reached (picked by length so
     // the input itself stays plain GeoJSON that the seed corpus and minimised findings can share).
-    let declared = Crs::ALL[data.len() % Crs::ALL.len()];
-    check(data, LoadOptions { declared_crs: Some(declared) });
+    // The five named systems and a Gauss-Krüger grid through proj4rs.
+    let systems = [Crs::ALL[0], Crs::ALL[1], Crs::ALL[2], Crs::ALL[3], Crs::ALL[4], Crs::Epsg(4528)];
+    let declared = systems[data.len() % systems.len()];
+    check(data, LoadOptions::with_crs(Some(declared)));
 });
