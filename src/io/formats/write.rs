@@ -293,8 +293,30 @@ fn write_gpkg(path: &Path, features: &[Feature], options: &WriteOptions) -> Resu
         rusqlite::params![options.to_crs.label_en(), srs_id, org, org_id, definition],
     )
     .map_err(sql)?;
+    // Column names: SQLite's are case-insensitive, and `fid` and `geom` are taken.
+    let mut notes = Vec::new();
+    let mut sql_names: Vec<String> = Vec::with_capacity(cols.len());
+    for (key, _) in &cols {
+        let base = if key.trim().is_empty() { "field".to_owned() } else { key.clone() };
+        let taken = |n: &str, used: &[String]| {
+            ["fid", "geom"].iter().any(|r| r.eq_ignore_ascii_case(n)) || used.iter().any(|u| u.eq_ignore_ascii_case(n))
+        };
+        let mut name = base.clone();
+        let mut k = 1;
+        while taken(&name, &sql_names) {
+            name = format!("{base}_{k}");
+            k += 1;
+        }
+        if name != *key {
+            notes.push((
+                format!("field {key:?} is named {name:?} (GeoPackage column names differ regardless of case, and fid and geom are taken)"),
+                format!("字段 {key:?} 改名为 {name:?}（GeoPackage 列名不区分大小写，且 fid、geom 已占用）"),
+            ));
+        }
+        sql_names.push(name);
+    }
     let mut create = format!("CREATE TABLE {} (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom GEOMETRY", q(table));
-    for (name, kind) in &cols {
+    for ((_, kind), name) in cols.iter().zip(&sql_names) {
         let ty = match kind {
             Kind::Bool => "BOOLEAN",
             Kind::Integer => "INTEGER",
@@ -308,7 +330,7 @@ fn write_gpkg(path: &Path, features: &[Feature], options: &WriteOptions) -> Resu
     let mut bbox = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
     {
         let placeholders: Vec<String> = (0..cols.len() + 1).map(|i| format!("?{}", i + 1)).collect();
-        let names: Vec<String> = std::iter::once("geom".to_owned()).chain(cols.iter().map(|(n, _)| q(n))).collect();
+        let names: Vec<String> = std::iter::once("geom".to_owned()).chain(sql_names.iter().map(|n| q(n))).collect();
         let mut stmt = tx
             .prepare(&format!("INSERT INTO {} ({}) VALUES ({})", q(table), names.join(", "), placeholders.join(", ")))
             .map_err(sql)?;
@@ -380,7 +402,7 @@ fn write_gpkg(path: &Path, features: &[Feature], options: &WriteOptions) -> Resu
     tx.commit().map_err(sql)?;
     drop(conn);
     std::fs::rename(&tmp, path).map_err(io_err(path))?;
-    Ok(WriteReport { files: vec![path.display().to_string()], features: features.len(), notes: Vec::new() })
+    Ok(WriteReport { files: vec![path.display().to_string()], features: features.len(), notes })
 }
 
 /// The shapefile geometry type family of a geometry.
@@ -632,4 +654,36 @@ fn dbf_bytes(features: &[Feature], fields: &[DbfField], enc: TextEncoding) -> Ve
     }
     out.push(0x1A);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn geopackage_columns_that_clash_are_renamed_and_reported() {
+        let dir = std::env::temp_dir().join(format!("kuiwen-write-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join("clash.gpkg");
+        let props: serde_json::Map<String, Value> = [
+            ("Name", Value::from("甲")),
+            ("name", Value::from("乙")),
+            ("geom", Value::from(1)),
+            ("", Value::from(2.5)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        let f = Feature::new(None, Some(Geometry::Point(geo::Point::new(119.1, 36.7))), props);
+        let report = write(&path, &[f], &WriteOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(report.notes.len(), 3, "{:?}", report.notes);
+        let back = crate::io::load_path(&path, crate::io::LoadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        let p = &back.features[0].properties;
+        let values: Vec<String> = p.values().map(ToString::to_string).collect();
+        assert_eq!(p.len(), 4, "{values:?}");
+        for v in ["\"甲\"", "\"乙\"", "1", "2.5"] {
+            assert!(values.iter().any(|x| x == v), "{v} in {values:?}");
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
