@@ -250,28 +250,24 @@ pub fn check_with(path: &std::path::Path, options: &LoadOptions) -> FileReport {
 
 /// The report of a file that was read.
 fn file_report(path: &std::path::Path, p: &mut crate::io::Parsed) -> FileReport {
-    {
-        FileReport {
-            path: path.display().to_string(),
-            layer: p.source.layer.clone(),
-            format: p.source.format.to_owned(),
-            crs: Some(p.crs.name()),
-            encoding: p.source.encoding.map(|(e, from)| format!("{e} ({})", from.describe().1)),
-            ok: p.ok(),
-            features: p.features.len(),
-            geometry_types: p.geometry_types(),
-            bbox: p.bbox(),
-            // Geodesic areas on every core: the sum of a big layer is most of `check`'s work.
-            area_m2: crate::io::formats::par_map(
-                p.features.iter().collect(),
-                || (),
-                |(), _, f| f.geometry.as_ref().map_or(0.0, area_m2),
-            )
-            .into_iter()
-            .sum(),
-            errors: std::mem::take(&mut p.errors),
-            warnings: std::mem::take(&mut p.warnings),
-        }
+    FileReport {
+        path: path.display().to_string(),
+        layer: p.source.layer.clone(),
+        format: p.source.format.to_owned(),
+        crs: Some(p.crs.name()),
+        encoding: p.source.encoding.map(|(e, from)| format!("{e} ({})", from.describe().1)),
+        ok: p.ok(),
+        features: p.features.len(),
+        geometry_types: p.geometry_types(),
+        bbox: p.bbox(),
+        // Geodesic areas on every core: the sum of a big layer is most of `check`'s work.
+        area_m2: crate::io::formats::par_map(p.features.iter().collect(), |_, f| {
+            f.geometry.as_ref().map_or(0.0, area_m2)
+        })
+        .into_iter()
+        .sum(),
+        errors: std::mem::take(&mut p.errors),
+        warnings: std::mem::take(&mut p.warnings),
     }
 }
 

@@ -28,6 +28,21 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats").join(name)
 }
 
+/// Steps the app in real time until `done` holds (the loader and watcher are real threads),
+/// failing with the notices after 20 s.
+fn wait_until(h: &mut Harness<'static, AtlasApp>, what: &str, done: impl Fn(&AtlasApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !done(h.state()) {
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}: {:?}",
+            h.state().notices.iter().map(|n| &n.text).collect::<Vec<_>>()
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(30));
+    }
+}
+
 fn file_layers(app: &AtlasApp) -> Vec<&kuiwen_atlas::app::LayerEntry> {
     app.layers.iter().filter(|e| matches!(e.layer.origin, LayerOrigin::File { .. })).collect()
 }
@@ -41,16 +56,7 @@ fn dropped_shapefile_and_gauss_kruger_geojson_land_on_the_embedded_parks() {
     for f in ["parks_4528_gbk/parks.shp", "parks_4528.geojson"] {
         h.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(fixture(f))));
     }
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while file_layers(h.state()).len() < 2 {
-        assert!(
-            Instant::now() < deadline,
-            "the dropped files did not load: {:?}",
-            h.state().notices.iter().map(|n| &n.text).collect::<Vec<_>>()
-        );
-        h.step();
-        std::thread::sleep(Duration::from_millis(30));
-    }
+    wait_until(&mut h, "the dropped files to load", |a| file_layers(a).len() >= 2);
     h.run_ok();
     let app = h.state();
     assert!(app.notices.iter().all(|n| !n.error), "{:?}", app.notices.iter().map(|n| &n.text).collect::<Vec<_>>());
@@ -88,12 +94,7 @@ fn a_shapefile_layers_details_show_format_system_and_encoding_and_change_them() 
             StartOptions { basemap: Some(Basemap::None), files: vec![shp], ..Default::default() },
         )
     });
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while file_layers(h.state()).is_empty() {
-        assert!(Instant::now() < deadline, "the shapefile did not load");
-        h.step();
-        std::thread::sleep(Duration::from_millis(30));
-    }
+    wait_until(&mut h, "the shapefile to load", |a| !file_layers(a).is_empty());
     h.run_ok();
     // The file layer is on top of the list: its details come first.
     h.query_all_by_label("详情").next().unwrap_or_else(|| panic!("no details")).click();
@@ -111,12 +112,7 @@ fn a_shapefile_layers_details_show_format_system_and_encoding_and_change_them() 
     h.get_by_label("坐标系").click();
     h.run_ok();
     h.get_by_label_contains("EPSG:4549").click();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while file_layers(h.state())[0].last_error.is_none() {
-        assert!(Instant::now() < deadline, "no reload error");
-        h.step();
-        std::thread::sleep(Duration::from_millis(30));
-    }
+    wait_until(&mut h, "the reload error", |a| file_layers(a)[0].last_error.is_some());
     let e = file_layers(h.state())[0];
     assert_eq!(e.load.declared_crs, Some(kuiwen_atlas::io::crs::Crs::Epsg(4549)));
     assert_eq!(e.layer.bbox, before, "the last good version stays");
@@ -134,16 +130,7 @@ fn metres_in_an_unnamed_system_ask_with_a_preview_and_load_where_chosen() {
             StartOptions { basemap: Some(Basemap::None), files: vec![csv], ..Default::default() },
         )
     });
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while h.state().crs_question.is_none() {
-        assert!(
-            Instant::now() < deadline,
-            "no question asked: {:?}",
-            h.state().notices.iter().map(|n| &n.text).collect::<Vec<_>>()
-        );
-        h.step();
-        std::thread::sleep(Duration::from_millis(30));
-    }
+    wait_until(&mut h, "the question", |a| a.crs_question.is_some());
     h.run_ok();
     h.get_by_label("选择坐标系");
     // Six-digit eastings fit every central meridian: the one that puts the data in Kuiwen comes
@@ -152,12 +139,7 @@ fn metres_in_an_unnamed_system_ask_with_a_preview_and_load_where_chosen() {
     assert_eq!(first, Some(kuiwen_atlas::io::crs::Crs::Epsg(4549)));
     h.get_by_label_contains("EPSG:4549) → 119.1").click();
     assert!(h.query_all_by_label_contains("km（西）").count() >= 1, "the other zones land west of Kuiwen");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while file_layers(h.state()).is_empty() {
-        assert!(Instant::now() < deadline, "the file did not load in the chosen system");
-        h.step();
-        std::thread::sleep(Duration::from_millis(30));
-    }
+    wait_until(&mut h, "the file to load in the chosen system", |a| !file_layers(a).is_empty());
     h.run_ok();
     assert!(h.state().crs_question.is_none(), "the window closes");
     let app = h.state();

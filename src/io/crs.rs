@@ -234,36 +234,28 @@ impl Crs {
         super::crs_proj::intern_custom(proj).map(Crs::Custom)
     }
 
-    /// A converter to WGS84 prepared once for many coordinates (a whole file): the definition is
-    /// looked up and parsed here, not per coordinate. Use one per thread.
-    pub fn to_wgs84_converter(&self) -> impl Fn(f64, f64) -> (f64, f64) + use<> {
-        let crs = *self;
-        let prepared = self.proj_text().and_then(|p| super::crs_proj::Transformer::new(&p).ok());
-        move |x, y| match &prepared {
-            Some(t) => t.to_wgs84(x, y).unwrap_or((f64::NAN, f64::NAN)),
-            None => crs.to_wgs84(x, y),
-        }
-    }
-
     /// Runs `f` with this thread's prepared converter for an [`Crs::Epsg`] or [`Crs::Custom`]
     /// system (`None` for the others, or a definition that cannot be used): the definition is
     /// looked up and parsed once per thread, not per coordinate.
     fn with_transformer<T>(&self, f: impl FnOnce(&super::crs_proj::Transformer) -> T) -> Option<T> {
         use std::cell::RefCell;
-        use std::collections::HashMap;
-        use std::rc::Rc;
         thread_local! {
-            static PREPARED: RefCell<HashMap<Crs, Option<Rc<super::crs_proj::Transformer>>>> = RefCell::new(HashMap::new());
+            // A thread meets a handful of systems: a list searched in order beats hashing a key
+            // for every coordinate.
+            static PREPARED: RefCell<Vec<(Crs, Option<super::crs_proj::Transformer>)>> = const { RefCell::new(Vec::new()) };
         }
-        let t = PREPARED.with(|m| {
-            m.borrow_mut()
-                .entry(*self)
-                .or_insert_with(|| {
-                    self.proj_text().and_then(|p| super::crs_proj::Transformer::new(&p).ok()).map(Rc::new)
-                })
-                .clone()
-        })?;
-        Some(f(&t))
+        PREPARED.with(|list| {
+            let mut list = list.borrow_mut();
+            let at = match list.iter().position(|(c, _)| c == self) {
+                Some(at) => at,
+                None => {
+                    let t = self.proj_text().and_then(|p| super::crs_proj::Transformer::new(&p).ok());
+                    list.push((*self, t));
+                    list.len() - 1
+                }
+            };
+            list[at].1.as_ref().map(f)
+        })
     }
 
     /// The PROJ string of an [`Crs::Epsg`] or [`Crs::Custom`] system.

@@ -14,9 +14,7 @@
 //! seven parameters, which then travel with the layer (in the workspace) and are named in every
 //! result.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
 use std::sync::{OnceLock, RwLock};
 
 use proj4rs::Proj;
@@ -284,46 +282,17 @@ fn epsg_by_name(name: &str) -> Option<u32> {
     index.get(&key).copied()
 }
 
-thread_local! {
-    /// Parsed definitions per thread (proj4rs' `Proj` is not shared across threads); parsing one
-    /// costs microseconds, a file has millions of coordinates.
-    static PROJS: RefCell<HashMap<String, Rc<Proj>>> = RefCell::new(HashMap::new());
-}
-
-/// Runs `f` with the parsed definition and WGS84's.
-fn with_projs<T>(proj: &str, f: impl FnOnce(&Proj, &Proj) -> T) -> Result<T, ProjError> {
-    let get = |text: &str| -> Result<Rc<Proj>, ProjError> {
-        PROJS.with(|cache| {
-            if let Some(p) = cache.borrow().get(text) {
-                return Ok(p.clone());
-            }
-            let p = Rc::new(parse(text)?);
-            cache.borrow_mut().insert(text.to_owned(), p.clone());
-            Ok(p)
-        })
-    };
-    let (src, wgs) = (get(proj)?, get(WGS84_PROJ)?);
-    Ok(f(&src, &wgs))
-}
-
-/// A parsed definition ready to convert many coordinates to WGS84 without looking it up again
-/// (for whole files: one per thread, since proj4rs' `Proj` is built per thread here).
+/// A parsed definition, ready to convert many coordinates. proj4rs' `Proj` is not shared across
+/// threads: [`super::crs::Crs`] keeps one per thread and system.
 pub struct Transformer {
-    src: Rc<Proj>,
-    wgs: Rc<Proj>,
+    src: Proj,
+    wgs: Proj,
 }
 
 impl Transformer {
-    /// Parses the definition (or takes it from this thread's cache).
+    /// Parses the definition.
     pub fn new(proj: &str) -> Result<Self, ProjError> {
-        with_projs(proj, |_, _| ())?;
-        PROJS.with(|cache| {
-            let cache = cache.borrow();
-            match (cache.get(proj), cache.get(WGS84_PROJ)) {
-                (Some(src), Some(wgs)) => Ok(Self { src: src.clone(), wgs: wgs.clone() }),
-                _ => Err(ProjError::BadDefinition { definition: proj.to_owned(), reason: "not cached".to_owned() }),
-            }
-        })
+        Ok(Self { src: parse(proj)?, wgs: parse(WGS84_PROJ)? })
     }
 
     /// WGS84 degrees → `(x, y)` in the system, `None` outside the projection's domain.
@@ -348,38 +317,17 @@ impl Transformer {
     }
 }
 
-/// `(x, y)` in the system `proj` (metres, or degrees for a geographic one) → WGS84 degrees.
-pub fn to_wgs84(proj: &str, x: f64, y: f64) -> Option<(f64, f64)> {
-    with_projs(proj, |src, wgs| {
-        let mut p = if src.is_latlong() { (x.to_radians(), y.to_radians(), 0.0) } else { (x, y, 0.0) };
-        proj4rs::transform::transform(src, wgs, &mut p).ok()?;
-        let out = (p.0.to_degrees(), p.1.to_degrees());
-        (out.0.is_finite() && out.1.is_finite()).then_some(out)
-    })
-    .ok()
-    .flatten()
-}
-
-/// WGS84 degrees → `(x, y)` in the system `proj`.
-pub fn from_wgs84(proj: &str, lon_deg: f64, lat_deg: f64) -> Option<(f64, f64)> {
-    with_projs(proj, |dst, wgs| {
-        let mut p = (lon_deg.to_radians(), lat_deg.to_radians(), 0.0);
-        proj4rs::transform::transform(wgs, dst, &mut p).ok()?;
-        let out = if dst.is_latlong() { (p.0.to_degrees(), p.1.to_degrees()) } else { (p.0, p.1) };
-        (out.0.is_finite() && out.1.is_finite()).then_some(out)
-    })
-    .ok()
-    .flatten()
-}
-
-/// Whether the system is geographic (degrees) rather than projected (metres).
-pub fn is_latlong(proj: &str) -> bool {
-    with_projs(proj, |src, _| src.is_latlong()).unwrap_or(true)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn from_wgs84(proj: &str, lon: f64, lat: f64) -> Option<(f64, f64)> {
+        Transformer::new(proj).ok()?.from_wgs84(lon, lat)
+    }
+
+    fn to_wgs84(proj: &str, x: f64, y: f64) -> Option<(f64, f64)> {
+        Transformer::new(proj).ok()?.to_wgs84(x, y)
+    }
 
     #[test]
     fn gauss_kruger_zone_40_matches_the_published_check_point() {

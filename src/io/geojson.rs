@@ -260,7 +260,7 @@ pub fn load_path_with_progress(
     let format = super::formats::Format::detect(path)?;
     if format != super::formats::Format::GeoJson {
         let total_bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        let progress = super::formats::Progress { bytes_read, cancel, total_bytes };
+        let progress = super::formats::Progress::new(bytes_read, cancel, total_bytes);
         return super::formats::read(path, format, &options, &progress);
     }
     let io_err = |source| LoadError::Io { path: shown.clone(), source };

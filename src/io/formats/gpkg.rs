@@ -105,8 +105,7 @@ pub fn read(path: &Path, options: &LoadOptions, progress: &Progress<'_>) -> Resu
     // Each core reads its own range of rows through its own connection, decoding geometry as it
     // goes; the ranges are by row id, in the table's order.
     let span = (max_rowid - min_rowid + 1).max(0) as usize;
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let reader = RowReader { path, layer, fid: fid.as_deref(), total: count.max(0) as usize, done: &done, progress };
+    let reader = RowReader { path, layer, fid: fid.as_deref(), total: count.max(0) as usize, progress };
     let all = super::read_in_parts(span, |r| reader.read(min_rowid + r.start as i64, min_rowid + r.end as i64))?;
     let (raw, warnings) = (all.raw, all.problems);
     let stated = stated_crs(&conn, layer.srs_id);
@@ -124,7 +123,6 @@ struct RowReader<'a> {
     layer: &'a LayerDef,
     fid: Option<&'a str>,
     total: usize,
-    done: &'a std::sync::atomic::AtomicUsize,
     progress: &'a Progress<'a>,
 }
 
@@ -148,10 +146,7 @@ impl RowReader<'_> {
         while let Some(row) = rows.next().map_err(|e| sql_error(path, &e))? {
             let i = raw.len();
             if i % 1024 == 1023 {
-                let n = self.done.fetch_add(1024, std::sync::atomic::Ordering::Relaxed) + 1024;
-                self.progress.step(0, 0)?;
-                let est = self.progress.total_bytes as f64 * n as f64 / self.total.max(1) as f64;
-                self.progress.bytes_read.store(est as u64, std::sync::atomic::Ordering::Relaxed);
+                self.progress.advance(1024, self.total)?;
             }
             let mut props: Vec<(&str, Value)> = Vec::with_capacity(columns.len());
             let mut geometry = None;

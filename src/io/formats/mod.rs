@@ -196,9 +196,28 @@ pub struct Progress<'a> {
     pub cancel: &'a AtomicBool,
     /// The size of the input, for estimates.
     pub total_bytes: u64,
+    /// Items read so far by all the threads reading parts of the file.
+    items_done: std::sync::atomic::AtomicUsize,
 }
 
-impl Progress<'_> {
+impl<'a> Progress<'a> {
+    /// Progress reported through `bytes_read`, for an input of `total_bytes`.
+    pub fn new(bytes_read: &'a AtomicU64, cancel: &'a AtomicBool, total_bytes: u64) -> Self {
+        Self { bytes_read, cancel, total_bytes, items_done: Default::default() }
+    }
+
+    /// Records that one thread read `n` more of the `total` items; `Err(Cancelled)` when the
+    /// user cancelled. For readers whose parts run on several threads at once.
+    pub fn advance(&self, n: usize, total: usize) -> Result<(), LoadError> {
+        let done = self.items_done.fetch_add(n, Ordering::Relaxed) + n;
+        if self.cancel.load(Ordering::Relaxed) {
+            return Err(LoadError::Cancelled);
+        }
+        let est = self.total_bytes as f64 * done as f64 / total.max(1) as f64;
+        self.bytes_read.store(est as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
     /// Records that `done` of `count` items are read; `Err(Cancelled)` when the user cancelled.
     pub fn step(&self, done: usize, count: usize) -> Result<(), LoadError> {
         if done.is_multiple_of(1024) {
@@ -380,15 +399,6 @@ pub fn resolve_crs(
 
 /// Converts a geometry to WGS84; `Err((x, y))` names the first coordinate that cannot be.
 pub fn to_wgs84(g: Geometry<f64>, crs: Crs) -> Result<Geometry<f64>, (f64, f64)> {
-    to_wgs84_with(g, crs, &crs.to_wgs84_converter())
-}
-
-/// [`to_wgs84`] with a converter prepared by [`Crs::to_wgs84_converter`].
-fn to_wgs84_with(
-    g: Geometry<f64>,
-    crs: Crs,
-    convert: &dyn Fn(f64, f64) -> (f64, f64),
-) -> Result<Geometry<f64>, (f64, f64)> {
     if matches!(crs, Crs::Wgs84 | Crs::Cgcs2000) {
         // Still check the range: a file's own "WGS84" can hold metres.
         use geo::CoordsIter;
@@ -399,7 +409,7 @@ fn to_wgs84_with(
         };
     }
     g.try_map_coords(|c| {
-        let (lon, lat) = convert(c.x, c.y);
+        let (lon, lat) = crs.to_wgs84(c.x, c.y);
         if is_valid_lon_lat_deg(lon, lat) { Ok(geo::Coord { x: lon, y: lat }) } else { Err((c.x, c.y)) }
     })
 }
@@ -457,17 +467,11 @@ pub fn read_in_parts(
     Ok(all)
 }
 
-/// Runs `f` over the items on every core, in order, each thread with its own state from `init`
-/// (a coordinate converter: proj4rs' definitions are built per thread).
-pub fn par_map<T: Send, U: Send, S>(
-    items: Vec<T>,
-    init: impl Fn() -> S + Sync,
-    f: impl Fn(&S, usize, T) -> U + Sync,
-) -> Vec<U> {
+/// Runs `f(index, item)` over the items on every core, and returns the results in order.
+pub fn par_map<T: Send, U: Send>(items: Vec<T>, f: impl Fn(usize, T) -> U + Sync) -> Vec<U> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
     if threads == 1 || items.len() < 2048 {
-        let state = init();
-        return items.into_iter().enumerate().map(|(i, t)| f(&state, i, t)).collect();
+        return items.into_iter().enumerate().map(|(i, t)| f(i, t)).collect();
     }
     let chunk = items.len().div_ceil(threads);
     let mut parts: Vec<Vec<T>> = Vec::with_capacity(threads);
@@ -478,16 +482,13 @@ pub fn par_map<T: Send, U: Send, S>(
         rest = tail;
     }
     parts.push(rest);
-    let (init, f) = (&init, &f);
+    let f = &f;
     std::thread::scope(|s| {
         let handles: Vec<_> = parts
             .into_iter()
             .enumerate()
             .map(|(p, part)| {
-                s.spawn(move || {
-                    let state = init();
-                    part.into_iter().enumerate().map(|(i, t)| f(&state, p * chunk + i, t)).collect::<Vec<U>>()
-                })
+                s.spawn(move || part.into_iter().enumerate().map(|(i, t)| f(p * chunk + i, t)).collect::<Vec<U>>())
             })
             .collect();
         // A panic in a worker is a bug: pass it on rather than lose features silently.
@@ -525,15 +526,11 @@ pub fn assemble(
     let sample = raw.iter().find_map(|(_, g, _)| g.as_ref().and_then(first_coord));
     let crs = resolve_crs(declared, stated, sample, &mut warnings)?;
     // Conversion, bounding boxes and compact properties on every core.
-    let converted = par_map(
-        raw,
-        || crs.to_wgs84_converter(),
-        |convert, i, (id, g, props)| match g.map(|g| to_wgs84_with(g, crs, convert)) {
-            None => Ok(crate::model::Feature::new(id, None, props)),
-            Some(Ok(g)) => Ok(crate::model::Feature::new(id, Some(g), props)),
-            Some(Err(xy)) => Err((i, xy)),
-        },
-    );
+    let converted = par_map(raw, |i, (id, g, props)| match g.map(|g| to_wgs84(g, crs)) {
+        None => Ok(crate::model::Feature::new(id, None, props)),
+        Some(Ok(g)) => Ok(crate::model::Feature::new(id, Some(g), props)),
+        Some(Err(xy)) => Err((i, xy)),
+    });
     let mut errors = Vec::new();
     let mut features = Vec::with_capacity(converted.len());
     for c in converted {

@@ -56,8 +56,7 @@ pub fn read(path: &Path, options: &LoadOptions, progress: &Progress<'_>) -> Resu
     let pairs = count.min(records);
     // Each core reads its own range of records through its own file handles (the .shx gives
     // every shape's offset, the .dbf has fixed-length records), so reading scales with cores.
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let all = super::read_in_parts(pairs, |range| parts.read_range(range, &fields, &done, pairs, progress))?;
+    let all = super::read_in_parts(pairs, |range| parts.read_range(range, &fields, pairs, progress))?;
     warnings.extend(all.problems);
     let raw = all.raw;
     let mut parsed = assemble(raw, options.declared_crs, stated, warnings)?;
@@ -100,12 +99,11 @@ impl Parts<'_> {
         Ok(Opened { reader: shapefile::Reader::new(shapes, table), fields, count, records })
     }
 
-    /// Reads records `range` (shape and attributes), counting them in `done` for the progress.
+    /// Reads records `range` (shape and attributes) of `total`, counting them in the progress.
     fn read_range(
         &self,
         range: std::ops::Range<usize>,
         fields: &[String],
-        done: &std::sync::atomic::AtomicUsize,
         total: usize,
         progress: &Progress<'_>,
     ) -> Result<super::Part, LoadError> {
@@ -128,12 +126,7 @@ impl Parts<'_> {
         for (k, item) in items.enumerate() {
             let i = range.start + k;
             if k % 1024 == 1023 {
-                let n = done.fetch_add(1024, std::sync::atomic::Ordering::Relaxed) + 1024;
-                progress.step(0, 0)?;
-                progress.bytes_read.store(
-                    (progress.total_bytes as f64 * n as f64 / total.max(1) as f64) as u64,
-                    std::sync::atomic::Ordering::Relaxed,
-                );
+                progress.advance(1024, total)?;
             }
             let (shape, Row(record)) = item.map_err(|e| damaged(i, &e))?;
             let geometry = match shape {
