@@ -22,13 +22,14 @@ fn xyz(server: &TileServer) -> Basemap {
 #[test]
 fn tiles_are_requested_drawn_and_cached_for_the_second_run() {
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let server = TileServer::start(Mode::Ok, TEAL);
+    // Each tile takes 300 ms: long enough that frames are drawn while they are on their way.
+    let server = TileServer::start(Mode::Slow(Duration::from_millis(300)), TEAL);
     let tiles_dir = tmp.path().join("cache").join("tiles");
 
-    // First run: every tile comes from the server.
+    // First run: every tile comes from the server, and the UI does not wait for it.
     let mut h = harness(start_in(tmp.path(), xyz(&server)));
-    let longest = step_until(&mut h, Duration::from_secs(30), "tiles from the server", settled_ok);
-    assert!(longest < Duration::from_secs(1), "a frame took {longest:?}: the UI waited");
+    let pending = step_until(&mut h, Duration::from_secs(30), "tiles from the server", settled_ok);
+    assert!(pending > 0, "no frame was drawn while the tiles were on their way: the UI waited");
     let first = server.requests();
     assert!(first >= 4, "only {first} tiles requested");
     assert!(server.paths().iter().all(|p| p.ends_with(".png") && p.split('/').count() == 4), "{:?}", server.paths());
@@ -65,13 +66,12 @@ fn failing_server(mode: Mode, english: bool, expected: fn(&TileFailure) -> bool,
     let server = TileServer::start(mode, TEAL);
     let start = StartOptions { english: Some(english), ..start_in(tmp.path(), xyz(&server)) };
     let mut h = harness(start);
-    let longest = step_until(
+    step_until(
         &mut h,
         Duration::from_secs(20),
         label,
         |app| matches!(app.basemap_status(), TileStatus::Failing { failure, .. } if expected(&failure)),
     );
-    assert!(longest < Duration::from_secs(1), "a frame took {longest:?}: the UI waited");
     assert!(server.requests() > 0);
     h.run_ok();
     // In the status bar; failures no retry can fix are also said over the map.
@@ -132,10 +132,10 @@ fn a_very_slow_server_is_reported_and_the_ui_stays_responsive() {
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let server = TileServer::start(Mode::Slow(Duration::from_secs(10)), TEAL);
     let mut h = harness(start_in(tmp.path(), xyz(&server)));
-    let longest = step_until(&mut h, Duration::from_secs(10), "slow status", |app| {
+    let pending = step_until(&mut h, Duration::from_secs(10), "slow status", |app| {
         matches!(app.basemap_status(), TileStatus::Slow { .. })
     });
-    assert!(longest < Duration::from_secs(1), "a frame took {longest:?} while the server was slow");
+    assert!(pending > 0, "no frame was drawn while the server was slow");
     h.run_ok();
     h.get_by_label_contains("瓦片服务器响应慢");
     // The interface answers meanwhile: the settings window opens at once.
@@ -143,10 +143,10 @@ fn a_very_slow_server_is_reported_and_the_ui_stays_responsive() {
     h.run_ok();
     h.get_by_label("瓦片缓存");
     // The requests time out (8 s) before the server's 10 s: said plainly.
-    let longest = step_until(&mut h, Duration::from_secs(20), "timeout status", |app| {
+    let pending = step_until(&mut h, Duration::from_secs(20), "timeout status", |app| {
         matches!(app.basemap_status(), TileStatus::Failing { failure: TileFailure::Timeout, .. })
     });
-    assert!(longest < Duration::from_secs(1), "a frame took {longest:?} while requests timed out");
+    assert!(pending > 0, "no frame was drawn while the requests waited for their timeout");
     h.run_ok();
     h.get_by_label_contains("瓦片服务器响应超时");
     assert_eq!(files_under(&tmp.path().join("cache")), 0);

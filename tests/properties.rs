@@ -82,8 +82,13 @@ proptest! {
         let _ = crs.to_wgs84(x, y);
         let _ = crs.from_wgs84(x, y);
         let _ = crs::guess_projected(x, y);
+        // What converts is a real place: finite, on the globe; what does not is refused (an
+        // error), never turned into NaN or a place off the Earth.
         if let Ok((lon, lat)) = crs.try_to_wgs84(x, y) {
-            prop_assert!(lon.is_finite() && lat.is_finite() && x.is_finite() && y.is_finite());
+            prop_assert!(
+                x.is_finite() && y.is_finite() && (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat),
+                "{crs:?} ({x}, {y}) -> ({lon}, {lat})"
+            );
         }
     }
 }

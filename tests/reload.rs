@@ -1,10 +1,12 @@
 //! Files changed on disk while the app runs: the last good version stays, the new one is swapped
 //! in when valid, and the change list says what changed. Real files, the real watcher.
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Duration;
 
-use egui_kittest::Harness;
+mod common;
+
+use common::{App, file_layer, harness_headless, names, temp_dir, wait_for};
 use kuiwen_atlas::app::{AtlasApp, StartOptions};
 use kuiwen_atlas::basemap::Basemap;
 
@@ -21,55 +23,17 @@ const V2: &str = r#"{"type":"FeatureCollection","features":[
 {"type":"Feature","id":"d","properties":{"name":"丁地块","status":"规划"},"geometry":{"type":"Point","coordinates":[119.13,36.70]}}
 ]}"#;
 
-fn app_with(path: &Path) -> Harness<'static, AtlasApp> {
-    let p = path.to_path_buf();
-    let mut h = Harness::builder().with_size([1000.0, 700.0]).build_eframe(move |cc| {
-        AtlasApp::new(
-            &cc.egui_ctx,
-            None,
-            StartOptions { basemap: Some(Basemap::None), files: vec![p], ..Default::default() },
-        )
-    });
+fn app_with(path: &Path) -> App {
+    let start = StartOptions { basemap: Some(Basemap::None), files: vec![path.to_path_buf()], ..Default::default() };
+    let mut h = harness_headless([1000.0, 700.0], start);
     wait_for(&mut h, "the file to load", |a| file_layer(a).is_some());
     h
 }
 
-fn file_layer(app: &AtlasApp) -> Option<&kuiwen_atlas::app::LayerEntry> {
-    app.layers.iter().find(|e| matches!(e.layer.origin, kuiwen_atlas::model::LayerOrigin::File { .. }))
-}
-
-fn names(app: &AtlasApp) -> Vec<String> {
-    file_layer(app)
-        .map(|e| e.layer.features.iter().filter_map(|f| f.name().map(str::to_owned)).collect())
-        .unwrap_or_default()
-}
-
-/// Step the app in real time until `cond` holds (the watcher and loader are real threads).
-fn wait_for(h: &mut Harness<'static, AtlasApp>, what: &str, cond: impl Fn(&AtlasApp) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while Instant::now() < deadline {
-        h.step();
-        if cond(h.state()) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(30));
-    }
-    panic!(
-        "timed out waiting for {what}; notices: {:?}",
-        h.state().notices.iter().map(|n| &n.text).collect::<Vec<_>>()
-    );
-}
-
-fn tmp_dir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("kuiwen-reload-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap_or_else(|e| panic!("{e}"));
-    d
-}
-
 #[test]
 fn valid_then_truncated_then_valid_again() {
-    let dir = tmp_dir("trunc");
+    let tmp = temp_dir();
+    let dir = tmp.path();
     let path = dir.join("地块.geojson");
     std::fs::write(&path, V1).unwrap_or_else(|e| panic!("{e}"));
     let mut h = app_with(&path);
@@ -79,7 +43,15 @@ fn valid_then_truncated_then_valid_again() {
     std::fs::write(&path, &V2[..V2.len() / 2]).unwrap_or_else(|e| panic!("{e}"));
     wait_for(&mut h, "the reload error", |a| file_layer(a).is_some_and(|e| e.last_error.is_some()));
     let err = file_layer(h.state()).and_then(|e| e.last_error.clone()).unwrap_or_default();
-    assert!(err.contains("地块.geojson") && err.contains("line") || err.contains("行"), "{err}");
+    // The file, and where in it: the truncation is on the last line, at a column past its start.
+    let lines = V2[..V2.len() / 2].lines().count();
+    assert!(err.contains("地块.geojson"), "the file is named: {err}");
+    let at_en = format!("line {lines}, column ");
+    let at_zh = format!("第 {lines} 行");
+    assert!(
+        err.contains(&at_en) || (err.contains(&at_zh) && err.contains(" 列")),
+        "line {lines} and a column are named: {err}"
+    );
     assert_eq!(names(h.state()), ["甲地块", "乙地块", "丙地块"], "last good version kept");
 
     // Valid again: swapped in, with the changes listed.
@@ -96,12 +68,12 @@ fn valid_then_truncated_then_valid_again() {
     let flash = e.flash.as_ref().unwrap_or_else(|| panic!("changes not highlighted"));
     assert_eq!(flash.added, [2]);
     assert_eq!(flash.modified, [1]);
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
 fn save_by_rename_over_the_file_is_picked_up() {
-    let dir = tmp_dir("rename");
+    let tmp = temp_dir();
+    let dir = tmp.path();
     let path = dir.join("parcels.geojson");
     std::fs::write(&path, V1).unwrap_or_else(|e| panic!("{e}"));
     let mut h = app_with(&path);
@@ -109,12 +81,12 @@ fn save_by_rename_over_the_file_is_picked_up() {
     std::fs::write(&tmp, V2).unwrap_or_else(|e| panic!("{e}"));
     std::fs::rename(&tmp, &path).unwrap_or_else(|e| panic!("{e}"));
     wait_for(&mut h, "the renamed file", |a| names(a).contains(&"丁地块".to_owned()));
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
 fn delete_then_recreate_keeps_then_swaps() {
-    let dir = tmp_dir("delete");
+    let tmp = temp_dir();
+    let dir = tmp.path();
     let path = dir.join("parcels.geojson");
     std::fs::write(&path, V1).unwrap_or_else(|e| panic!("{e}"));
     let mut h = app_with(&path);
@@ -125,32 +97,47 @@ fn delete_then_recreate_keeps_then_swaps() {
     wait_for(&mut h, "the re-created file", |a| {
         names(a).contains(&"丁地块".to_owned()) && file_layer(a).is_some_and(|e| e.last_error.is_none())
     });
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
 fn auto_reload_off_ignores_changes() {
-    let dir = tmp_dir("off");
-    let path = dir.join("parcels.geojson");
-    std::fs::write(&path, V1).unwrap_or_else(|e| panic!("{e}"));
-    let mut h = app_with(&path);
+    let tmp = temp_dir();
+    let (off, on) = (tmp.path().join("parcels.geojson"), tmp.path().join("watched.geojson"));
+    std::fs::write(&off, V1).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&on, V1).unwrap_or_else(|e| panic!("{e}"));
+    let files = vec![off.clone(), on.clone()];
+    let mut h =
+        harness_headless([1000.0, 700.0], StartOptions { basemap: Some(Basemap::None), files, ..Default::default() });
+    let layer_names = |a: &AtlasApp, file: &str| -> Vec<String> {
+        a.layers
+            .iter()
+            .find(|e| e.layer.key.ends_with(file))
+            .map(|e| e.layer.features.iter().filter_map(|f| f.name().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    };
+    wait_for(&mut h, "both files to load", |a| {
+        layer_names(a, "parcels.geojson").len() == 3 && layer_names(a, "watched.geojson").len() == 3
+    });
     for e in &mut h.state_mut().layers {
-        e.auto_reload = false;
+        e.auto_reload = !e.layer.key.ends_with("parcels.geojson");
     }
-    std::fs::write(&path, V2).unwrap_or_else(|e| panic!("{e}"));
-    let until = Instant::now() + Duration::from_secs(2);
-    while Instant::now() < until {
+    std::fs::write(&off, V2).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&on, V2).unwrap_or_else(|e| panic!("{e}"));
+    // Positive control: the watched file, written after the other, is reloaded; by then the
+    // watcher has reported both changes.
+    wait_for(&mut h, "the watched file's reload", |a| layer_names(a, "watched.geojson").contains(&"丁地块".to_owned()));
+    for _ in 0..10 {
         h.step();
         std::thread::sleep(Duration::from_millis(30));
     }
-    assert_eq!(names(h.state()), ["甲地块", "乙地块", "丙地块"]);
-    let _ = std::fs::remove_dir_all(dir);
+    assert_eq!(layer_names(h.state(), "parcels.geojson"), ["甲地块", "乙地块", "丙地块"]);
 }
 
 #[test]
 fn ui_open_reload_shows_the_change_list() {
     use egui_kittest::kittest::Queryable;
-    let dir = tmp_dir("ui");
+    let tmp = temp_dir();
+    let dir = tmp.path();
     let path = dir.join("地块.geojson");
     std::fs::write(&path, V1).unwrap_or_else(|e| panic!("{e}"));
     let mut h = app_with(&path);
@@ -163,5 +150,4 @@ fn ui_open_reload_shows_the_change_list() {
     h.get_by_label("+ 丁地块");
     h.get_by_label("~ 乙地块");
     h.get_by_label("− 丙地块");
-    let _ = std::fs::remove_dir_all(dir);
 }

@@ -1,7 +1,10 @@
 //! UI tests with the real app, driven by label through egui_kittest (software-rendered with wgpu).
 
+mod common;
+
+use common::click_at;
 use egui::accesskit::Role;
-use egui::{Event, Key, Modifiers, PointerButton, Pos2};
+use egui::{Key, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use geo::InteriorPoint;
@@ -15,14 +18,6 @@ fn harness() -> Harness<'static, AtlasApp> {
     });
     h.run();
     h
-}
-
-fn click_at(h: &mut Harness<'static, AtlasApp>, pos: Pos2) {
-    h.event(Event::PointerMoved(pos));
-    h.run();
-    h.event(Event::PointerButton { pos, button: PointerButton::Primary, pressed: true, modifiers: Modifiers::NONE });
-    h.event(Event::PointerButton { pos, button: PointerButton::Primary, pressed: false, modifiers: Modifiers::NONE });
-    h.run();
 }
 
 /// Pixels that are the development districts' red outline and nothing else on the map.
@@ -86,8 +81,32 @@ fn clicking_inside_a_district_selects_it_and_shows_its_metadata() {
     h.get_by_label("老市府片区");
     assert!(!h.get_all_by_label_contains("km²").collect::<Vec<_>>().is_empty());
     assert!(!h.get_all_by_label_contains("亩").collect::<Vec<_>>().is_empty());
-    // Clicking empty ground far outside every layer clears nothing but selects nothing new.
-    click_at(&mut h, Pos2::new(1000.0, 60.0));
+    // Clicking empty ground, on the map but outside every layer, clears the selection and its card.
+    let view = h.state().last_view().unwrap_or_else(|| panic!("no view"));
+    let empty = outside_every_layer(h.state(), view.rect);
+    click_at(&mut h, empty);
+    assert_eq!(h.state().selection, None, "a click at {empty:?} on empty ground leaves a selection");
+    assert!(h.query_by_label("老市府片区").is_none(), "the district's card is still shown");
+}
+
+/// A point on the map rectangle at least 40 points from every feature's bounding box.
+fn outside_every_layer(app: &AtlasApp, map: egui::Rect) -> Pos2 {
+    let boxes: Vec<egui::Rect> = app
+        .layers
+        .iter()
+        .filter(|e| e.layer.visible)
+        .flat_map(|e| e.layer.features.iter().filter_map(|f| f.bbox))
+        .filter_map(|b| {
+            let (a, c) = (app.screen_pos([b[0], b[1]])?, app.screen_pos([b[2], b[3]])?);
+            Some(egui::Rect::from_two_pos(a, c).expand(40.0))
+        })
+        .collect();
+    let inner = map.shrink(20.0);
+    (0..=20)
+        .flat_map(|i| (0..=20).map(move |j| (i, j)))
+        .map(|(i, j)| inner.lerp_inside(egui::vec2(i as f32 / 20.0, j as f32 / 20.0)))
+        .find(|p| !boxes.iter().any(|b| b.contains(*p)))
+        .unwrap_or_else(|| panic!("no empty ground on the map {map:?}"))
 }
 
 #[test]

@@ -1,43 +1,24 @@
 //! The life-circle tool in the real app, driven by label through egui_kittest (software-rendered
 //! with wgpu): choose the tool, click the map, read the checklist, switch coverage mode on.
 
+mod common;
+
+use common::{App, click_at, save_image};
 use egui::accesskit::Role;
-use egui::{Event, Modifiers, PointerButton, Pos2};
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use kuiwen_atlas::analysis::coverage::{self, CoverageUnit};
 use kuiwen_atlas::analysis::life_circle::{CHECKLIST, FacilityIndex, Level};
 use kuiwen_atlas::analysis::measure::distance_m;
+use kuiwen_atlas::app::StartOptions;
 use kuiwen_atlas::app::fonts;
 use kuiwen_atlas::app::tools::Tool;
-use kuiwen_atlas::app::{AtlasApp, StartOptions};
 use kuiwen_atlas::basemap::Basemap;
 
 /// The Kuiwen government (胜利东街), in the dense old centre.
 const GOVERNMENT: [f64; 2] = [119.1314, 36.7090];
 
-fn harness(start: StartOptions) -> Harness<'static, AtlasApp> {
-    let mut h = Harness::builder().with_size([1400.0, 900.0]).wgpu().build_eframe(move |cc| {
-        AtlasApp::new(&cc.egui_ctx, None, StartOptions { basemap: Some(Basemap::None), ..start.clone() })
-    });
-    h.run();
-    h
-}
-
-fn click_at(h: &mut Harness<'static, AtlasApp>, pos: Pos2) {
-    h.event(Event::PointerMoved(pos));
-    h.run();
-    h.event(Event::PointerButton { pos, button: PointerButton::Primary, pressed: true, modifiers: Modifiers::NONE });
-    h.event(Event::PointerButton { pos, button: PointerButton::Primary, pressed: false, modifiers: Modifiers::NONE });
-    h.run();
-}
-
-fn save_image(h: &mut Harness<'static, AtlasApp>, name: &str) -> image::RgbaImage {
-    let img = h.render().unwrap_or_else(|e| panic!("render failed: {e}"));
-    if let Ok(dir) = std::env::var("KUIWEN_TEST_IMAGES") {
-        let _ = img.save(format!("{dir}/{name}.png"));
-    }
-    img
+fn harness(start: StartOptions) -> App {
+    common::harness([1400.0, 900.0], StartOptions { basemap: Some(Basemap::None), ..start })
 }
 
 #[test]
@@ -53,6 +34,7 @@ fn clicking_the_map_with_the_tool_shows_rings_and_the_checklist() {
     h.run();
     let pos = h.state().screen_pos(GOVERNMENT).unwrap_or_else(|| panic!("no view yet"));
     assert!(pos.x > 300.0 && pos.x < 650.0 && pos.y > 60.0 && pos.y < 820.0, "off the map at {pos:?}");
+    let before = save_image(&mut h, "life-circle-before");
     click_at(&mut h, pos);
     let center = h.state().life_circle.center.unwrap_or_else(|| panic!("the click placed no centre"));
     let off_m = distance_m(center, GOVERNMENT);
@@ -93,17 +75,35 @@ fn clicking_the_map_with_the_tool_shows_rings_and_the_checklist() {
     for label in ["5分钟", "10分钟", "15分钟", "步速"] {
         h.get_by_role_and_label(Role::SpinButton, label);
     }
-    // The rings are drawn: the 15-minute ring's blue dashes around the centre.
-    let img = save_image(&mut h, "life-circle");
+    // The rings are drawn: the 15-minute ring's blue dashes, at the ring's radius on screen, all
+    // the way round. Counted in a band 3 px either side of that radius, only where the pixel was
+    // not already ring-blue before the click (facility outlines, the river), in 16 sectors.
+    let after = save_image(&mut h, "life-circle");
     let c = h.state().screen_pos(center).unwrap_or_else(|| panic!("no view"));
-    let blue = img
-        .enumerate_pixels()
-        .filter(|(x, y, p)| {
-            let (dx, dy) = (*x as f32 - c.x, *y as f32 - c.y);
-            dx.hypot(dy) < 200.0 && p[2] > 150 && p[0] < 80 && p[1] < 130
-        })
-        .count();
-    assert!(blue > 100, "ring pixels near the centre: {blue}");
+    let radius_m = h.state().life_circle.params.radii_m[2];
+    let north = destination(center, radius_m);
+    let radius_px = c.distance(h.state().screen_pos(north).unwrap_or_else(|| panic!("no view")));
+    assert!(radius_px > 15.0, "the 15-minute ring is {radius_px} px: too small to check");
+    let ring_blue = |p: &image::Rgba<u8>| {
+        let [r, g, b] = [i32::from(p[0]), i32::from(p[1]), i32::from(p[2])];
+        b > 150 && r < 110 && (50..150).contains(&g) && b - r > 90
+    };
+    let mut sectors = [0usize; 16];
+    for (x, y, p) in after.enumerate_pixels() {
+        let (dx, dy) = (x as f32 + 0.5 - c.x, y as f32 + 0.5 - c.y);
+        if (dx.hypot(dy) - radius_px).abs() <= 3.0 && ring_blue(p) && !ring_blue(before.get_pixel(x, y)) {
+            let angle = dy.atan2(dx) + std::f32::consts::PI;
+            sectors[((angle / std::f32::consts::TAU * 16.0) as usize).min(15)] += 1;
+        }
+    }
+    let full = sectors.iter().filter(|&&n| n >= 3).count();
+    assert!(full >= 14, "ring pixels at {radius_px:.0} px from the centre, by sector: {sectors:?}");
+}
+
+/// The point `distance_m` north of `from` (a spherical approximation; at a few hundred metres
+/// its error is far below a pixel).
+fn destination(from: [f64; 2], distance_m: f64) -> [f64; 2] {
+    [from[0], from[1] + (distance_m / 6_371_008.8).to_degrees()]
 }
 
 #[test]

@@ -1,6 +1,9 @@
 //! UI tests of the planner's toolkit with the real app (egui_kittest, software wgpu): the measure
 //! tool, the attribute table, the charts and the rectangle selection, driven by label.
 
+mod common;
+
+use common::click_at;
 use egui::accesskit::{Role, Toggled};
 use egui::{Event, Key, Modifiers, PointerButton, Pos2};
 use egui_kittest::Harness;
@@ -35,13 +38,6 @@ fn harness() -> Harness<'static, AtlasApp> {
 fn press_release(h: &Harness<'static, AtlasApp>, pos: Pos2, modifiers: Modifiers) {
     h.event(Event::PointerButton { pos, button: PointerButton::Primary, pressed: true, modifiers });
     h.event(Event::PointerButton { pos, button: PointerButton::Primary, pressed: false, modifiers });
-}
-
-fn click_at(h: &mut Harness<'static, AtlasApp>, pos: Pos2) {
-    h.event(Event::PointerMoved(pos));
-    h.run();
-    press_release(h, pos, Modifiers::NONE);
-    h.run();
 }
 
 fn screen(h: &Harness<'static, AtlasApp>, lon_lat: [f64; 2]) -> Pos2 {
@@ -331,10 +327,53 @@ fn exporting_a_chart_crops_the_screenshot_to_the_chart() {
     assert!(w > 300 && hgt > 200, "{w}×{hgt}");
 }
 
+/// The communities of geodata/communities.geojson, read with the geojson crate (not the app's
+/// loader): each one's interior point and households.
+fn communities_from_the_file() -> Vec<([f64; 2], f64)> {
+    use geo::InteriorPoint;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata/communities.geojson");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let fc: geojson::FeatureCollection = text.parse().unwrap_or_else(|e| panic!("{e}"));
+    fc.features
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let g: geo::Geometry<f64> = f
+                .geometry
+                .clone()
+                .and_then(|g| g.try_into().ok())
+                .unwrap_or_else(|| panic!("community {i} has no geometry"));
+            let p = g.interior_point().unwrap_or_else(|| panic!("community {i}: no interior point"));
+            let households = f.property("households").and_then(serde_json::Value::as_f64).unwrap_or(0.0);
+            ([p.x(), p.y()], households)
+        })
+        .collect()
+}
+
+/// `[west, south, east, north]` near `nominal`, each edge moved by up to 1 km until no
+/// community's interior point is within 50 m of it: a pixel of rounding in the drag must not
+/// decide what is selected.
+fn clear_box(nominal: [f64; 4], points: &[([f64; 2], f64)]) -> [f64; 4] {
+    let margin_deg = [50.0 / 89_000.0, 50.0 / 111_000.0];
+    let mut out = nominal;
+    for (k, edge) in out.iter_mut().enumerate() {
+        let axis = k % 2;
+        *edge = (0..100)
+            .flat_map(|i| [i as f64, -(i as f64)])
+            .map(|i| nominal[k] + i * 0.0001)
+            .find(|v| points.iter().all(|(p, _)| (p[axis] - v).abs() > margin_deg[axis]))
+            .unwrap_or_else(|| panic!("no clear place for edge {k} near {}", nominal[k]));
+    }
+    out
+}
+
 #[test]
 fn shift_drag_selects_communities_and_sums_households() {
     let mut h = harness();
-    let (a, b) = (screen(&h, [119.105, 36.745]), screen(&h, [119.16, 36.70]));
+    let points = communities_from_the_file();
+    let bx = clear_box([119.105, 36.70, 119.16, 36.745], &points);
+    let (a, b) = (screen(&h, [bx[0], bx[3]]), screen(&h, [bx[2], bx[1]]));
+    assert!(a.x > 300.0 && b.x < 1100.0 && a.y > 40.0 && b.y < 880.0, "the box is on the map: {a:?} {b:?}");
     h.event(Event::PointerMoved(a));
     h.event(Event::ModifiersChanged(Modifiers::SHIFT));
     h.run();
@@ -359,10 +398,13 @@ fn shift_drag_selects_communities_and_sums_households() {
     h.run();
     let multi = &h.state().multi;
     let communities: Vec<usize> = multi.items.iter().filter(|r| r.layer == "communities").map(|r| r.feature).collect();
-    assert!(communities.len() >= 5, "{} communities", communities.len());
-    let app = h.state();
-    let e = app.layer("communities").unwrap_or_else(|| panic!("no communities"));
-    let expected: f64 = communities.iter().filter_map(|&i| e.layer.features[i].prop_f64("households")).sum();
+    // What the box must select, worked out from the file itself: the communities whose interior
+    // point lies in the dragged box, and their households.
+    let inside = |p: &[f64; 2]| p[0] > bx[0] && p[0] < bx[2] && p[1] > bx[1] && p[1] < bx[3];
+    let want: Vec<usize> = (0..points.len()).filter(|&i| inside(&points[i].0)).collect();
+    let expected: f64 = want.iter().map(|&i| points[i].1).sum();
+    assert!(want.len() >= 5, "the box holds {} communities: too few to check", want.len());
+    assert_eq!(communities, want, "selected communities (by index in communities.geojson)");
     let summary = multi
         .summaries
         .iter()
@@ -372,7 +414,7 @@ fn shift_drag_selects_communities_and_sums_households() {
     assert_eq!(summary.stats.get("households").map(|s| s.sum), Some(expected));
     assert!(summary.area_m2 > 1.0e6);
     // The map did not pan while the box was drawn.
-    assert!((screen(&h, [119.105, 36.745]) - a).length() < 0.5);
+    assert!((screen(&h, [bx[0], bx[3]]) - a).length() < 0.5);
     h.get_by_label("选择集统计");
     keep_image(&mut h, "selection");
 }

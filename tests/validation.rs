@@ -1,11 +1,12 @@
 //! One fixture per validation message: `check` names what is wrong, where, and the fix.
 
+mod common;
+
 use std::process::Command;
 
 fn check_text(name: &str, content: &[u8], extra: &[&str]) -> (i32, String) {
-    let dir = std::env::temp_dir().join(format!("kuiwen-validation-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let path = dir.join(name);
+    let dir = common::temp_dir();
+    let path = dir.path().join(name);
     std::fs::write(&path, content).unwrap_or_else(|e| panic!("{e}"));
     let out = Command::new(env!("CARGO_BIN_EXE_kuiwen-atlas"))
         .arg("check")
@@ -46,17 +47,26 @@ fn each_problem_gets_its_message_with_line_and_column() {
 
 #[test]
 fn tolerated_inputs_load_with_warnings() {
-    let cases: Vec<(&str, Vec<u8>)> = vec![
-        ("bom.geojson", [b"\xEF\xBB\xBF".as_slice(), feature(r#"{"type":"Point","coordinates":[119.1,36.7]}"#).as_bytes()].concat()),
-        ("z.geojson", feature(r#"{"type":"Point","coordinates":[119.1,36.7,25.0]}"#).into_bytes()),
-        ("gc.geojson", feature(r#"{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[119.1,36.7]}]}"#).into_bytes()),
-        ("foreign.geojson", b"{\"type\":\"FeatureCollection\",\"generator\":\"x\",\"features\":[{\"type\":\"Feature\",\"extra\":[1],\"properties\":{},\"geometry\":null}]}".to_vec()),
-        ("crs4490.geojson", b"{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::4490\"}},\"features\":[]}".to_vec()),
-        ("crs3857.geojson", b"{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"EPSG:3857\"}},\"features\":[{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":[13257000.0,4400000.0]}}]}".to_vec()),
+    // Each file, and the warning `check --json` must give for it (and nothing else it tolerates).
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("bom.geojson", [b"\xEF\xBB\xBF".as_slice(), feature(r#"{"type":"Point","coordinates":[119.1,36.7]}"#).as_bytes()].concat(), "byte-order mark"),
+        ("z.geojson", feature(r#"{"type":"Point","coordinates":[119.1,36.7,25.0]}"#).into_bytes(), "3D coordinates"),
+        ("gc.geojson", feature(r#"{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[119.1,36.7]}]}"#).into_bytes(), "GeometryCollection"),
+        ("foreign.geojson", b"{\"type\":\"FeatureCollection\",\"generator\":\"x\",\"features\":[{\"type\":\"Feature\",\"extra\":[1],\"properties\":{},\"geometry\":null}]}".to_vec(), "foreign members \"extra\", \"generator\""),
+        ("crs4490.geojson", b"{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::4490\"}},\"features\":[]}".to_vec(), "read as CGCS2000"),
+        ("crs3857.geojson", b"{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"EPSG:3857\"}},\"features\":[{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":[13257000.0,4400000.0]}}]}".to_vec(), "EPSG:3857"),
     ];
-    for (name, content) in cases {
-        let (code, out) = check_text(name, &content, &[]);
+    for (name, content, expected) in cases {
+        let (code, out) = check_text(name, &content, &["--json"]);
         assert_eq!(code, 0, "{name}: {out}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{name}: {e}: {out}"));
+        let messages: Vec<&str> = v["files"][0]["warnings"]
+            .as_array()
+            .map(|w| w.iter().filter_map(|d| d["message"].as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(messages.len(), 1, "{name}: exactly one warning expected: {messages:?}");
+        assert!(messages[0].contains(expected), "{name}: expected a warning containing {expected:?}, got {messages:?}");
+        assert_eq!(v["files"][0]["errors"].as_array().map_or(0, Vec::len), 0, "{name}: no errors: {out}");
     }
     let (_, out) = check_text("crs3857b.geojson", b"{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"EPSG:3857\"}},\"features\":[{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":[13257000.0,4400000.0]}}]}", &["--json"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}"));

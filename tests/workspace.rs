@@ -1,5 +1,7 @@
 //! Workspace files: round trip, atomic save, and opening with a missing file.
 
+mod common;
+
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -7,15 +9,8 @@ use egui_kittest::Harness;
 use kuiwen_atlas::app::{AtlasApp, StartOptions};
 use kuiwen_atlas::basemap::Basemap;
 use kuiwen_atlas::io::crs::Crs;
-use kuiwen_atlas::io::workspace::{LayerSource, Workspace, WorkspaceLayer, write_atomic};
+use kuiwen_atlas::io::workspace::{LayerSource, Workspace, WorkspaceLayer};
 use kuiwen_atlas::model::{Classification, LayerOrigin, Style};
-
-fn tmp_dir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("kuiwen-ws-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap_or_else(|e| panic!("{e}"));
-    d
-}
 
 fn sample(dir: &std::path::Path) -> Workspace {
     Workspace {
@@ -48,7 +43,8 @@ fn sample(dir: &std::path::Path) -> Workspace {
 
 #[test]
 fn round_trip_stores_relative_paths() {
-    let dir = tmp_dir("rt");
+    let tmp = common::temp_dir();
+    let dir = tmp.path().to_path_buf();
     let path = dir.join("规划.kuiwen.json");
     let ws = sample(&dir);
     ws.save(&path).unwrap_or_else(|e| panic!("{e}"));
@@ -59,12 +55,12 @@ fn round_trip_stores_relative_paths() {
     assert_eq!(back.layers[1].crs, Some(Crs::Gcj02));
     assert_eq!(back.layers[1].source, LayerSource::File { path: PathBuf::from("data/地块.geojson") });
     assert_eq!(back.basemap.as_deref(), Some("amap"));
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
 fn failed_save_leaves_the_previous_workspace_intact() {
-    let dir = tmp_dir("fail");
+    let tmp = common::temp_dir();
+    let dir = tmp.path().to_path_buf();
     let path = dir.join("w.kuiwen.json");
     sample(&dir).save(&path).unwrap_or_else(|e| panic!("{e}"));
     let before = std::fs::read(&path).unwrap_or_else(|e| panic!("{e}"));
@@ -75,13 +71,13 @@ fn failed_save_leaves_the_previous_workspace_intact() {
     assert!(err.to_string().contains("cannot write"), "{err}");
     assert_eq!(std::fs::read(&path).unwrap_or_default(), before, "previous workspace untouched");
     // And a write into a folder that does not exist fails cleanly too.
-    assert!(write_atomic(&dir.join("no/such/folder/w.json"), b"{}").is_err());
-    let _ = std::fs::remove_dir_all(dir);
+    assert!(kuiwen_atlas::io::atomic::write(&dir.join("no/such/folder/w.json"), b"{}").is_err());
 }
 
 #[test]
 fn rejects_non_workspaces_and_newer_versions_with_clear_messages() {
-    let dir = tmp_dir("bad");
+    let tmp = common::temp_dir();
+    let dir = tmp.path().to_path_buf();
     let p = dir.join("x.kuiwen.json");
     std::fs::write(&p, "{\"type\":\"FeatureCollection\"}").unwrap_or_else(|e| panic!("{e}"));
     let e = Workspace::load(&p).err().unwrap_or_else(|| panic!("accepted GeoJSON as a workspace"));
@@ -89,12 +85,12 @@ fn rejects_non_workspaces_and_newer_versions_with_clear_messages() {
     std::fs::write(&p, "{\"version\":99,\"layers\":[]}").unwrap_or_else(|e| panic!("{e}"));
     let e = Workspace::load(&p).err().unwrap_or_else(|| panic!("accepted version 99"));
     assert!(e.to_string().contains("version 99"), "{e}");
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
 fn opening_a_workspace_with_a_missing_file_opens_the_rest_and_names_it() {
-    let dir = tmp_dir("open");
+    let tmp = common::temp_dir();
+    let dir = tmp.path().to_path_buf();
     std::fs::create_dir_all(dir.join("data")).unwrap_or_else(|e| panic!("{e}"));
     let present = dir.join("data").join("present.geojson");
     std::fs::write(&present, r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"在"},"geometry":{"type":"Point","coordinates":[119.1,36.7]}}]}"#)
@@ -144,13 +140,13 @@ fn opening_a_workspace_with_a_missing_file_opens_the_rest_and_names_it() {
     assert!(
         ws2.layers.iter().any(|l| matches!(&l.source, LayerSource::File { path } if path.ends_with("present.geojson")))
     );
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
 fn a_layers_epsg_system_seven_parameters_encoding_and_layer_are_kept() {
     use kuiwen_atlas::io::formats::TextEncoding;
-    let dir = tmp_dir("formats");
+    let tmp = common::temp_dir();
+    let dir = tmp.path().to_path_buf();
     let path = dir.join("成果.kuiwen.json");
     let xian80 = Crs::with_seven_parameters(2385, [24.0, -123.0, -94.0, 0.02, -0.25, -0.13, 1.1])
         .unwrap_or_else(|e| panic!("{e}"));
@@ -173,5 +169,4 @@ fn a_layers_epsg_system_seven_parameters_encoding_and_layer_are_kept() {
     std::fs::write(&path, bad).unwrap_or_else(|e| panic!("{e}"));
     let err = Workspace::load(&path).expect_err("Xian 1980 without parameters");
     assert!(err.to_string().contains("seven parameters"), "{err}");
-    let _ = std::fs::remove_dir_all(dir);
 }

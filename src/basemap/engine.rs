@@ -416,9 +416,7 @@ mod tests {
         let Some(mut active) = ActiveBasemap::open(&basemap, &BasemapEnv::default(), &ctx) else { panic!("no layers") };
         let layer = &mut active.layers[0];
         let t = TileId { x: 5, y: 2, zoom: 3 };
-        let started = Instant::now();
         assert!(layer.at(t).is_none(), "the first call only queues");
-        assert!(started.elapsed() < Duration::from_millis(50));
         let deadline = Instant::now() + Duration::from_secs(10);
         while layer.at(t).is_none() {
             assert!(Instant::now() < deadline, "the tile never arrived");

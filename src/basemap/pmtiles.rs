@@ -512,20 +512,50 @@ mod tests {
         let meta = PmTilesMeta { name: "t".into(), attribution: String::new(), bounds: [0.0; 4] };
         write_archive(&path, &tiles, &meta, |t| Some(png(t.x as u8))).unwrap_or_else(|e| panic!("{e}"));
         let good = std::fs::read(&path).unwrap_or_else(|e| panic!("{e}"));
-        // Every truncation and a byte flip at every header and directory position.
-        for cut in [0, 5, 100, 127, 200, good.len() / 2, good.len() - 1] {
+        let all: Vec<TileId> = (0..4).map(|x| TileId { x, y: 0, zoom: 2 }).collect();
+        let originals: Vec<Vec<u8>> = {
+            let a = PmTilesArchive::open(&path).unwrap_or_else(|e| panic!("{e}"));
+            all.iter().map(|t| a.tile(*t).ok().flatten().unwrap_or_else(|| panic!("tile {t:?} missing"))).collect()
+        };
+        let (root_offset, root_len) =
+            PmTilesArchive::open(&path).map(|a| a.header().root).unwrap_or_else(|e| panic!("{e}"));
+        let directory_end = (root_offset + root_len) as usize;
+        // Every truncation: an error up to the end of the root directory; after it the archive
+        // opens, and each tile is either whole (the same bytes) or an error, never a cut tile.
+        for cut in 0..good.len() {
             std::fs::write(&path, &good[..cut]).unwrap_or_else(|e| panic!("{e}"));
-            if let Ok(a) = PmTilesArchive::open(&path) {
-                let _ = a.tile(TileId { x: 1, y: 0, zoom: 2 });
+            match PmTilesArchive::open(&path) {
+                Err(_) => assert!(
+                    cut < directory_end || cut < HEADER_LEN,
+                    "cut at {cut} (directory ends at {directory_end}) refused"
+                ),
+                Ok(a) => {
+                    assert!(
+                        cut >= directory_end,
+                        "a file cut at byte {cut}, before its directory's end ({directory_end}), opened"
+                    );
+                    for (t, original) in all.iter().zip(&originals) {
+                        match a.tile(*t) {
+                            Ok(Some(bytes)) => {
+                                assert_eq!(&bytes, original, "cut at {cut}: tile {t:?} came back altered")
+                            }
+                            Ok(None) => panic!("cut at {cut}: tile {t:?} vanished without an error"),
+                            Err(_) => {}
+                        }
+                    }
+                    // The last tile's bytes run to the end of the file: cut, it is an error.
+                    assert!(a.tile(all[3]).is_err(), "cut at {cut}: the last tile, cut short, read without an error");
+                }
             }
         }
+        // A byte flip at every header and directory position: no panic, whatever it reads.
         for i in 0..good.len().min(400) {
             let mut bad = good.clone();
             bad[i] ^= 0xff;
             std::fs::write(&path, &bad).unwrap_or_else(|e| panic!("{e}"));
             if let Ok(a) = PmTilesArchive::open(&path) {
-                for x in 0..4 {
-                    let _ = a.tile(TileId { x, y: 0, zoom: 2 });
+                for t in &all {
+                    let _ = a.tile(*t);
                 }
             }
         }

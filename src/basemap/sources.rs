@@ -563,9 +563,8 @@ mod tests {
         assert_eq!(osm_as_custom.bulk_download(), Err(BulkRefusal::Osm));
         let own: Basemap = "http://10.1.2.3:8080/tiles/{z}/{x}/{y}.png".parse().unwrap_or_else(|e| panic!("{e}"));
         assert!(own.bulk_download().is_ok());
-        if let Basemap::Xyz(t) = &own {
-            assert_eq!(t.host(), "10.1.2.3:8080");
-        }
+        let Basemap::Xyz(t) = &own else { panic!("not parsed as a custom XYZ source: {own:?}") };
+        assert_eq!(t.host(), "10.1.2.3:8080");
     }
 
     #[test]

@@ -326,18 +326,14 @@ fn write_png(img: &RgbaImage, path: &Path) -> Result<(), ExportError> {
     write_atomic(path, &bytes)
 }
 
-/// Write beside the target and rename over it, so a failed export never leaves half a file.
+/// Write beside the target and rename over it ([`crate::io::atomic`]), so a failed export never
+/// leaves half a file; the folder is made if missing.
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
     let err = |source| ExportError::Write { path: path.display().to_string(), source };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(err)?;
     }
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(err)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        err(e)
-    })
+    crate::io::atomic::write(path, bytes).map_err(err)
 }
 
 #[cfg(test)]

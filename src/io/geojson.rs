@@ -414,6 +414,8 @@ fn parse_bytes_general(bytes: &[u8], options: LoadOptions) -> Result<Parsed, Loa
         text,
         warned_3d: false,
         warned_projected: false,
+        foreign: std::collections::BTreeSet::new(),
+        collections: 0,
     };
     let offsets = feature_offsets(text);
     let mut features = Vec::new();
@@ -467,6 +469,10 @@ fn parse_bytes_general(bytes: &[u8], options: LoadOptions) -> Result<Parsed, Loa
             ));
         }
     }
+    if ty == "FeatureCollection" {
+        ctx.foreign.extend(obj.keys().filter(|k| !COLLECTION_MEMBERS.contains(&k.as_str())).cloned());
+    }
+    ctx.report_once_per_file();
     let name = obj.get("name").and_then(Value::as_str).map(str::to_owned);
     // Nothing loaded because the numbers are metres in an unknown system: the planner chooses one.
     if features.is_empty()
@@ -642,7 +648,16 @@ struct Ctx<'t> {
     text: &'t [u8],
     warned_3d: bool,
     warned_projected: bool,
+    /// Members outside RFC 7946's vocabulary (foreign members), by name: reported once per file.
+    foreign: std::collections::BTreeSet<String>,
+    /// Features whose geometry is a GeometryCollection: reported once per file.
+    collections: usize,
 }
+
+/// Members RFC 7946 defines for a feature; anything else is a foreign member.
+const FEATURE_MEMBERS: [&str; 5] = ["type", "id", "properties", "geometry", "bbox"];
+/// Members defined (or, for `crs` and `name`, widely written) for a collection.
+const COLLECTION_MEMBERS: [&str; 5] = ["type", "features", "crs", "bbox", "name"];
 
 const MAX_GEOMETRY_DEPTH: usize = 8;
 
@@ -665,6 +680,28 @@ impl Ctx<'_> {
     fn warn(&mut self, en: impl Into<String>, zh: impl Into<String>) {
         let d = self.here(en, zh);
         self.warnings.push(d);
+    }
+
+    /// The file-wide notes gathered while walking: foreign members and GeometryCollections.
+    fn report_once_per_file(&mut self) {
+        self.feature = None;
+        self.offset = None;
+        if !self.foreign.is_empty() {
+            let names: Vec<String> = self.foreign.iter().take(8).map(|n| format!("\"{n}\"")).collect();
+            let more = if self.foreign.len() > 8 { format!(" (+{})", self.foreign.len() - 8) } else { String::new() };
+            let names = names.join(", ");
+            self.warn(
+                format!("foreign members {names}{more} are not attributes and are not kept (RFC 7946 §6.1)"),
+                format!("外部成员 {names}{more} 不是属性，未保留（RFC 7946 §6.1）"),
+            );
+        }
+        if self.collections > 0 {
+            let n = self.collections;
+            self.warn(
+                format!("{n} feature(s) with a GeometryCollection: drawn part by part; shapefile export cannot hold mixed geometry"),
+                format!("{n} 个要素的几何为 GeometryCollection：按各部分绘制；导出为 shapefile 时无法保存混合几何"),
+            );
+        }
     }
 
     fn feature_from(&mut self, v: &Value) -> Option<Feature> {
@@ -723,6 +760,10 @@ impl Ctx<'_> {
             Some(Value::Null) => None,
             Some(g) => Some(self.geometry(g, 0)?),
         };
+        self.foreign.extend(o.keys().filter(|k| !FEATURE_MEMBERS.contains(&k.as_str())).cloned());
+        if matches!(geometry, Some(Geometry::GeometryCollection(_))) {
+            self.collections += 1;
+        }
         Some(Feature::new(id, geometry, properties))
     }
 
@@ -1010,7 +1051,11 @@ mod tests {
         let p = parse(text).unwrap_or_else(|e| panic!("{e}"));
         assert!(p.ok());
         assert_eq!(p.features.len(), 1);
-        assert_eq!(p.warnings.len(), 2, "{:?}", p.warnings);
+        let said = |what: &str| p.warnings.iter().filter(|w| w.message.contains(what)).count();
+        for what in ["byte-order mark", "3D coordinates", "foreign members \"foo\"", "GeometryCollection"] {
+            assert_eq!(said(what), 1, "one warning about {what}: {:?}", p.warnings);
+        }
+        assert_eq!(p.warnings.len(), 4, "{:?}", p.warnings);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! (shapefile, GeoPackage, KML, CSV, FlatGeobuf, DXF, File Geodatabase through GDAL), coordinate
 //! systems, the embedded dataset; and writing layers back out.
 
+pub mod atomic;
 pub mod crs;
 pub mod crs_proj;
 pub mod embedded;

@@ -4,11 +4,11 @@
 //! Saved atomically: written to a temporary file beside the target, flushed to disk, then
 //! renamed over it, so a crash or a full disk never leaves a half-written workspace behind.
 
-use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::atomic;
 use super::crs::Crs;
 use crate::model::Style;
 
@@ -241,6 +241,11 @@ impl Workspace {
     /// Write the workspace atomically (temporary file, flush, rename). File layer paths are
     /// stored relative to the workspace's folder where possible.
     pub fn save(&self, path: &Path) -> Result<(), WorkspaceError> {
+        self.save_through(path, atomic::Disk)
+    }
+
+    /// [`Workspace::save`], creating the temporary file with `opener` (a test's full disk).
+    pub fn save_through(&self, path: &Path, opener: impl atomic::Opener) -> Result<(), WorkspaceError> {
         let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let mut ws = self.clone();
         ws.version = WORKSPACE_VERSION;
@@ -259,7 +264,11 @@ impl Workspace {
             path: path.display().to_string(),
             source: std::io::Error::other(e),
         })?;
-        write_atomic(path, text.as_bytes())
+        atomic::write_through(path, text.as_bytes(), opener).map_err(|source| WorkspaceError::Io {
+            action: "cannot write",
+            path: path.display().to_string(),
+            source,
+        })
     }
 }
 
@@ -328,43 +337,6 @@ pub fn relative_to(path: &Path, base: &Path) -> PathBuf {
         out.push(c.as_os_str());
     }
     out
-}
-
-/// Write `bytes` to `path` so that readers see either the old file or the new one, never a
-/// mixture: temporary file in the same folder, fsync, rename. On failure the temporary file is
-/// removed and the old file is left as it was.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WorkspaceError> {
-    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "workspace".into());
-    let tmp = folder.join(format!(".{name}.tmp-{}", std::process::id()));
-    let io = |action, source| WorkspaceError::Io { action, path: path.display().to_string(), source };
-    let result = (|| {
-        let mut f = create_new(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(io("cannot write", e));
-    }
-    Ok(())
-}
-
-/// Create `tmp` only if nothing is there; a leftover from a crashed save (a file or a symlink) is
-/// removed first. Never opens an existing path: a symlink planted at the temporary name could
-/// otherwise make the save write through it to a file the user never chose.
-fn create_new(tmp: &Path) -> std::io::Result<std::fs::File> {
-    let open = || std::fs::OpenOptions::new().write(true).create_new(true).open(tmp);
-    match open() {
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            // remove_file removes a symlink itself, not its target; it fails on a folder.
-            std::fs::remove_file(tmp)?;
-            open()
-        }
-        other => other,
-    }
 }
 
 #[cfg(test)]

@@ -276,26 +276,26 @@ mod tests {
         assert_eq!(p.get("name"), Some(&json!("楼栋1")));
         assert!(p.contains_key("floors") && !p.contains_key("height"));
         assert_eq!(p.get("missing"), None);
-        assert_eq!(serde_json::to_value(&p).unwrap_or_default(), Value::Object(m));
+        assert_eq!(serde_json::to_value(&p).unwrap_or_else(|e| panic!("{e}")), Value::Object(m));
     }
 
     #[test]
     fn deserializes_like_serde_json_map_with_the_last_duplicate_winning() {
         let text = r#"{"b": 1, "a\u0041": "x", "b": 2, "c": {"d": [1]}}"#;
-        let p: Properties = serde_json::from_str(text).unwrap_or_default();
-        let m: Map<String, Value> = serde_json::from_str(text).unwrap_or_default();
+        let p: Properties = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}"));
+        let m: Map<String, Value> = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(p.to_map(), m);
         assert_eq!(p.get("b"), Some(&json!(2)));
         assert_eq!(p.get("aA"), Some(&json!("x")));
         assert!(serde_json::from_str::<Properties>("[1]").is_err());
-        let empty: Properties = serde_json::from_str("{}").unwrap_or_else(|_| Properties::from_iter([]));
+        let empty: Properties = serde_json::from_str("{}").unwrap_or_else(|e| panic!("{e}"));
         assert!(empty.is_empty() && empty == Properties::new());
     }
 
     #[test]
     fn features_with_the_same_keys_share_one_key_list() {
-        let a: Properties = serde_json::from_str(r#"{"name": "甲", "n": 1}"#).unwrap_or_default();
-        let b: Properties = serde_json::from_str(r#"{"n": 2, "name": "乙"}"#).unwrap_or_default();
+        let a: Properties = serde_json::from_str(r#"{"name": "甲", "n": 1}"#).unwrap_or_else(|e| panic!("{e}"));
+        let b: Properties = serde_json::from_str(r#"{"n": 2, "name": "乙"}"#).unwrap_or_else(|e| panic!("{e}"));
         match (&a.keys, &b.keys) {
             (Some(ka), Some(kb)) => assert!(Arc::ptr_eq(ka, kb)),
             _ => panic!("keys missing"),
@@ -316,9 +316,8 @@ mod tests {
         assert_eq!(p.insert("a", json!(4)), Some(json!(2)));
         let pairs: Vec<(String, Value)> = p.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         assert_eq!(pairs, vec![("a".into(), json!(4)), ("m".into(), json!(3)), ("z".into(), json!(1))]);
-        if let Some(v) = p.get_mut("m") {
-            *v = json!("x");
-        }
+        let Some(v) = p.get_mut("m") else { panic!("m is missing") };
+        *v = json!("x");
         assert_eq!(p.remove("m"), Some(json!("x")));
         assert_eq!(p.remove("m"), None);
         assert_eq!(p.len(), 2);

@@ -5,7 +5,6 @@
 //! geometry type per file) is reported, never silently changed.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
 
 use geo::{Geometry, MapCoords};
@@ -137,18 +136,10 @@ fn io_err(path: &Path) -> impl Fn(std::io::Error) -> WriteError + '_ {
     move |source| WriteError::Io { path: path.display().to_string(), source }
 }
 
-/// Writes a file whole, through a temporary file renamed over the target, so a reader (or the
-/// app's own watcher) never sees half of it.
+/// Writes a file whole ([`crate::io::atomic`]), so a reader (or the app's own watcher) never
+/// sees half of it and a failed write leaves the old file.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    let tmp = path.with_extension(format!(
-        "{}.part",
-        path.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default()
-    ));
-    let mut f = std::fs::File::create(&tmp).map_err(io_err(path))?;
-    f.write_all(bytes).map_err(io_err(path))?;
-    f.sync_all().map_err(io_err(path))?;
-    drop(f);
-    std::fs::rename(&tmp, path).map_err(io_err(path))
+    crate::io::atomic::write(path, bytes).map_err(io_err(path))
 }
 
 fn write_geojson(path: &Path, features: &[Feature], options: &WriteOptions) -> Result<WriteReport, WriteError> {

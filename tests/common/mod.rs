@@ -1,0 +1,104 @@
+//! Helpers shared by the tests that drive the real app: harnesses, pointer clicks, waiting on the
+//! app's real threads, the file layer a test opened, temporary folders, saved renders, and running
+//! a test again without an environment variable that would change what it checks.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use egui::{Event, Modifiers, PointerButton, Pos2};
+use egui_kittest::Harness;
+use kuiwen_atlas::app::{AtlasApp, LayerEntry, StartOptions};
+use kuiwen_atlas::model::LayerOrigin;
+
+/// The app under test.
+pub type App = Harness<'static, AtlasApp>;
+
+/// The app in a window of `size` points, rendered with wgpu (for tests that look at pixels).
+pub fn harness(size: [f32; 2], start: StartOptions) -> App {
+    let mut h =
+        Harness::builder().with_size(size).wgpu().build_eframe(move |cc| AtlasApp::new(&cc.egui_ctx, None, start));
+    h.run();
+    h
+}
+
+/// The app without a renderer, stepped once (for tests of state, files and threads).
+pub fn harness_headless(size: [f32; 2], start: StartOptions) -> App {
+    let mut h = Harness::builder().with_size(size).build_eframe(move |cc| AtlasApp::new(&cc.egui_ctx, None, start));
+    h.step();
+    h
+}
+
+/// A primary click at `pos`, with the pointer moved there first (as a hand would).
+pub fn click_at(h: &mut App, pos: Pos2) {
+    h.event(Event::PointerMoved(pos));
+    h.run();
+    h.event(Event::PointerButton { pos, button: PointerButton::Primary, pressed: true, modifiers: Modifiers::NONE });
+    h.event(Event::PointerButton { pos, button: PointerButton::Primary, pressed: false, modifiers: Modifiers::NONE });
+    h.run();
+}
+
+/// Step the app in real time until `cond` holds (the watcher and loader are real threads). The
+/// deadline only bounds a hang; nothing is asserted about how long it took.
+pub fn wait_for(h: &mut App, what: &str, cond: impl Fn(&AtlasApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        h.step();
+        if cond(h.state()) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    panic!("timed out waiting for {what}; notices: {}", notices(h.state()));
+}
+
+/// The first layer opened from a file.
+pub fn file_layer(app: &AtlasApp) -> Option<&LayerEntry> {
+    app.layers.iter().find(|e| matches!(e.layer.origin, LayerOrigin::File { .. }))
+}
+
+/// The names of the file layer's features, in order.
+pub fn names(app: &AtlasApp) -> Vec<String> {
+    file_layer(app)
+        .map(|e| e.layer.features.iter().filter_map(|f| f.name().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+/// Every notice the app shows, one per line.
+pub fn notices(app: &AtlasApp) -> String {
+    app.notices.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join("\n")
+}
+
+/// A temporary folder, removed when dropped.
+pub fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap_or_else(|e| panic!("cannot make a temporary folder: {e}"))
+}
+
+/// Render the window; kept as `name.png` in `KUIWEN_TEST_IMAGES` when that is set.
+pub fn save_image(h: &mut App, name: &str) -> image::RgbaImage {
+    let img = h.render().unwrap_or_else(|e| panic!("render failed: {e}"));
+    if let Ok(dir) = std::env::var("KUIWEN_TEST_IMAGES") {
+        let _ = img.save(Path::new(&dir).join(format!("{name}.png")));
+    }
+    img
+}
+
+/// When `var` is set, run `test` again in a child process without it and return true (the caller
+/// returns: the child's result is the test's result). A test that must not see, say, a real
+/// `TIANDITU_KEY` is then still run, instead of passing without checking anything.
+pub fn rerun_without_env(var: &str, test: &str) -> bool {
+    if std::env::var_os(var).is_none() {
+        return false;
+    }
+    let exe = std::env::current_exe().unwrap_or_else(|e| panic!("{e}"));
+    let out = Command::new(exe)
+        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .env_remove(var)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {test} again: {e}"));
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{test} without {var}:\n{text}");
+    assert!(text.contains("1 passed"), "{test} did not run without {var}:\n{text}");
+    true
+}
