@@ -9,11 +9,18 @@ How to run (from the repository root, Python 3.11):
 Pinned versions: shapely 2.2.0, numpy 2.4.6, pyproj 3.7.2 (geodesic areas on WGS84, the same
 Karney algorithm as geo's GeodesicArea used by tests/geodata.rs).
 
-The script is deterministic (fixed random seed, no network, no input files): running it twice
-writes byte-identical files into geodata/. Every shape is DRAWN here from the published facts in
-/work/shared/FACTS.md (2017 Weifang Daily articles about Kuiwen District plus public reference
-locations). No outline is copied from map providers or scraped boundaries, so every feature says
-`accuracy: illustrative` (or `approximate` for points placed from a published location).
+The script is deterministic (fixed random seed, no network): running it twice writes
+byte-identical files into geodata/. Its one input file is the district outline
+tests/fixtures/reference/kuiwen_boundary_osm.geojson (geoBoundaries CHN ADM3 CHN-ADM3-62558664, derived
+from OpenStreetMap, 2017, simplified; ODbL 1.0, © OpenStreetMap contributors, geoBoundaries), a
+verbatim copy of shared/reference/. The boundary is written with exactly its vertices (rounded to
+6 decimals) and says `accuracy: approximate`; so do the two railway stations, placed at their
+OpenStreetMap positions (tests/fixtures/reference/README.md). Every other shape is DRAWN here to fit
+that outline and the published facts in FACTS.md (2017 Weifang Daily articles about Kuiwen District
+plus public reference locations): subdistricts, communities, grids, the new town, the development
+districts, parks, streets, the rivers, the course of the railway between and beyond the stations and
+the facilities are `accuracy: illustrative`. No other outline is copied from map providers or
+scraped boundaries.
 
 Afterwards run the Rust check:  cargo test --release --test geodata
 """
@@ -30,7 +37,7 @@ import numpy as np
 import shapely
 import shapely.validation
 from pyproj import Geod
-from shapely.geometry import (LineString, MultiPoint, Point,
+from shapely.geometry import (LineString, MultiPoint, MultiPolygon, Point,
                               Polygon, mapping)
 from shapely.geometry.polygon import orient
 
@@ -38,9 +45,11 @@ SEED = 20170601
 RNG = np.random.default_rng(SEED)
 GRID = 1e-6  # coordinate precision of the written files (6 decimals)
 GEOD = Geod(ellps="WGS84")
-EXTENT = (119.09, 36.61, 119.30, 36.77)  # lon min, lat min, lon max, lat max
+EXTENT = (119.08, 36.60, 119.31, 36.82)  # lon min, lat min, lon max, lat max (the OSM outline and a margin)
 
-OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "geodata")
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+OUT_DIR = os.path.join(ROOT, "geodata")
+REF_BOUNDARY = os.path.join(ROOT, "tests", "fixtures", "reference", "kuiwen_boundary_osm.geojson")
 
 # Local metric frame (only for construction: Voronoi, spacing); areas are always geodesic.
 LAT0 = 36.69
@@ -49,7 +58,8 @@ KY = 110950.0  # metres per degree of latitude
 
 SRC_SEED = ("2017 Weifang Daily (潍坊日报) articles on Kuiwen District: '潍坊市奎文区：以作风建设促新一轮发展', "
             "'奎文打造区域化党建品牌体系', '奎文区：推进“四大片区”开发带动转型升级'")
-SRC_DRAWN = "Shape drawn by scripts/gen_geodata.py to fit FACTS.md (not surveyed, not copied from any map)"
+SRC_DRAWN = ("Shape drawn by scripts/gen_geodata.py to fit the OpenStreetMap-derived district outline and FACTS.md "
+             "(not surveyed, not copied from any map)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -107,10 +117,58 @@ def polyline(fn, t0, t1, step, horizontal=True):
 # the drawn skeleton: river, railway, streets
 # --------------------------------------------------------------------------------------------
 
+def load_reference_boundary():
+    """The OSM-derived outline (tests/fixtures/reference): its ring rounded to 6 decimals, in its own order."""
+    with open(REF_BOUNDARY, encoding="utf-8") as fh:
+        ref = json.load(fh)
+    feats = ref["features"]
+    assert len(feats) == 1, "reference boundary: expected one feature"
+    geom = feats[0]["geometry"]
+    assert geom["type"] == "Polygon" and len(geom["coordinates"]) == 1, "reference boundary: one ring expected"
+    ring = [(round(x, 6), round(y, 6)) for x, y in geom["coordinates"][0]]
+    poly = Polygon(ring)
+    assert poly.is_valid and poly.exterior.is_ccw, "reference boundary: must be valid and counter-clockwise"
+    return ring, poly
+
+
+REF_RING, REF_POLY = load_reference_boundary()
+
+
+def _west_chain():
+    """The outline's west side, south to north: from its westmost vertex to its northernmost one."""
+    pts = REF_RING[:-1]
+    i_w = min(range(len(pts)), key=lambda i: (pts[i][0], pts[i][1]))
+    i_n = max(range(len(pts)), key=lambda i: (pts[i][1], -pts[i][0]))
+    # the ring is counter-clockwise: walking it backwards from the westmost vertex goes north along the west side
+    chain, i = [pts[i_w]], i_w
+    while i != i_n:
+        i = (i - 1) % len(pts)
+        chain.append(pts[i])
+    assert all(q[1] > p[1] for p, q in zip(chain, chain[1:])), "west side of the outline is not monotone"
+    return chain
+
+
+def _river_base():
+    """白浪河 course: the outline's west side (the river forms Kuiwen's west boundary, FACTS.md §2), smoothed."""
+    chain = _west_chain()
+    ys = np.round(np.arange(36.596, 36.8241, 0.0005), 6)
+    xs = np.interp(ys, [p[1] for p in chain], [p[0] for p in chain])
+    sigma = 0.0045  # about 500 m: keeps the course, drops the corners of the 42-vertex simplification
+    k = np.arange(-4 * sigma, 4 * sigma + 1e-9, 0.0005)
+    w = np.exp(-0.5 * (k / sigma) ** 2)
+    w /= w.sum()
+    pad = len(k) // 2
+    xs_s = np.convolve(np.pad(xs, pad, mode="edge"), w, mode="valid")
+    return ys, xs_s
+
+
+_RIVER_YS, _RIVER_XS = _river_base()
+
+
 def river_x(y: float) -> float:
-    """白浪河 centre line: a gentle meander between 119.095 and 119.105 E."""
+    """白浪河 centre line: the smoothed west side of the outline plus a gentle meander."""
     t = y - 36.61
-    return 119.1 + 0.0033 * math.sin(2 * math.pi * t / 0.043 + 0.7) + 0.0012 * math.sin(2 * math.pi * t / 0.017 + 1.9)
+    return float(np.interp(y, _RIVER_YS, _RIVER_XS)) + 0.0007 * math.sin(2 * math.pi * t / 0.017 + 1.9)
 
 
 def yu_x(y: float) -> float:
@@ -119,17 +177,35 @@ def yu_x(y: float) -> float:
     return 119.1475 + 0.0019 * math.sin(2 * math.pi * t / 0.038 + 2.1) + 0.0005 * math.sin(2 * math.pi * t / 0.013)
 
 
-# Jiaoji railway: a smooth curve through 潍坊站 and 廿里堡站, easing towards east-south-east.
-_R1 = (119.0919, 36.6961)   # 潍坊站 (FACTS: 119.0919, 36.6961)
-_R2 = (119.185, 36.668)     # 廿里堡站 (placed about here, per the brief)
-_R3 = (119.30, 36.640)
+# Railway stations at their OpenStreetMap positions (ODbL; tests/fixtures/reference/README.md).
+STATION_WEIFANG = (119.0915, 36.6961)   # OSM 潍坊: 潍坊站, in 潍城区 just west of the river
+STATION_NIANLIPU = (119.1263, 36.6599)  # OSM 二十里堡: 廿里堡站
+SRC_OSM_STATIONS = "OpenStreetMap railway station nodes (ODbL 1.0, © OpenStreetMap contributors)"
+STATION_TOLERANCE_M = 50  # the points sit exactly on the OSM positions, which are given to 1e-4° (about 10 m)
+BOUNDARY_TOLERANCE_M = 1000
+BOUNDARY_TOLERANCE_NOTE = (
+    "Estimate, not a measurement: the unsimplified 2017 OSM boundary is not at hand. Every vertex the simplification "
+    "kept lies at least 506 m off the line through its two neighbours, so it dropped bends up to about that size; "
+    "1000 m is twice that. Check: OSM's 潍坊站, just west of the river that forms the west boundary, lies 660 m west "
+    "of the simplified west edge.")
+SRC_OSM_BOUNDARY = ("geoBoundaries CHN ADM3 (boundaryID CHN-ADM3-62558664), derived from OpenStreetMap administrative "
+                    "boundaries (2017), simplified to 42 positions")
+OSM_ATTRIBUTION = "© OpenStreetMap contributors, geoBoundaries"
+OSM_LICENSE = "ODbL 1.0"
+
+# Jiaoji railway: straight from 潍坊站 south-east to 廿里堡站, then easing to a little south of east
+# (the course beyond 廿里堡站 is drawn, not surveyed).
+_R1, _R2 = STATION_WEIFANG, STATION_NIANLIPU
 _S12 = (_R2[1] - _R1[1]) / (_R2[0] - _R1[0])
-_S23 = (_R3[1] - _R2[1]) / (_R3[0] - _R2[0])
-_C = (_S23 - _S12) / (_R3[0] - _R1[0])
+_S_FAR = -0.06   # slope far east of 廿里堡站 (degrees of latitude per degree of longitude)
+_L_EASE = 0.011  # easing length in degrees of longitude (about 1 km)
 
 
 def rail_y(x: float) -> float:
-    return _R1[1] + _S12 * (x - _R1[0]) + _C * (x - _R1[0]) * (x - _R2[0])
+    if x <= _R2[0]:
+        return _R1[1] + _S12 * (x - _R1[0])
+    d = x - _R2[0]
+    return _R2[1] + _S_FAR * d + (_S12 - _S_FAR) * _L_EASE * (1 - math.exp(-d / _L_EASE))
 
 
 def ew(lat0, amp=0.00012, period=0.055, phase=0.0):
@@ -164,7 +240,7 @@ ST = {
     "北海路": ns(119.160, phase=2.9),
     "鸢飞路": ns(119.1685, phase=0.2),
     "金马路": ns(119.197, phase=1.4),
-    "东方路": ns(119.215, phase=2.5),
+    "东方路": ns(119.224, phase=2.5),
 }
 
 
@@ -172,45 +248,12 @@ ST = {
 # boundary, the 8 subdistricts' area, the southern new town
 # --------------------------------------------------------------------------------------------
 
-Y_N, Y_S = 36.752, 36.615  # north edge of the old-town block, south edge of the district
+NT_CLEARANCE_M = 100.0  # the new town keeps this distance from the tracks
+RAIL_STEP = 0.0005  # sampling of the railway curve wherever it is turned into a line
 
 
 def river_coords(y0, y1, step=0.0005):
     return polyline(river_x, y0, y1, step, horizontal=False)
-
-
-def boundary_polygon(east):
-    """奎文区 outline. West edge = 白浪河 centre line; `east` = longitude of the east edge."""
-    north = [(119.112, 36.7525), (119.125, 36.7516), (119.138, 36.7530), (119.150, 36.7521),
-             (119.162, 36.7527), (119.1705, 36.7520), (119.1712, 36.7450), (119.1700, 36.7380),
-             (119.1716, 36.7310), (119.1820, 36.7300), (119.1980, 36.7318), (119.2140, 36.7296),
-             (119.2300, 36.7310), (119.2480, 36.7291)]
-    e = east
-    eastside = [(e - 0.006, 36.7283), (e, 36.7262), (e + 0.0015, 36.7120), (e + 0.0005, 36.7000),
-                (e - 0.0010, 36.6870), (e + 0.0008, 36.6740), (e, 36.6600), (e - 0.0020, 36.6480),
-                (e - 0.0045, 36.6400)]
-    south = [(119.2500, 36.6372), (119.2300, 36.6338), (119.2120, 36.6302), (119.1950, 36.6243),
-             (119.1780, 36.6186), (119.1600, 36.6166), (119.1400, 36.6156), (119.1200, 36.6150)]
-    west = river_coords(Y_S, Y_N)  # south -> north
-    # the high-tech part's edges follow field and village edges: add small deterministic jogs
-    wild = wiggle(north[9:] + eastside + south, 90.0)
-    ring = [(river_x(Y_N), Y_N)] + north[:9] + wild + west[:-1]
-    # listed clockwise (north edge west->east, then south): orient() makes it CCW later
-    return orient(Polygon(ring), 1.0)
-
-
-def wiggle(points, amp_m):
-    """Insert two jogged points between consecutive vertices (deterministic, no RNG)."""
-    out = [points[0]]
-    for i, (a, b) in enumerate(zip(points, points[1:])):
-        dx, dy = (b[0] - a[0]) * KX, (b[1] - a[1]) * KY
-        n = math.hypot(dx, dy) or 1.0
-        nx, ny = -dy / n, dx / n  # unit normal in metres
-        for t, s in ((1 / 3, math.sin(1.7 * i + 0.4)), (2 / 3, math.sin(2.3 * i + 1.9))):
-            out.append((a[0] + t * (b[0] - a[0]) + amp_m * s * nx / KX,
-                        a[1] + t * (b[1] - a[1]) + amp_m * s * ny / KY))
-        out.append(b)
-    return out
 
 
 def tune(fn, target, lo, hi, iters=60):
@@ -235,35 +278,57 @@ def half_plane_north_of(fn, x0=119.05, x1=119.35, step=0.0025, margin=0.3):
     return Polygon(bot + [(x1, 36.8 + margin), (x0, 36.8 + margin)])
 
 
+def orient_any(g):
+    """CCW exteriors for a Polygon or MultiPolygon."""
+    if isinstance(g, Polygon):
+        return orient(g, 1.0)
+    return MultiPolygon([orient(p, 1.0) for p in g.geoms])
+
+
+def polygon_parts(g, min_km2=0.0):
+    parts = [p for p in getattr(g, "geoms", [g]) if isinstance(p, Polygon) and not p.is_empty]
+    return [p for p in parts if geod_area_km2(p) > min_km2]
+
+
+# The block of the 8 subdistricts: north edge near 北宫街, east edge near 鸢飞路.
+R8_NORTH = [(119.060, 36.7487), (119.112, 36.7490), (119.125, 36.7481), (119.138, 36.7495), (119.150, 36.7486),
+            (119.162, 36.7492), (119.1716, 36.7485)]
+R8_EAST = [(119.1716, 36.7485), (119.1716, 36.7310), (119.1722, 36.7180), (119.1732, 36.7050), (119.1740, 36.6930),
+           (119.1736, 36.6800), (119.1745, 36.6650), (119.1750, 36.6400)]
+
+
 def r8_polygon(boundary, hscale):
-    """The 57.6 km² Kuiwen runs itself: old town north of the railway plus a strip south of it."""
+    """The 57.6 km² Kuiwen runs itself: the old town north of the railway (up to about 北宫街, west of about
+    鸢飞路) plus a strip south of the railway in the outline's south-west lobe."""
     def south_off(x):
-        # depth of the strip south of the railway: ~1.4 km in the west, ~0.8 km in the east
-        f = (x - 119.10) / (119.194 - 119.10)
+        # depth of the strip south of the railway: ~1.4 km in the west, ~0.8 km at 廿里堡站 (times hscale)
+        f = min(1.0, max(0.0, (x - 119.095) / (119.143 - 119.095)))
         return hscale * (0.0125 - 0.005 * f)
 
-    south_edge = [(x, rail_y(x) - south_off(x)) for x in np.arange(119.090, 119.1941, 0.002)]
-    south_edge.append((119.194, rail_y(119.194) - south_off(119.194)))
-    east_edge = [(119.1940, rail_y(119.194) + 0.0005), (119.1915, 36.6770), (119.1840, 36.6822),
-                 (119.1760, 36.6848), (119.1740, 36.6930), (119.1732, 36.7050), (119.1722, 36.7180),
-                 (119.1716, 36.7310)]
-    q = Polygon([(119.06, 36.80), (119.1716, 36.80)] + list(reversed(east_edge)) +
-                list(reversed(south_edge)) + [(119.06, south_edge[0][1])])
-    q = orient(shapely.make_valid(q), 1.0)
+    south_edge = [(round(x, 4), rail_y(x) - south_off(x)) for x in np.arange(119.175, 119.0849, -0.002)]
+    ring = R8_NORTH + R8_EAST[1:] + south_edge + [(119.060, south_edge[-1][1])]
+    q = orient(shapely.make_valid(Polygon(ring)), 1.0)
     return shapely.intersection(boundary, q, grid_size=GRID)
 
 
-def new_town_polygon(boundary, south_lat):
-    """南部新城: 30 km² entirely south of the railway (north edge 100 m south of the tracks)."""
-    x_e = 119.1725
-    top = [(x, rail_y(x) - 0.0009) for x in np.arange(119.088, x_e, 0.0025)] + [(x_e, rail_y(x_e) - 0.0009)]
-    east = [(x_e + 0.0008, rail_y(x_e) - 0.012), (x_e - 0.0015, south_lat + 0.018), (x_e - 0.0060, south_lat + 0.006),
-            (x_e - 0.0120, south_lat + 0.0015)]
-    bottom = [(119.150, south_lat - 0.0010), (119.138, south_lat + 0.0012), (119.126, south_lat - 0.0006),
-              (119.114, south_lat + 0.0004), (119.088, south_lat)]
-    ring = top + east + bottom
-    p = shapely.make_valid(Polygon(ring))
-    return orient(shapely.intersection(boundary, p, grid_size=GRID), 1.0)
+def rail_clearance_m(dist_m_):
+    """The band within dist_m_ metres of the railway's centre line (built in the local metric frame)."""
+    line = LineString(polyline(rail_y, 119.05, 119.35, RAIL_STEP))
+    return to_deg(to_m(line).buffer(dist_m_, quad_segs=4))
+
+
+def new_town_polygon(boundary, x_east):
+    """南部新城: 30 km² south of the Jiaoji railway (100 m from the tracks), west of x_east.
+
+    In the OSM outline the district reaches south of the railway in two lobes (its south-west and south-east
+    parts, about 33 km² together), so the new town has two parts; x_east trims the eastern lobe to the
+    published 30 km².
+    """
+    south = shapely.difference(half_plane_south_of(rail_y, step=RAIL_STEP), rail_clearance_m(NT_CLEARANCE_M))
+    g = shapely.intersection(shapely.intersection(boundary, south), shapely.box(119.0, 36.5, x_east, 36.9),
+                             grid_size=GRID)
+    parts = sorted(polygon_parts(g, 0.3), key=lambda p: p.bounds[0])
+    return orient_any(MultiPolygon(parts))
 
 
 # --------------------------------------------------------------------------------------------
@@ -303,31 +368,78 @@ COMMUNITY_NAMES = {
                  ("泰华", "Taihua"), ("佳苑", "Jiayuan"), ("阳光", "Yangguang"), ("怡园", "Yiyuan")],
 }
 
+# Figures per community: households (generated around the seed's ~6000), number of 二级网格 and grid managers.
+# Kept from release to release by name so a redrawn map does not change them (totals: 413 grids, 1315 managers).
+COMMUNITY_FIGURES = {
+    # 东关街道: 61 grids, 196 managers
+    "十笏园": (6390, 7, 20), "南关": (5550, 6, 20), "和平": (5810, 7, 22), "通亭": (6620, 6, 19),
+    "白浪河": (6040, 6, 19), "城隍庙": (6450, 7, 24), "新华": (5940, 6, 19), "东门": (6370, 8, 28), "松园": (5970, 8, 25),
+    # 大虞街道: 56 grids, 184 managers
+    "大虞": (6430, 7, 23), "虞河": (5770, 6, 19), "东苑": (6410, 8, 26), "金马": (5960, 6, 17), "樱花": (5340, 6, 19),
+    "翠园": (5670, 5, 17), "东方": (5910, 6, 22), "安顺": (5910, 6, 19), "虞新": (5190, 6, 22),
+    # 梨园街道: 46 grids, 146 managers
+    "梨园": (6490, 7, 21), "早春园": (6310, 7, 20), "红星": (6810, 7, 19), "绿园": (5200, 6, 21), "清平": (6460, 6, 22),
+    "玉兰": (6860, 8, 28), "朝阳": (6390, 5, 15),
+    # 廿里堡街道: 36 grids, 108 managers
+    "廿里堡": (6620, 7, 23), "烟厂": (5550, 5, 16), "站前": (5950, 6, 19), "东明": (5960, 6, 15), "福安": (5910, 7, 19),
+    "宏源": (5360, 5, 16),
+    # 潍州路街道: 42 grids, 131 managers
+    "潍州": (5630, 6, 18), "宝通": (6620, 6, 18), "民生": (6010, 6, 18), "卧龙": (4800, 6, 19), "南苑": (6200, 7, 20),
+    "南下河": (5940, 6, 20), "铁南": (5310, 5, 18),
+    # 北苑街道: 58 grids, 180 managers
+    "北苑": (5970, 6, 21), "北宫": (5240, 6, 16), "樱前": (6820, 6, 15), "香榭": (6690, 7, 22), "金茂": (6780, 7, 20),
+    "康乐": (5800, 5, 18), "北门": (5860, 6, 19), "宝龙": (5640, 7, 24), "华都": (6890, 8, 25),
+    # 广文街道: 65 grids, 210 managers
+    "广文": (6170, 7, 22), "胜利": (6440, 6, 18), "奎文门": (6260, 6, 17), "福寿": (6260, 7, 25), "健康": (6230, 7, 22),
+    "民主": (6210, 8, 28), "文化": (5930, 5, 15), "樱园": (6380, 6, 19), "金宝": (6360, 8, 28), "鸢都": (5240, 5, 16),
+    # 北海路街道: 49 grids, 160 managers
+    "北海": (5620, 8, 26), "四平": (6130, 6, 17), "鸢飞": (5580, 5, 16), "东风": (6640, 7, 24), "泰华": (6500, 5, 18),
+    "佳苑": (5500, 6, 19), "阳光": (6000, 6, 20), "怡园": (5700, 6, 20),
+}
+assert sum(v[1] for v in COMMUNITY_FIGURES.values()) == 413 and sum(v[2] for v in COMMUNITY_FIGURES.values()) == 1315
+
 # Some names are tied to a place: the named community is the cell nearest the anchor.
 COMMUNITY_ANCHORS = {
-    "白浪河": (119.100, 36.715), "十笏园": (119.112, 36.712), "南关": (119.112, 36.699),
+    "白浪河": (119.1115, 36.716), "十笏园": (119.115, 36.706), "南关": (119.114, 36.699),
     "大虞": (119.146, 36.735), "虞河": (119.1475, 36.722),
-    "廿里堡": (119.185, 36.668), "烟厂": (119.186, 36.674), "站前": (119.170, 36.676),
-    "潍州": (119.127, 36.690), "南下河": (119.114, 36.684), "南苑": (119.125, 36.672), "铁南": (119.135, 36.676),
+    # around 廿里堡站 (OSM 119.1263, 36.6599): the tobacco plant (1532 park) north-east of it, the station square south
+    "廿里堡": (119.134, 36.679), "烟厂": (119.1295, 36.6655), "站前": (119.123, 36.657),
+    "潍州": (119.1235, 36.690), "南下河": (119.1165, 36.6745), "南苑": (119.105, 36.690), "铁南": (119.108, 36.6725),
     "北宫": (119.120, 36.745), "樱前": (119.130, 36.733),
-    "广文": (119.131, 36.711), "胜利": (119.124, 36.709), "福寿": (119.128, 36.716),
+    "广文": (119.131, 36.711), "胜利": (119.136, 36.709), "福寿": (119.131, 36.7165),
     "北海": (119.160, 36.735), "四平": (119.155, 36.708), "鸢飞": (119.168, 36.725),
 }
 
 
 def sd_of(x: float, y: float) -> str:
-    """Which subdistrict a point of the 8-subdistrict area belongs to (edges follow streets)."""
-    if x < ST["虞河路"](y):
-        if y > ST["樱前街"](x):
-            return "beiyuan"
-        if x < ST["文化路"](y):
-            return "dongguan" if y > ST["卧龙东街"](x) else "weizhoulu"
-        return "guangwen" if y > ST["民生东街"](x) else "weizhoulu"
+    """Which subdistrict a point of the 8-subdistrict area belongs to (edges follow streets and the railway)."""
+    yu = ST["虞河路"](y)
+    if x < yu and y > ST["樱前街"](x):
+        return "beiyuan"
+    north_of_minsheng = y > ST["民生东街"](x)
+    below_rail = y < rail_y(x)
+    if x < ST["文化路"](y):
+        if below_rail:
+            return "weizhoulu"
+        return "dongguan" if y > ST["卧龙东街"](x) else "weizhoulu"
+    if x < ST["潍州路"](y):
+        if north_of_minsheng:
+            return "dongguan"
+        return "nianlipu" if below_rail else "weizhoulu"
+    if x < yu:
+        # 廿里堡街道 around 廿里堡站, on both sides of the railway
+        return "guangwen" if north_of_minsheng else "nianlipu"
+    if below_rail:
+        return "nianlipu"  # the tip of the south-west lobe east of 虞河路
     if x < ST["四平路"](y):
-        if y > rail_y(x):
-            return "dayu" if y > ST["福寿东街"](x) else "liyuan"
-        return "nianlipu"
-    return "beihailu" if y > ST["民生东街"](x) else "nianlipu"
+        if y > ST["福寿东街"](x):
+            return "dayu"
+        return "guangwen" if north_of_minsheng else "liyuan"
+    return "beihailu" if north_of_minsheng else "liyuan"
+
+
+CUT_NAMES_EW = ["樱前街", "卧龙东街", "民生东街", "福寿东街"]
+CUT_NAMES_NS = ["虞河路", "文化路", "潍州路", "四平路"]
 
 
 def sample_in(poly, n):
@@ -392,6 +504,14 @@ def fix_multipart(cells):
     return cells
 
 
+def layer_shape(g):
+    """A layer after the overlay: its parts (slivers of snap-rounding dropped), one Polygon or a MultiPolygon."""
+    parts = sorted(polygon_parts(g, 0.01), key=lambda p: p.bounds[0])
+    if len(parts) == 1:
+        return orient(parts[0], 1.0)
+    return orient_any(MultiPolygon(parts))
+
+
 def exact_coverage(cells, container_deg, layers=()):
     """Turn cells (unsnapped) into an exact coverage on the 1e-6 grid, together with `layers`.
 
@@ -431,7 +551,7 @@ def exact_coverage(cells, container_deg, layers=()):
         if parent is not None:
             m &= member[parent]
         member.append(m)
-    layer_out = [orient(largest_polygon(shapely.union_all(fa[m], grid_size=GRID)), 1.0) for m in member]
+    layer_out = [layer_shape(shapely.union_all(fa[m], grid_size=GRID)) for m in member]
     out = []
     for i in range(len(cells)):
         g = shapely.union_all(assigned[i], grid_size=GRID)
@@ -460,8 +580,8 @@ def exact_coverage(cells, container_deg, layers=()):
 # --------------------------------------------------------------------------------------------
 
 def build_roads(boundary, r8, nt):
-    rail_n = half_plane_north_of(along_rail(0.0006))
-    rail_s = half_plane_south_of(along_rail(-0.0006))
+    rail_n = half_plane_north_of(along_rail(0.0006), step=RAIL_STEP)
+    rail_s = half_plane_south_of(along_rail(-0.0006), step=RAIL_STEP)
     zone = shapely.union(r8, nt)
     zone_n = shapely.intersection(zone, rail_n)
     zone_s = shapely.intersection(zone, rail_s)
@@ -479,27 +599,27 @@ def build_roads(boundary, r8, nt):
     # east-west streets north of the railway
     add_ew("北宫东街", "Beigong East Street", "arterial", ST["北宫东街"], 119.09, 119.20, b_n)
     add_ew("樱前街", "Yingqian Street", "secondary", ST["樱前街"], 119.09, 119.176, b_n)
-    add_ew("东风东街", "Dongfeng East Street", "arterial", ST["东风东街"], 119.09, 119.29, b_n)
+    add_ew("东风东街", "Dongfeng East Street", "arterial", ST["东风东街"], 119.09, 119.30, b_n)
     add_ew("福寿东街", "Fushou East Street", "secondary", ST["福寿东街"], 119.09, 119.20, b_n)
-    add_ew("胜利东街", "Shengli East Street", "arterial", ST["胜利东街"], 119.09, 119.29, b_n)
+    add_ew("胜利东街", "Shengli East Street", "arterial", ST["胜利东街"], 119.09, 119.30, b_n)
     add_ew("健康东街", "Jiankang East Street", "secondary", ST["健康东街"], 119.09, 119.25, b_n)
-    add_ew("民生东街", "Minsheng East Street", "arterial", ST["民生东街"], 119.09, 119.29, b_n)
+    add_ew("民生东街", "Minsheng East Street", "arterial", ST["民生东街"], 119.09, 119.30, b_n)
     add_ew("卧龙东街", "Wolong East Street", "secondary", ST["卧龙东街"], 119.09, 119.20, b_n)
-    # south of the railway
-    add_ew("宝通东街", "Baotong East Street", "arterial", ST["宝通东街"], 119.09, 119.29, b_s)
-    add_ew("玉清东街", "Yuqing East Street", "secondary", ST["玉清东街"], 119.09, 119.29, b_s)
+    # south of the railway, parallel to it (both lobes of the district south of the tracks)
+    add_ew("宝通东街", "Baotong East Street", "arterial", ST["宝通东街"], 119.085, 119.30, b_s)
+    add_ew("玉清东街", "Yuqing East Street", "secondary", ST["玉清东街"], 119.085, 119.30, b_s)
     # north-south
     for name, en, cls, cross in [("新华路", "Xinhua Road", "secondary", False),
                                  ("文化路", "Wenhua Road", "arterial", True),
                                  ("潍州路", "Weizhou Road", "arterial", True),
-                                 ("虞河路", "Yuhe Road", "secondary", True),
+                                 ("虞河路", "Yuhe Road", "secondary", False),
                                  ("四平路", "Siping Road", "secondary", False),
                                  ("北海路", "Beihai Road", "arterial", True),
                                  ("鸢飞路", "Yuanfei Road", "secondary", True),
                                  ("金马路", "Jinma Road", "secondary", True),
                                  ("东方路", "Dongfang Road", "arterial", True)]:
         fn = ST[name]
-        coords = polyline(fn, 36.612, 36.768, 0.001, horizontal=False)
+        coords = polyline(fn, 36.606, 36.812, 0.001, horizontal=False)
         if name == "文化路":
             # 文化路 north of the railway, 文化南路 south of it: split where it crosses the tracks
             yc = rail_y(119.118)
@@ -513,18 +633,26 @@ def build_roads(boundary, r8, nt):
             continue
         specs.append((name, en, cls, coords, boundary if cross else b_n, "existing"))
 
-    # minor streets (规划支路) at roughly 450-600 m spacing, stopping at the railway
-    minor_ew_n = [36.7490, 36.7380, 36.7255, 36.6910, 36.6865, 36.6820, 36.6775, 36.6730]
-    minor_ns = [119.1130, 119.1225, 119.1335, 119.1770, 119.1870]
-    minor_ns_s = [119.1030, 119.1080, 119.1130, 119.1225, 119.1335, 119.1535, 119.1770, 119.1870]
-    minor_off_s = [-0.0035, -0.0120, -0.0210, -0.0255, -0.0300, -0.0345, -0.0390, -0.0435, -0.0480, -0.0525]
+    # minor streets (规划支路) at roughly 450-600 m spacing, stopping short of the railway
+    minor_ew_n = [36.7380, 36.7255, 36.6910, 36.6865, 36.6820, 36.6775, 36.6730, 36.6685, 36.6640]
+    minor_ns = [119.1130, 119.1225, 119.1335]
+    # south of the railway: an east-west grid in the western lobe, lines parallel to the tracks in the eastern one
+    minor_ew_s_west = [36.6140, 36.6185, 36.6230, 36.6275, 36.6320, 36.6365, 36.6410, 36.6455, 36.6500, 36.6545,
+                       36.6590, 36.6635, 36.6680, 36.6725, 36.6770, 36.6815]
+    minor_off_s_east = [-0.0040, -0.0120, -0.0210, -0.0255]
+    minor_ns_s = [119.1030, 119.1080, 119.1130, 119.1225, 119.1335, 119.2290, 119.2345, 119.2400, 119.2455,
+                  119.2510]
     k = 0
     for lat in minor_ew_n:
         k += 1
         add_ew(f"规划支路{k}号", f"Planned Branch Road No. {k}", "minor", ew(lat, amp=0.00008, phase=k), 119.09, 119.20, zone_n)
-    for off in minor_off_s:
+    for lat in minor_ew_s_west:
         k += 1
-        add_ew(f"规划支路{k}号", f"Planned Branch Road No. {k}", "minor", along_rail(off), 119.09, 119.20, zone_s, "planned")
+        add_ew(f"规划支路{k}号", f"Planned Branch Road No. {k}", "minor", ew(lat, amp=0.00008, phase=k), 119.085, 119.16,
+               zone_s, "planned")
+    for off in minor_off_s_east:
+        k += 1
+        add_ew(f"规划支路{k}号", f"Planned Branch Road No. {k}", "minor", along_rail(off), 119.19, 119.30, zone_s, "planned")
     for lon in minor_ns:
         k += 1
         add_ns(f"规划支路{k}号", f"Planned Branch Road No. {k}", "minor", ns(lon, amp=0.00008, phase=k), 36.60, 36.77, zone_n)
@@ -611,7 +739,8 @@ def node_network(pieces):
     kept = [r for r in out if find(r[3][0]) == main]
     dropped = len(out) - len(kept)
     if dropped:
-        print(f"roads: dropped {dropped} disconnected pieces", file=sys.stderr)
+        names = sorted({r[0] for r in out if find(r[3][0]) != main})
+        print(f"roads: dropped {dropped} disconnected pieces ({'、'.join(names)})", file=sys.stderr)
     return kept
 
 
@@ -701,18 +830,20 @@ def scale_to_area(poly, target_km2, clip=None):
     return g
 
 
-def district_shapes(nt):
-    """The four development districts (planning areas). The three southern ones are clipped to the new town."""
-    d_laoshifu = Polygon([(119.1085, 36.7262), (119.1180, 36.7275), (119.1302, 36.7268), (119.1330, 36.7200),
-                          (119.1318, 36.7122), (119.1205, 36.7110), (119.1110, 36.7128), (119.1075, 36.7190)])
-    x_bl_e, x_wh_e, x_sw_e = 119.1125, 119.1310, 119.1640
-    d_bailang = Polygon([(119.090, 36.700), (x_bl_e, 36.700), (x_bl_e + 0.0010, 36.668), (x_bl_e - 0.0004, 36.6480),
-                         (119.090, 36.6470)])
-    d_wenhua = Polygon([(x_bl_e, 36.700), (x_wh_e, 36.700), (x_wh_e + 0.0008, 36.668), (x_wh_e - 0.0010, 36.6550),
-                        (119.1200, 36.6535), (x_bl_e - 0.0004, 36.6550), (x_bl_e + 0.0010, 36.668)])
-    d_sanwang = Polygon([(x_wh_e, 36.700), (x_sw_e, 36.700), (x_sw_e + 0.0015, 36.6640), (x_sw_e - 0.0030, 36.6505),
-                         (119.1500, 36.6480), (x_wh_e + 0.0030, 36.6495), (x_wh_e - 0.0010, 36.6550),
-                         (x_wh_e + 0.0008, 36.668)])
+def district_shapes(boundary, nt):
+    """The four development districts (planning areas). 老市府 lies north of the railway in the old centre; the
+    three southern ones are clipped to the new town: 白浪河 and 文化南路 in its western part (along the river and
+    文化南路), 三王一马 in its eastern part."""
+    d_laoshifu = Polygon([(119.1120, 36.7262), (119.1180, 36.7275), (119.1302, 36.7268), (119.1330, 36.7200),
+                          (119.1318, 36.7122), (119.1205, 36.7110), (119.1135, 36.7128), (119.1112, 36.7190)])
+    assert d_laoshifu.within(boundary), "老市府片区 must lie inside the district"
+    x_bl_e, x_wh_e = 119.1135, 119.1285
+    seam = [(x_bl_e, 36.700), (x_bl_e + 0.0008, 36.668), (x_bl_e - 0.0004, 36.648), (x_bl_e + 0.0005, 36.628)]
+    d_bailang = Polygon([(119.085, 36.700)] + seam + [(119.085, 36.626)])
+    d_wenhua = Polygon(list(reversed(seam)) + [(x_bl_e, 36.700), (x_wh_e, 36.700), (x_wh_e + 0.0008, 36.668),
+                                               (x_wh_e - 0.0010, 36.650), (x_wh_e + 0.0004, 36.634), (119.1200, 36.6325)])
+    d_sanwang = Polygon([(119.205, 36.655), (119.2440, 36.655), (119.2455, 36.634), (119.2425, 36.618),
+                         (119.205, 36.610)])
     return (d_laoshifu, largest_polygon(shapely.intersection(d_sanwang, nt)),
             largest_polygon(shapely.intersection(d_wenhua, nt)), largest_polygon(shapely.intersection(d_bailang, nt)))
 
@@ -724,24 +855,21 @@ def district_shapes(nt):
 def main():
     os.makedirs(OUT_DIR, exist_ok=True)
 
-    # ---- boundary: tune the east edge so the district is 183 km²
-    east = tune(lambda e: geod_area_km2(snap(boundary_polygon(e))), 183.0, 119.20, 119.295)
-    boundary = final_poly(boundary_polygon(east), "boundary")
+    # ---- boundary: the OSM-derived outline, exactly (rounded to the 1e-6 grid, its own vertex order)
+    boundary = poly_check(REF_POLY, "boundary")
 
-    # ---- the 8 subdistricts' area (57.6 km²)
-    hscale = tune(lambda h: geod_area_km2(r8_polygon(boundary, h)), 57.6, 0.2, 3.0)
+    # ---- the 8 subdistricts' area (57.6 km²): tune the depth of the strip south of the railway
+    hscale = tune(lambda h: geod_area_km2(r8_polygon(boundary, h)), 57.6, 0.0, 3.0)
     r8 = largest_polygon(r8_polygon(boundary, hscale))
 
-    # ---- 南部新城, 30 km²: tune its south edge (lower south edge -> larger area)
-    south_lat = tune(lambda s: -geod_area_km2(snap(new_town_polygon(boundary, s))), -30.0, 36.62, 36.67)
-    nt = final_poly(new_town_polygon(boundary, south_lat), "new town")
+    # ---- 南部新城, 30 km² south of the railway: tune how far east it reaches in the eastern lobe
+    x_east = tune(lambda x: geod_area_km2(snap(new_town_polygon(boundary, x))), 30.0, 119.22, 119.31)
+    nt = new_town_polygon(boundary, x_east)
 
-    # ---- subdistricts: cut the 8-subdistrict area along streets
-    cut_names_ew = ["樱前街", "卧龙东街", "民生东街", "福寿东街"]
-    cut_names_ns = ["虞河路", "文化路", "四平路"]
-    cuts = [LineString(polyline(ST[n], 119.08, 119.21, 0.001)) for n in cut_names_ew]
-    cuts += [LineString(polyline(ST[n], 36.60, 36.77, 0.001, horizontal=False)) for n in cut_names_ns]
-    cuts.append(LineString(polyline(rail_y, 119.08, 119.21, 0.002)))
+    # ---- subdistricts: cut the 8-subdistrict area along streets and the railway
+    cuts = [LineString(polyline(ST[n], 119.08, 119.21, 0.001)) for n in CUT_NAMES_EW]
+    cuts += [LineString(polyline(ST[n], 36.60, 36.77, 0.001, horizontal=False)) for n in CUT_NAMES_NS]
+    cuts.append(LineString(polyline(rail_y, 119.08, 119.21, RAIL_STEP)))
     pieces = shapely.polygonize(list(shapely.union_all([r8.boundary] + cuts).geoms)).geoms
     sd_parts = defaultdict(list)
     for pc in pieces:
@@ -756,13 +884,16 @@ def main():
     # ---- communities (Voronoi of k-means seeds inside each subdistrict), then grids
     sd_keys = [s[0] for s in SUBDISTRICTS]
     comm_cells = []  # (sd_key, geom)
-    north_of_rail = half_plane_north_of(rail_y)
+    north_of_rail = half_plane_north_of(rail_y, step=RAIL_STEP)
     for key, _, _, _, n in SUBDISTRICTS:
         # communities do not straddle the railway: split subdistricts that cross it first
         g = sd_raw[key]
-        zones = [largest_polygon(shapely.intersection(g, north_of_rail)),
-                 largest_polygon(shapely.difference(g, north_of_rail))]
-        zones = [z for z in zones if z.area > 0.02 * g.area] if not g.within(north_of_rail) else [g]
+        if g.within(north_of_rail):
+            zones = [g]
+        else:
+            zones = (polygon_parts(shapely.intersection(g, north_of_rail), 1e-4) +
+                     polygon_parts(shapely.difference(g, north_of_rail), 1e-4))
+            assert all(z.area > 0.02 * g.area for z in zones), f"subdistrict {key}: a sliver across the railway"
         areas = [z.area for z in zones]
         alloc = [max(1, int(round(n * a / sum(areas)))) for a in areas]
         alloc[int(np.argmax(areas))] += n - sum(alloc)
@@ -770,26 +901,43 @@ def main():
             for c in voronoi_split(z, k):
                 comm_cells.append((key, c))
 
-    # community households (~6000, 4800–7200) and grid counts summing to 413
+    # ---- names for communities (anchored names first, rest north->south, west->east), from the cells
+    comm_name = {}
+    for key in sd_keys:
+        idx = [ci for ci, (k, _) in enumerate(comm_cells) if k == key]
+        names = list(COMMUNITY_NAMES[key])
+        free = set(idx)
+        for nm, en in names:
+            if nm in COMMUNITY_ANCHORS:
+                ax, ay = COMMUNITY_ANCHORS[nm]
+                best = min(free, key=lambda ci: comm_cells[ci][1].centroid.distance(Point(ax, ay)))
+                comm_name[best] = (nm, en)
+                free.discard(best)
+        rest = [ne for ne in names if ne[0] not in COMMUNITY_ANCHORS]
+        order = sorted(free, key=lambda ci: (-round(comm_cells[ci][1].centroid.y, 3), comm_cells[ci][1].centroid.x))
+        for ci, ne in zip(order, rest):
+            comm_name[ci] = ne
+
+    # community figures (households, grids, grid managers) are kept per named community
     n_comm = len(comm_cells)
-    households = [int(round(min(7200, max(4800, RNG.normal(6000, 520))) / 10) * 10) for _ in range(n_comm)]
-    gc = np.array([max(4, min(9, int(round(h / 6000 * 413 / 65 + RNG.normal(0, 0.7))))) for h in households])
-    while gc.sum() != 413:
-        i = int(RNG.integers(n_comm))
-        if gc.sum() < 413 and gc[i] < 9:
-            gc[i] += 1
-        elif gc.sum() > 413 and gc[i] > 4:
-            gc[i] -= 1
+    households = [COMMUNITY_FIGURES[comm_name[ci][0]][0] for ci in range(n_comm)]
+    gc = np.array([COMMUNITY_FIGURES[comm_name[ci][0]][1] for ci in range(n_comm)])
+    assert n_comm == 65 and gc.sum() == 413
     grid_cells = []  # (community index, geom)
     for ci, (key, cg) in enumerate(comm_cells):
         for g in voronoi_split(cg, int(gc[ci])):
             grid_cells.append((ci, g))
 
-    # ---- exact coverage on the 1e-6 grid: grids first, then unions upwards
-    d_laoshifu, d_sanwang, d_wenhua, d_bailang = district_shapes(nt)
+    # ---- exact coverage on the 1e-6 grid: grids first, then unions upwards. The boundary takes part in the
+    # overlay (so the new town and the districts nest exactly inside it) but is written as the reference.
+    d_laoshifu, d_sanwang, d_wenhua, d_bailang = district_shapes(boundary, nt)
     layers = [(boundary, None, True), (nt, 0, False), (d_sanwang, 1, False), (d_wenhua, 1, False), (d_bailang, 1, False)]
-    grids_exact, (boundary, nt, d_sanwang, d_wenhua, d_bailang) = exact_coverage([g for _, g in grid_cells], r8, layers)
-    for what, g in (("boundary", boundary), ("new town", nt), ("三王一马", d_sanwang), ("文化南路", d_wenhua), ("白浪河", d_bailang)):
+    grids_exact, (b_faces, nt, d_sanwang, d_wenhua, d_bailang) = exact_coverage([g for _, g in grid_cells], r8, layers)
+    # (vertices inserted on its edges change its geodesic area by ~0.002 km²; the shape moves < 0.001 km²)
+    assert geod_area_km2(shapely.symmetric_difference(b_faces, boundary)) < 1e-3, "the overlay moved the boundary"
+    assert isinstance(nt, MultiPolygon) and len(nt.geoms) == 2, f"new town: expected two parts, got {nt.geom_type}"
+    for what, g in (("new town west", nt.geoms[0]), ("new town east", nt.geoms[1]), ("三王一马", d_sanwang),
+                    ("文化南路", d_wenhua), ("白浪河", d_bailang)):
         poly_check(g, what)
         assert not g.interiors, f"{what}: unexpected hole after the exact overlay"
     b_area = geod_area_km2(boundary)
@@ -809,22 +957,6 @@ def main():
     for k, g in sd_exact.items():
         poly_check(g, f"subdistrict {k}")
 
-    # ---- names for communities (anchored names first, rest north->south, west->east)
-    comm_name = {}
-    for key in sd_keys:
-        idx = [ci for ci, (k, _) in enumerate(comm_cells) if k == key]
-        names = list(COMMUNITY_NAMES[key])
-        free = set(idx)
-        for nm, en in names:
-            if nm in COMMUNITY_ANCHORS:
-                ax, ay = COMMUNITY_ANCHORS[nm]
-                best = min(free, key=lambda ci: comm_exact[ci].centroid.distance(Point(ax, ay)))
-                comm_name[best] = (nm, en)
-                free.discard(best)
-        rest = [ne for ne in names if ne[0] not in COMMUNITY_ANCHORS]
-        order = sorted(free, key=lambda ci: (-round(comm_exact[ci].centroid.y, 3), comm_exact[ci].centroid.x))
-        for ci, ne in zip(order, rest):
-            comm_name[ci] = ne
     # within each subdistrict, number communities north->south then west->east
     comm_no = {}
     for key in sd_keys:
@@ -835,55 +967,74 @@ def main():
 
     sd_info = {s[0]: s for s in SUBDISTRICTS}
 
-    # managers: 413 grids, 1315 managers in all (2–5 per grid)
+    # managers: each community's total (1315 in all) split over its grids, 2–5 per grid
     n_grid = len(grids_exact)
-    managers = np.array([3 + int(RNG.choice([-1, 0, 0, 0, 1, 1])) for _ in range(n_grid)])
-    while managers.sum() != 1315:
-        i = int(RNG.integers(n_grid))
-        if managers.sum() < 1315 and managers[i] < 5:
-            managers[i] += 1
-        elif managers.sum() > 1315 and managers[i] > 2:
-            managers[i] -= 1
+    managers = np.zeros(n_grid, dtype=int)
+    for ci in range(n_comm):
+        gis = [gi for gi, (c, _) in enumerate(grid_cells) if c == ci]
+        total = COMMUNITY_FIGURES[comm_name[ci][0]][2]
+        m = np.full(len(gis), 3)
+        while m.sum() != total:
+            i = int(RNG.integers(len(gis)))
+            if m.sum() < total and m[i] < 5:
+                m[i] += 1
+            elif m.sum() > total and m[i] > 2:
+                m[i] -= 1
+        managers[gis] = m
+    assert managers.sum() == 1315
 
     # ================================================================ write: boundary
     write_fc("kuiwen_boundary.geojson", [feature("boundary-kuiwen", base_props(
         "奎文区", "Kuiwen District", "boundary",
-        f"{SRC_DRAWN}. West edge follows the drawn Bailang River centre line; the outline is tuned to the "
-        "published district area (~183 km² incl. the 新城 and 清池 subdistricts run by the Weifang high-tech zone; "
-        "Kuiwen runs ~57.6 km² itself, FACTS.md §2).",
-        admin_code="370705", area_km2=round(b_area, 2), area_text="约183平方公里（含高新区代管的新城、清池街道）",
+        f"{SRC_OSM_BOUNDARY}; written with exactly its vertices (rounded to 6 decimals, about 0.1 m). "
+        "Includes the 新城 and 清池 subdistricts run by the Weifang high-tech zone; Kuiwen runs ~57.6 km² itself "
+        "(FACTS.md §1–2).",
+        "approximate", tolerance_m=BOUNDARY_TOLERANCE_M, tolerance_note=BOUNDARY_TOLERANCE_NOTE,
+        license=OSM_LICENSE, attribution=OSM_ATTRIBUTION, source_url="https://www.geoboundaries.org",
+        boundary_id="CHN-ADM3-62558664",
+        admin_code="370705", area_km2=round(b_area, 2),
+        area_text="约202.6平方公里（OpenStreetMap/geoBoundaries 简化轮廓，含高新区代管的新城、清池街道）",
         self_run_area_text="奎文区直管8个街道约57.6平方公里", city="潍坊市", province="山东省"), boundary)])
 
     # ================================================================ railway + stations
-    rail_xs = sorted(set([round(x, 4) for x in np.arange(119.090, 119.3001, 0.0025)] + [_R1[0], _R2[0]]))
+    rail_xs = sorted(set([round(x, 4) for x in np.arange(119.085, 119.3101, 0.001)] + [_R1[0], _R2[0]]))
     rail_line = LineString([(x, rail_y(x)) for x in rail_xs])
+    assert rail_line.distance(Point(_R1)) < 1e-9 and rail_line.distance(Point(_R2)) < 1e-9
+    station_src = (f"{SRC_OSM_STATIONS}: OSM name {{osm}} at {{lon}}, {{lat}} (tests/fixtures/reference/README.md); "
+                   "the point is placed exactly there")
     write_fc("jiaoji_railway.geojson", [
         feature("railway-jiaoji", base_props(
             "胶济铁路", "Jiaoji Railway (Qingdao–Jinan)", "railway",
-            f"{SRC_DRAWN}: smooth curve through 潍坊站 (119.0919, 36.6961, public location) and 廿里堡站 "
-            "(placed at about 119.185, 36.668), continuing east-south-east to the edge of the map extent. "
+            f"{SRC_DRAWN}: passes exactly through the OpenStreetMap positions of 潍坊站 (119.0915, 36.6961) and "
+            "廿里堡站 (119.1263, 36.6599), straight between them (south-east), then easing to a little south of east "
+            "to the edge of the map extent; the course beyond the stations is drawn, not surveyed. "
             "The seed article names it as the northern limit of the 30 km² southern new town (胶济铁路以南30平方公里).",
             line_text="胶济铁路", operator_text="中国铁路济南局"), rail_line),
         feature("station-weifang", base_props(
             "潍坊站", "Weifang Railway Station", "station",
-            "Public reference location of Weifang station (FACTS.md §2: 119.0919, 36.6961; in 潍城区 just west of the river)",
-            "approximate", line="胶济铁路", district_text="潍城区（白浪河以西）"), Point(_R1)),
+            station_src.format(osm="潍坊", lon=_R1[0], lat=_R1[1]) + "; in 潍城区 just west of the river (FACTS.md §2)",
+            "approximate", tolerance_m=STATION_TOLERANCE_M, license=OSM_LICENSE,
+            attribution="© OpenStreetMap contributors", osm_name="潍坊", line="胶济铁路",
+            district_text="潍城区（白浪河以西）"), Point(_R1)),
         feature("station-nianlipu", base_props(
             "廿里堡站", "Nianlipu Station", "station",
-            "Placed at about 119.185, 36.668 on the Jiaoji line (FACTS.md: the 1532 park lies by 廿里堡 station); ±500 m",
-            "approximate", line="胶济铁路"), Point(_R2)),
+            station_src.format(osm="二十里堡", lon=_R2[0], lat=_R2[1]) + " (廿 = 二十)",
+            "approximate", tolerance_m=STATION_TOLERANCE_M, license=OSM_LICENSE,
+            attribution="© OpenStreetMap contributors", osm_name="二十里堡", line="胶济铁路"), Point(_R2)),
     ])
 
     # ================================================================ rivers
-    bl_line = LineString(river_coords(36.611, 36.769))
+    bl_line = LineString(river_coords(36.606, 36.812))
     bl_water = final_poly(shapely.intersection(bl_line.buffer(0.00045, cap_style="flat"),
                                                shapely.box(*EXTENT)), "bailang water")
     yu_line = LineString(polyline(yu_x, 36.618, 36.769, 0.0005, horizontal=False))
     write_fc("bailang_river.geojson", [
         feature("river-bailang", base_props(
             "白浪河", "Bailang River", "river",
-            f"{SRC_DRAWN}: a gentle meander between 119.095 and 119.105 E; FACTS.md §2 (Bailang River forms Kuiwen's "
-            "western boundary; wetland park from the reservoir north to 宝通街, 6.7 km long).",
+            f"{SRC_DRAWN}: the west side of the OSM-derived district outline (FACTS.md §2: the Bailang River forms "
+            "Kuiwen's western boundary), smoothed over about 500 m, with a gentle meander; along the district it stays "
+            "within about 300 m of that edge, between 119.090 and 119.119 E. Wetland park from the reservoir north to 宝通街, 6.7 km long "
+            "(FACTS.md §2).",
             flow="south to north", role_text="奎文区西界；白浪绿洲生态旅游带"), bl_line),
         feature("river-bailang-water", base_props(
             "白浪河水面", "Bailang River (water surface)", "river",
@@ -898,10 +1049,13 @@ def main():
     # ================================================================ southern new town
     write_fc("southern_new_town.geojson", [feature("newtown-south", base_props(
         "南部新城", "Southern New Town", "new_town",
-        f"{SRC_DRAWN}: everything between the railway (100 m clearance) and a drawn southern edge tuned to 30 km²; "
-        f"figures from the seed article ({SRC_SEED}): 30 km² south of the Jiaoji railway, 21 villages, 20,000+ people, "
+        f"{SRC_DRAWN}: the district south of the railway (100 m clearance from the tracks). In the OSM-derived "
+        "outline that is two lobes, its south-west and south-east parts (about 33 km² together), so the new town has two "
+        "parts; the eastern one is cut off at a drawn line tuned to 30 km² in all. "
+        f"Figures from the seed article ({SRC_SEED}): 30 km² south of the Jiaoji railway, 21 villages, 20,000+ people, "
         "15-minute life circle, three areas 三王一马/文化南路/白浪河.",
-        area_km2=30, drawn_area_km2=round(nt_area, 3), villages=21, population=20000,
+        area_km2=30, drawn_area_km2=round(nt_area, 3), parts_drawn_km2=[round(geod_area_km2(p), 3) for p in nt.geoms],
+        villages=21, population=20000,
         goal="15分钟生活圈",
         area_text="胶济铁路以南30平方公里",
         plan_text="对胶济铁路以南30平方公里进行全新规划",
@@ -955,11 +1109,16 @@ def main():
     # ================================================================ parks
     st = _R2
     park_src = f"{SRC_DRAWN}; the position is illustrative. Figures and wording from the seed article ({SRC_SEED})."
-    qilu = final_poly(scale_to_area(shape_around(119.1500, 36.6630, 820, 620, n=12, rot=0.2), 2.0), "qilu")
-    p1532_raw = Polygon([(st[0] - 0.0045, rail_y(st[0] - 0.0045) + 0.0007), (st[0] + 0.0035, rail_y(st[0] + 0.0035) + 0.0007),
-                         (st[0] + 0.0038, 36.6745), (st[0] + 0.0005, 36.6762), (st[0] - 0.0040, 36.6752)])
-    p1532_raw = shapely.intersection(p1532_raw, half_plane_north_of(along_rail(0.0006)))
-    p1532 = final_poly(scale_to_area(p1532_raw, 600 * 666.6667 / 1e6, clip=half_plane_north_of(along_rail(0.0006))), "1532")
+    south_of_rail = half_plane_south_of(along_rail(-0.0009), step=RAIL_STEP)
+    qilu = final_poly(scale_to_area(shape_around(119.2320, 36.6280, 820, 620, n=12, rot=0.2), 2.0,
+                                    clip=shapely.intersection(boundary, south_of_rail)), "qilu")
+    # 1532: the former tobacco plant north-east of 廿里堡站, between the tracks and the district edge
+    north_of_tracks = half_plane_north_of(along_rail(0.0006), step=RAIL_STEP)
+    p1532_raw = Polygon([(st[0] - 0.0040, rail_y(st[0] - 0.0040) + 0.0007), (st[0] + 0.0045, rail_y(st[0] + 0.0045) + 0.0007),
+                         (st[0] + 0.0062, 36.6640), (st[0] + 0.0030, 36.6705), (st[0] - 0.0032, 36.6690)])
+    p1532_raw = shapely.intersection(p1532_raw, north_of_tracks)
+    p1532 = final_poly(scale_to_area(p1532_raw, 600 * 666.6667 / 1e6, clip=shapely.intersection(boundary, north_of_tracks)),
+                       "1532")
     bl_park_raw = Polygon([(river_x(y) + 0.0004, y) for y in np.arange(36.6250, 36.6501, 0.0005)] +
                           [(river_x(y) + 0.0085 + 0.0008 * math.sin(y * 900), y) for y in np.arange(36.6500, 36.6249, -0.0025)])
     bl_park = final_poly(shapely.intersection(bl_park_raw, boundary), "binshui")
@@ -987,7 +1146,7 @@ def main():
             description="结合白浪绿洲生态旅游带和美丽乡村建设，加快南苑、新茂片区开发，打造新概念休闲度假体验区",
             industries="、".join(["生态旅游", "休闲度假"]), related_areas="白浪绿洲、南苑、新茂",
             location_text="白浪河东岸（南部）")),
-        ("park-jinrong-xiaozhen", "特色金融小镇", "Finance Town", shape_around(119.1205, 36.6615, 420, 330, rot=0.5), dict(
+        ("park-jinrong-xiaozhen", "特色金融小镇", "Finance Town", shape_around(119.1170, 36.6555, 420, 330, rot=0.5), dict(
             description="借鉴杭州基金小镇经验，吸引业界精英、基金机构，建设生态环保、智慧科技、宜居宜业、产镇融合的金融小镇",
             industries="、".join(["基金", "金融服务", "智慧科技"]), model_text="借鉴杭州基金小镇经验")),
         ("park-quanying-wedding", "全影婚嫁产业园", "Quanying Wedding Industry Park", shape_around(119.1640, 36.6905, 260, 200, rot=0.3), dict(
@@ -1068,10 +1227,11 @@ def main():
     roads = build_roads(boundary, r8, nt)
     feats = []
     cnt = defaultdict(int)
-    road_src = (f"{SRC_DRAWN}: real street names at approximate positions (FACTS.md §2 and the brief: 北宫街 ~36.745, 东风街 ~36.720, "
-                "胜利街 ~36.709 past the Kuiwen government, 民生街 ~36.700, 宝通街 south of the railway; 文化路 ~119.118, "
-                "潍州路 ~119.127, 虞河路 ~119.140, 北海路 ~119.160, 新华路 ~119.108); '规划支路' are generated minor streets "
-                "at about 450–600 m spacing. Streets share an identical vertex at every crossing.")
+    road_src = (f"{SRC_DRAWN}: real street names at illustrative positions (not surveyed; only the Kuiwen government on "
+                "胜利东街, 119.1314, 36.7090 ±200 m, FACTS.md §2, is a published position). Estimates used: 北宫街 ~36.745, "
+                "东风街 ~36.720, 胜利街 ~36.709, 民生街 ~36.700, 宝通街 and 玉清街 parallel to the railway on its south side; "
+                "文化路 ~119.118, 潍州路 ~119.127, 虞河路 ~119.140, 北海路 ~119.160, 新华路 ~119.108. '规划支路' are generated "
+                "minor streets at about 450–600 m spacing. Streets share an identical vertex at every crossing.")
     slug = {}
     for name, en, cls, coords, status in roads:
         base = slug.setdefault(name, f"road-{len(slug) + 1:03d}")
@@ -1171,7 +1331,7 @@ def build_facilities(comm_cells, comm_exact, comm_name, comm_ids, sd_info, sd_ex
             x, y, subdistrict=name, **extras("health_center"))
 
     # the part of the new town outside the 8 subdistricts: villages being rebuilt, few facilities
-    rest = largest_polygon(shapely.difference(nt, r8).buffer(-0.0005))
+    rest = shapely.difference(nt, r8).buffer(-0.0005)  # both parts of the new town
     villages = [("三王", "Sanwang"), ("马家", "Majia"), ("新茂", "Xinmao"), ("南苑", "Nanyuan"), ("文南", "Wennan"),
                 ("白浪", "Bailang")]
     plan = [("kindergarten", "existing"), ("kindergarten", "existing"), ("clinic", "existing"),
