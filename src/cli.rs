@@ -79,7 +79,7 @@ pub enum Command {
         /// Zoom range, MIN-MAX.
         #[arg(long, value_name = "MIN-MAX", default_value = "12-16")]
         zoom: String,
-        /// The area, W,S,E,N in WGS84 degrees [default: Kuiwen's whole extent 119.09,36.61,119.30,36.77].
+        /// The area, W,S,E,N in WGS84 degrees [default: Kuiwen's whole extent 119.085,36.605,119.305,36.81].
         #[arg(long, value_name = "W,S,E,N", allow_hyphen_values = true)]
         bbox: Option<String>,
         /// Only count the tiles.

@@ -372,7 +372,9 @@ fn render_waits_for_the_raster_tiles_of_a_big_layer() {
             }
         }
     }
-    assert!(changed * 5 > total, "the buildings are drawn: {changed} of {total} pixels differ");
+    // The district outline frames the view, so the dense centre is a part of it: a tenth at least
+    // (without the raster tiles waited for, none would differ).
+    assert!(changed * 10 > total, "the buildings are drawn: {changed} of {total} pixels differ");
 
     // What the render waits for: the app is not settled while the big layer's tiles render.
     let mut h = Harness::builder().with_size([1400.0, 900.0]).wgpu().build_eframe(|cc| {

@@ -100,7 +100,7 @@ fn a_shapefile_layers_details_show_format_system_and_encoding_and_change_them() 
     h.query_all_by_label("详情").next().unwrap_or_else(|| panic!("no details")).click();
     h.run_ok();
     h.get_by_label("格式： ESRI Shapefile");
-    h.get_by_label_contains("EPSG:4528");
+    h.get_by_label_contains("(EPSG:4528)");
     h.get_by_label("属性编码： GB18030（按内容识别）");
     if let Ok(dir) = std::env::var("KUIWEN_TEST_IMAGES") {
         let img = h.render().unwrap_or_else(|e| panic!("render failed: {e}"));

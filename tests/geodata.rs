@@ -95,9 +95,19 @@ const APPROXIMATE: &[(&str, &str, Reference, &[&str])] = &[
         &["geoBoundaries", "CHN-ADM3-62558664", "OpenStreetMap"],
     ),
     // OSM node 潍坊 (潍坊站), shared/reference/README.md
-    ("jiaoji_railway.geojson", "station-weifang", Reference::Point { pos: OSM_WEIFANG, max_m: 50.0 }, &["OpenStreetMap"]),
+    (
+        "jiaoji_railway.geojson",
+        "station-weifang",
+        Reference::Point { pos: OSM_WEIFANG, max_m: 50.0 },
+        &["OpenStreetMap"],
+    ),
     // OSM node 二十里堡 (廿里堡站), shared/reference/README.md
-    ("jiaoji_railway.geojson", "station-nianlipu", Reference::Point { pos: OSM_NIANLIPU, max_m: 50.0 }, &["OpenStreetMap"]),
+    (
+        "jiaoji_railway.geojson",
+        "station-nianlipu",
+        Reference::Point { pos: OSM_NIANLIPU, max_m: 50.0 },
+        &["OpenStreetMap"],
+    ),
 ];
 
 type Pos = (f64, f64);
@@ -771,7 +781,9 @@ fn bailang_river_follows_the_west_edge() {
         let d = dist_to_line_m(q, ring);
         worst = worst.max(d);
         if d > 600.0 {
-            errs.push(format!("bailang_river.geojson / 白浪河: vertex {q:?} is {d:.0} m from the district edge (> 600 m)"));
+            errs.push(format!(
+                "bailang_river.geojson / 白浪河: vertex {q:?} is {d:.0} m from the district edge (> 600 m)"
+            ));
             break;
         }
     }

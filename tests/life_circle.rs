@@ -364,7 +364,7 @@ fn embedded_coverage_matches_brute_force_geodesic_distances() {
             _ => None,
         })
         .collect();
-    assert_eq!(points.len(), 660);
+    assert_eq!(points.len(), 667);
     let mut meets = 0;
     for row in &report.rows {
         for (item, got) in CHECKLIST.iter().zip(&row.items) {

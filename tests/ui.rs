@@ -31,8 +31,9 @@ fn district_red_pixels(h: &mut Harness<'static, AtlasApp>) -> usize {
     img.enumerate_pixels().filter(|(x, _, p)| (300..1050).contains(x) && p[0] > 170 && p[1] < 70 && p[2] < 90).count()
 }
 
+/// Tick or untick a layer in the layer list (its checkbox: the name also appears elsewhere).
 fn toggle(h: &mut Harness<'static, AtlasApp>, label: &str) {
-    h.get_by_label(label).click();
+    h.get_by_role_and_label(Role::CheckBox, label).click();
     h.run();
 }
 
@@ -48,7 +49,7 @@ fn interior_point(app: &AtlasApp, layer: &str, name: &str) -> [f64; 2] {
 fn every_embedded_layer_is_listed_by_its_chinese_name() {
     let h = harness();
     for f in FILES {
-        h.get_by_label(f.name_zh);
+        h.get_by_role_and_label(Role::CheckBox, f.name_zh);
     }
     assert_eq!(h.state().layers.len(), FILES.len());
 }
@@ -151,10 +152,41 @@ fn switching_to_english_changes_the_labels() {
     h.get_by_label("English").click();
     h.run();
     h.get_by_label("Layers");
-    h.get_by_label("Development districts");
+    h.get_by_role_and_label(Role::CheckBox, "Development districts");
     h.get_by_label("Feature details");
     assert!(h.query_by_label("图层").is_none());
     h.get_by_label("中文").click();
     h.run();
-    h.get_by_label("四大片区");
+    h.get_by_role_and_label(Role::CheckBox, "四大片区");
+}
+
+/// The OpenStreetMap-derived outline is credited on the map while it is shown; with nothing
+/// selected the info panel says which layers are approximate (with their tolerance) and which
+/// illustrative; a station's card gives its accuracy and credit.
+#[test]
+fn the_outline_is_credited_and_every_layer_says_how_accurate_it_is() {
+    let mut h = harness();
+    h.get_by_label("数据 © OpenStreetMap contributors, geoBoundaries");
+    h.get_by_label_contains("数据来源与精度");
+    h.get_by_label("近似 (±1000 m) · © OpenStreetMap contributors, geoBoundaries");
+    h.get_by_label_contains("其中近似：潍坊站 (±50 m)、廿里堡站 (±50 m)");
+    assert!(h.query_all_by_label("示意").count() >= 5, "the drawn layers are marked illustrative");
+    // Hidden outline and railway: no credit is claimed for what is not shown.
+    toggle(&mut h, "奎文区界");
+    toggle(&mut h, "胶济铁路");
+    assert!(
+        h.query_by_label_contains("OpenStreetMap contributors, geoBoundaries").is_some(),
+        "still listed in the panel"
+    );
+    assert!(h.query_by_label("数据 © OpenStreetMap contributors, geoBoundaries").is_none(), "credit of a hidden layer");
+    toggle(&mut h, "胶济铁路");
+    h.get_by_label("数据 © OpenStreetMap contributors");
+    // A station's card.
+    let station = interior_point(h.state(), "jiaoji_railway", "廿里堡站");
+    let pos = h.state().screen_pos(station).unwrap_or_else(|| panic!("no view"));
+    click_at(&mut h, pos);
+    let sel = h.state().selection.clone().unwrap_or_else(|| panic!("the station was not selected"));
+    assert_eq!(sel.layer, "jiaoji_railway");
+    h.get_by_label("近似 (±50 m)");
+    h.get_by_label("精度");
 }

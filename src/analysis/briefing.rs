@@ -57,8 +57,10 @@ pub fn builtin_briefing(layers: &[&Layer]) -> Vec<Slide> {
             "{area_km2:.1} km² south of the Jiaoji railway · walking access checked against GB 50180-2018"
         ));
         s.layers = show(&["southern_new_town", "communities", "roads", "facilities"]);
-        s.life_circle =
-            Some(SlideLifeCircle { center_lon_lat: [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0], coverage: false });
+        // Inside the town: its largest part's interior point (the box's centre can fall between
+        // two parts), else the box's centre.
+        let center_lon_lat = largest_part_interior(town).unwrap_or([(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0]);
+        s.life_circle = Some(SlideLifeCircle { center_lon_lat, coverage: false });
         s.notes = "生活圈：圈层为直线距离，彩色区域为沿道路的步行范围。".to_owned();
         slides.push(s);
     }
@@ -133,6 +135,21 @@ pub fn builtin_briefing(layers: &[&Layer]) -> Vec<Slide> {
 fn pad(b: BBox, share: f64) -> BBox {
     let (dx, dy) = ((b[2] - b[0]) * share, (b[3] - b[1]) * share);
     [b[0] - dx, b[1] - dy, b[2] + dx, b[3] + dy]
+}
+
+/// The interior point of the largest polygon among a layer's features (by geodesic area).
+fn largest_part_interior(layer: &Layer) -> Option<[f64; 2]> {
+    use geo::InteriorPoint;
+    let parts = layer.features.iter().filter_map(|f| f.geometry.as_ref()).flat_map(|g| match g {
+        geo::Geometry::Polygon(p) => vec![p.clone()],
+        geo::Geometry::MultiPolygon(m) => m.0.clone(),
+        _ => Vec::new(),
+    });
+    let largest = parts.max_by(|a, b| {
+        let area = |p: &geo::Polygon<f64>| area_m2(&geo::Geometry::Polygon(p.clone()));
+        area(a).total_cmp(&area(b))
+    })?;
+    largest.interior_point().map(|p| [p.x(), p.y()])
 }
 
 #[cfg(test)]

@@ -3,10 +3,11 @@
 use egui::{Panel, RichText};
 use serde_json::Value;
 
-use super::AtlasApp;
 use super::format::{number, property_value};
+use super::{AtlasApp, Lang};
 use crate::analysis::measure::{AreaUnits, area_m2, format_distance, length_m, perimeter_m};
 use crate::model::GeometryKind;
+use crate::model::provenance::{self, Accuracy};
 
 /// Properties shown in the header rather than the table.
 const HEADER_KEYS: [&str; 4] = ["name", "name_en", "category", "id"];
@@ -21,6 +22,8 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
                 "在地图上单击一个片区、园区、网格或设施，或使用上方搜索。",
                 "Click a district, park, grid or facility on the map, or use the search above.",
             ));
+            ui.add_space(12.0);
+            egui::ScrollArea::vertical().show(ui, |ui| data_sources(app, ui, lang));
             return;
         };
         let Some(entry) = app.layer(&sel.layer) else { return };
@@ -44,6 +47,18 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
                 if let Some(c) = f.category() {
                     ui.label(lang.t("类别", "Category"));
                     ui.label(category_label(c, lang.english()));
+                    ui.end_row();
+                }
+                let accuracy = Accuracy::of(f);
+                if accuracy != Accuracy::Unknown {
+                    ui.label(lang.t("精度", "Accuracy"));
+                    ui.label(provenance::accuracy_text(f, lang.english()))
+                        .on_hover_text(accuracy.meaning(lang.english()));
+                    ui.end_row();
+                }
+                if let Some(credit) = f.properties.get("attribution").and_then(Value::as_str) {
+                    ui.label(lang.t("版权", "Credit"));
+                    ui.label(credit);
                     ui.end_row();
                 }
                 if let Some(g) = &f.geometry {
@@ -137,4 +152,45 @@ pub fn category_label(c: &str, english: bool) -> String {
         other => other,
     };
     if english { c.replace('_', " ") } else { zh.to_owned() }
+}
+
+/// With nothing selected: what each layer shown is, by accuracy, and what replacing it with
+/// official data takes.
+fn data_sources(app: &AtlasApp, ui: &mut egui::Ui, lang: Lang) {
+    let english = lang.english();
+    ui.label(RichText::new(lang.t("数据来源与精度", "Where the data comes from")).strong());
+    egui::Grid::new("data_sources").num_columns(2).striped(true).spacing([10.0, 4.0]).show(ui, |ui| {
+        for e in app.layers.iter().rev() {
+            let summary = provenance::summarize(&e.layer, english);
+            // Layers that state their accuracy (the embedded ones, official data marked so).
+            let Some(worst) = summary.worst().filter(|a| *a != Accuracy::Unknown) else { continue };
+            ui.label(e.layer.name(english));
+            let mut text = match (worst, summary.approximate.is_empty()) {
+                (Accuracy::Approximate, _) => provenance::accuracy_text_of(&summary, english),
+                (_, true) => worst.label(english).to_owned(),
+                (_, false) => format!(
+                    "{}{}{}",
+                    worst.label(english),
+                    lang.t("；其中近似：", "; approximate: "),
+                    provenance::accuracy_text_of(&summary, english)
+                ),
+            };
+            for c in &e.layer.credits {
+                text.push_str(&format!(" · {c}"));
+            }
+            ui.add(egui::Label::new(text).wrap()).on_hover_text(worst.meaning(english));
+            ui.end_row();
+        }
+    });
+    ui.add_space(6.0);
+    ui.add(
+        egui::Label::new(
+            RichText::new(lang.t(
+                "近似：来自注明的公开来源（OpenStreetMap），误差在所注容差内；示意：按 2017 年《潍坊日报》报道的数字绘制，不是测绘位置。换成官方数据：用“打开数据…”打开街道、社区、网格的官方 shapefile 或 GDB（CGCS2000、EPSG:4528/4549、GBK 均可直接打开），核对后“保存工作空间”。",
+                "Approximate: from a cited public source (OpenStreetMap), within the stated tolerance. Illustrative: drawn to fit the figures in 2017 Weifang Daily articles, not surveyed positions. To use official data, open the official shapefiles or GDB of the subdistricts, communities and grids with Open data… (CGCS2000, EPSG:4528/4549 and GBK open directly), check them, and save a workspace.",
+            ))
+            .weak(),
+        )
+        .wrap(),
+    );
 }

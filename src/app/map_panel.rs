@@ -41,6 +41,8 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
         let layers = &app.layers;
         let basemap_status = app.tiles.as_ref().map(|t| t.status());
         let attribution = app.tiles.as_ref().and_then(|t| t.credit.clone());
+        // A briefing carries the data credit in its own line (present.rs).
+        let data_credits = if app.briefing.presenting { Vec::new() } else { app.data_credits() };
         let (base, mut overlays): (Option<&mut dyn Tiles>, Vec<&mut dyn Tiles>) = match app.tiles.as_mut() {
             Some(t) => {
                 let mut it = t.layers.iter_mut().map(|l| l as &mut dyn Tiles);
@@ -48,7 +50,7 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
             }
             None => (None, Vec::new()),
         };
-        let default_center = lon_lat(119.16, 36.69);
+        let default_center = lon_lat(119.197, 36.708);
         let pan_buttons = multi_select::pan_buttons(tool, ui);
         let mut map = Map::new(base, &mut app.map_memory, default_center)
             .with_projection(&projection)
@@ -122,8 +124,11 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
         life_circle_panel::paint_overlay(app, &interaction);
         measure_tool::paint_overlay(app, &interaction);
         multi_select::paint_overlay(app, &interaction);
-        if let Some(a) = attribution {
-            attribution_overlay(ui, out.response.rect, &a.text, &a.url);
+        let data_line = (!data_credits.is_empty())
+            .then(|| format!("{}{}", lang.t("数据 ", "Data "), data_credits.join(lang.t("；", "; "))));
+        if attribution.is_some() || data_line.is_some() {
+            let (text, url) = attribution.as_ref().map_or(("", ""), |a| (a.text.as_str(), a.url.as_str()));
+            attribution_overlay(ui, out.response.rect, text, url, data_line.as_deref());
         }
         if let Some(status) = basemap_status
             && super::basemap_ui::problem_overlay(ui, out.response.rect, lang, &status, &app.persisted.basemap)
@@ -216,8 +221,9 @@ fn scale_bar(painter: &egui::Painter, view: &MapView, dark: bool, text_scale: f3
     );
 }
 
-/// The basemap credit, always visible at the map's bottom-right corner.
-fn attribution_overlay(ui: &mut egui::Ui, rect: egui::Rect, text: &str, url: &str) {
+/// The credits, always visible at the map's bottom-right corner: the data's (the layers shown
+/// that ask for one, e.g. the OpenStreetMap-derived outline) above the basemap's.
+fn attribution_overlay(ui: &mut egui::Ui, rect: egui::Rect, text: &str, url: &str, data: Option<&str>) {
     let pos: Pos2 = rect.right_bottom() - vec2(6.0, 6.0);
     egui::Area::new(egui::Id::unique("attribution"))
         .fixed_pos(pos)
@@ -229,11 +235,19 @@ fn attribution_overlay(ui: &mut egui::Ui, rect: egui::Rect, text: &str, url: &st
                 .inner_margin(egui::Margin::symmetric(6, 2))
                 .corner_radius(3.0)
                 .show(ui, |ui| {
-                    if url.is_empty() {
-                        ui.label(egui::RichText::new(text).size(11.0).color(Color32::BLACK));
-                    } else {
-                        ui.hyperlink_to(egui::RichText::new(text).size(11.0), url);
-                    }
+                    ui.with_layout(egui::Layout::top_down(egui::Align::Max), |ui| {
+                        ui.spacing_mut().item_spacing.y = 1.0;
+                        if let Some(d) = data {
+                            ui.label(egui::RichText::new(d).size(11.0).color(Color32::BLACK));
+                        }
+                        if url.is_empty() {
+                            if !text.is_empty() {
+                                ui.label(egui::RichText::new(text).size(11.0).color(Color32::BLACK));
+                            }
+                        } else {
+                            ui.hyperlink_to(egui::RichText::new(text).size(11.0), url);
+                        }
+                    });
                 });
         });
 }

@@ -386,6 +386,19 @@ impl AtlasApp {
         self.persisted.basemap = basemap;
     }
 
+    /// The credits the visible layers ask for (their features' `attribution`), each once.
+    pub fn data_credits(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for c in self.layers.iter().filter(|e| e.layer.visible).flat_map(|e| &e.layer.credits) {
+            // "© OpenStreetMap contributors" is part of "© OpenStreetMap contributors, geoBoundaries".
+            if !out.iter().any(|o| o.contains(c.as_str())) {
+                out.retain(|o| !c.contains(o.as_str()));
+                out.push(c.clone());
+            }
+        }
+        out
+    }
+
     /// Where a WGS84 position was on screen in the last frame.
     pub fn screen_pos(&self, lon_lat: [f64; 2]) -> Option<egui::Pos2> {
         self.last_view.map(|v| v.lon_lat_to_screen(lon_lat))

@@ -288,7 +288,7 @@ impl AtlasApp {
                 let b = v.screen_to_lon_lat(v.rect.right_top());
                 (v.screen_to_lon_lat(v.rect.center()), v.zoom, Some([a[0], a[1], b[0], b[1]]))
             }
-            None => ([119.16, 36.69], 12.0, self.all_bbox()),
+            None => ([119.197, 36.708], 12.0, self.all_bbox()),
         };
         let mut slide = Slide::framing(title, "", extent.unwrap_or([center[0], center[1], center[0], center[1]]));
         slide.title_en = None;
@@ -512,7 +512,7 @@ pub(super) fn overlays(app: &mut AtlasApp, ui: &mut egui::Ui) {
     let Some(slide) = app.briefing.slides.get(app.briefing.current) else { return };
     caption(ui, rect, slide, lang, scale, hc, counter);
     north_arrow(&painter, rect.right_top() + vec2(-44.0 * scale, CAPTION_BAND_PT * scale.min(1.6) + 40.0), scale, hc);
-    data_credit(&painter, rect, lang, scale, app.basemap_credit().is_some());
+    data_credit(&painter, rect, lang, scale, app.basemap_credit().is_some(), &app.data_credits());
     info_card(app, ui, rect, scale, hc);
     if !app.briefing.exporting {
         presenter_bar(app, ui, rect, lang);
@@ -586,16 +586,29 @@ fn north_arrow(painter: &egui::Painter, center: Pos2, scale: f32, hc: bool) {
 }
 
 /// Where the data comes from, on every presented and exported view.
-fn data_credit(painter: &egui::Painter, rect: Rect, lang: Lang, scale: f32, has_basemap_credit: bool) {
-    let text = lang.t(
-        "数据：奎文区公开资料，部分边界为示意（见 geodata/README.md）",
-        "Data: Kuiwen public sources; some boundaries are illustrative (see geodata/README.md)",
-    );
+fn data_credit(
+    painter: &egui::Painter,
+    rect: Rect,
+    lang: Lang,
+    scale: f32,
+    has_basemap_credit: bool,
+    credits: &[String],
+) {
+    let mut text = lang
+        .t(
+            "数据：奎文区公开资料，部分边界为示意（见 geodata/README.md）",
+            "Data: Kuiwen public sources; some boundaries are illustrative (see geodata/README.md)",
+        )
+        .to_owned();
+    for c in credits {
+        text.push_str(lang.t("；", "; "));
+        text.push_str(c);
+    }
     let font = FontId::proportional(11.0 * scale.min(1.5));
     // Above the basemap credit when there is one.
     let y = if has_basemap_credit { 34.0 } else { 8.0 };
     let pos = rect.right_bottom() - vec2(8.0, y);
-    let galley = painter.layout_no_wrap(text.to_owned(), font, Color32::from_rgb(30, 30, 30));
+    let galley = painter.layout_no_wrap(text, font, Color32::from_rgb(30, 30, 30));
     let r = Align2::RIGHT_BOTTOM.anchor_size(pos, galley.size()).expand2(vec2(6.0, 2.0));
     painter.rect_filled(r, 3.0, Color32::from_white_alpha(200));
     painter.galley(r.min + vec2(6.0, 2.0), galley, Color32::BLACK);

@@ -20,7 +20,7 @@ use super::projection::mercator_normalized;
 use super::sources::{Basemap, BulkRefusal, XyzTemplate};
 
 /// Kuiwen District's whole administrative extent, `[west, south, east, north]` (WGS84).
-pub const KUIWEN_EXTENT: [f64; 4] = [119.09, 36.61, 119.30, 36.77];
+pub const KUIWEN_EXTENT: [f64; 4] = [119.085, 36.605, 119.305, 36.81];
 /// The most tiles one download may hold (about 1–2 GB of imagery).
 pub const MAX_TILES: u64 = 100_000;
 /// Parallel downloads.

@@ -43,6 +43,9 @@ pub struct Layer {
     pub style: Style,
     /// Whether it is shown.
     pub visible: bool,
+    /// The credits its features ask for (their `attribution`, e.g. "© OpenStreetMap
+    /// contributors"), shown wherever the layer is.
+    pub credits: Vec<String>,
 }
 
 impl Layer {
@@ -57,6 +60,7 @@ impl Layer {
     ) -> Self {
         let bbox = features.iter().fold(None, |acc, f| bbox_union(acc, f.bbox));
         let index = SpatialIndex::build(&features);
+        let credits = super::provenance::credits(&features);
         Self {
             key: key.into(),
             name_zh: name_zh.into(),
@@ -67,6 +71,7 @@ impl Layer {
             index,
             style,
             visible: true,
+            credits,
         }
     }
 
@@ -79,6 +84,7 @@ impl Layer {
     pub fn set_features(&mut self, features: Vec<Feature>) {
         self.bbox = features.iter().fold(None, |acc, f| bbox_union(acc, f.bbox));
         self.index = SpatialIndex::build(&features);
+        self.credits = super::provenance::credits(&features);
         self.features = features;
     }
 

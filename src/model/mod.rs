@@ -6,6 +6,7 @@ mod feature;
 pub mod index;
 mod layer;
 mod properties;
+pub mod provenance;
 mod style;
 
 pub use diff::{ChangeKind, LayerDiff, diff};
