@@ -34,6 +34,11 @@ fn clicking_the_map_with_the_tool_shows_rings_and_the_checklist() {
     h.run();
     let pos = h.state().screen_pos(GOVERNMENT).unwrap_or_else(|| panic!("no view yet"));
     assert!(pos.x > 300.0 && pos.x < 650.0 && pos.y > 60.0 && pos.y < 820.0, "off the map at {pos:?}");
+    // Closer in, so the rings are big enough to count: about 4 km around the government.
+    let (dlon, dlat) = (0.022, 0.018);
+    h.state_mut().fit([GOVERNMENT[0] - dlon, GOVERNMENT[1] - dlat, GOVERNMENT[0] + dlon, GOVERNMENT[1] + dlat]);
+    h.run();
+    let pos = h.state().screen_pos(GOVERNMENT).unwrap_or_else(|| panic!("no view yet"));
     let before = save_image(&mut h, "life-circle-before");
     click_at(&mut h, pos);
     let center = h.state().life_circle.center.unwrap_or_else(|| panic!("the click placed no centre"));

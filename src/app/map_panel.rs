@@ -6,7 +6,7 @@ use walkers::{Map, Tiles, lon_lat};
 use super::tools::{MapInteraction, Tool};
 use super::{AtlasApp, FeatureRef, life_circle_panel, measure_tool, multi_select};
 use crate::model::PickTolerance;
-use crate::render::legend::{legend_rows, paint_legend};
+use crate::render::legend::{legend_rows, legend_size, paint_legend};
 use crate::render::{Highlight, LayerCache, MapView, PaintOptions, paint_emphasis, paint_layer, place_labels};
 
 /// Pick tolerance for lines and points, in screen points.
@@ -20,7 +20,19 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
         let rect = ui.available_rect_before_wrap();
         app.last_map_rect = Some(rect);
         if let Some(b) = app.pending_fit.take() {
-            let (zoom, center) = MapView::fit(rect, b, 30.0, app.projection);
+            // The legend sits at the bottom left over the map: fit beside it, so it covers no
+            // data at the fitted view (when the map is wide enough to spare the room).
+            let legend_w = if app.persisted.show_legend || app.briefing.presenting {
+                let rows = legend_rows(app.layers.iter().map(|e| &e.layer), app.lang().english());
+                legend_size(ui.painter(), &rows, 12.0 * text_scale).x + 10.0
+            } else {
+                0.0
+            };
+            let inset = if rect.width() > 3.0 * legend_w { legend_w } else { 0.0 };
+            let beside = egui::Rect::from_min_max(rect.min + egui::vec2(inset, 0.0), rect.max);
+            let (zoom, center) = MapView::fit(beside, b, 30.0, app.projection);
+            // The centre of the whole map, for the box centred in the part beside the legend.
+            let center = MapView::new(beside, center, zoom, app.projection).screen_to_lon_lat(rect.center());
             app.map_memory.center_at(lon_lat(center[0], center[1]));
             let _ = app.map_memory.set_zoom(zoom);
         }

@@ -42,6 +42,23 @@ pub fn legend_rows<'a>(layers: impl DoubleEndedIterator<Item = &'a Layer>, engli
     rows
 }
 
+/// The legend's width and height in points (zero without rows).
+pub fn legend_size(painter: &Painter, rows: &[LegendRow], font_size: f32) -> egui::Vec2 {
+    if rows.is_empty() {
+        return egui::Vec2::ZERO;
+    }
+    let font = FontId::proportional(font_size);
+    let width = rows
+        .iter()
+        .map(|r| {
+            painter.layout_no_wrap(r.label.clone(), font.clone(), Color32::WHITE).size().x
+                + if r.indent { 44.0 } else { 30.0 }
+        })
+        .fold(0.0f32, f32::max)
+        + 12.0;
+    vec2(width, rows.len() as f32 * (font_size + 6.0) + 10.0)
+}
+
 /// Paint the legend with its bottom-left corner at `anchor`; returns the rectangle used.
 pub fn paint_legend(painter: &Painter, anchor: Pos2, rows: &[LegendRow], font_size: f32, dark: bool) -> Rect {
     if rows.is_empty() {
@@ -50,16 +67,8 @@ pub fn paint_legend(painter: &Painter, anchor: Pos2, rows: &[LegendRow], font_si
     let row_h = font_size + 6.0;
     let font = FontId::proportional(font_size);
     let text_color = if dark { Color32::WHITE } else { Color32::from_rgb(25, 25, 25) };
-    let width = rows
-        .iter()
-        .map(|r| {
-            painter.layout_no_wrap(r.label.clone(), font.clone(), text_color).size().x
-                + if r.indent { 44.0 } else { 30.0 }
-        })
-        .fold(0.0f32, f32::max)
-        + 12.0;
-    let height = rows.len() as f32 * row_h + 10.0;
-    let rect = Rect::from_min_size(anchor - vec2(0.0, height), vec2(width, height));
+    let size = legend_size(painter, rows, font_size);
+    let rect = Rect::from_min_size(anchor - vec2(0.0, size.y), size);
     painter.rect_filled(rect, 4.0, if dark { Color32::from_black_alpha(190) } else { Color32::from_white_alpha(225) });
     painter.rect_stroke(rect, 4.0, Stroke::new(1.0, Color32::from_gray(150)), StrokeKind::Inside);
     for (i, r) in rows.iter().enumerate() {
