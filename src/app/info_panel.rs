@@ -159,29 +159,39 @@ pub fn category_label(c: &str, english: bool) -> String {
 fn data_sources(app: &AtlasApp, ui: &mut egui::Ui, lang: Lang) {
     let english = lang.english();
     ui.label(RichText::new(lang.t("数据来源与精度", "Where the data comes from")).strong());
-    egui::Grid::new("data_sources").num_columns(2).striped(true).spacing([10.0, 4.0]).show(ui, |ui| {
-        for e in app.layers.iter().rev() {
-            let summary = provenance::summarize(&e.layer, english);
-            // Layers that state their accuracy (the embedded ones, official data marked so).
-            let Some(worst) = summary.worst().filter(|a| *a != Accuracy::Unknown) else { continue };
-            ui.label(e.layer.name(english));
-            let mut text = match (worst, summary.approximate.is_empty()) {
-                (Accuracy::Approximate, _) => provenance::accuracy_text_of(&summary, english),
-                (_, true) => worst.label(english).to_owned(),
-                (_, false) => format!(
-                    "{}{}{}",
-                    worst.label(english),
-                    lang.t("；其中近似：", "; approximate: "),
-                    provenance::accuracy_text_of(&summary, english)
-                ),
-            };
-            for c in &e.layer.credits {
-                text.push_str(&format!(" · {c}"));
-            }
-            ui.add(egui::Label::new(text).wrap()).on_hover_text(worst.meaning(english));
-            ui.end_row();
+    // One row per layer: the name in a fixed column (long file-layer names are cut, the full
+    // name on hover), the accuracy wrapped beside it, so the panel keeps its width.
+    let name_w = (ui.available_width() * 0.32).clamp(60.0, 120.0);
+    for e in app.layers.iter().rev() {
+        // Every frame: a layer whose first feature states no accuracy is skipped without a scan.
+        if !e.layer.features.first().is_some_and(|f| f.properties.contains_key("accuracy")) {
+            continue;
         }
-    });
+        let summary = provenance::summarize(&e.layer, english);
+        // Layers that state their accuracy (the embedded ones, official data marked so).
+        let Some(worst) = summary.worst().filter(|a| *a != Accuracy::Unknown) else { continue };
+        let mut text = match (worst, summary.approximate.is_empty()) {
+            (Accuracy::Approximate, _) => provenance::accuracy_text_of(&summary, english),
+            (_, true) => worst.label(english).to_owned(),
+            (_, false) => format!(
+                "{}{}{}",
+                worst.label(english),
+                lang.t("；其中近似：", "; approximate: "),
+                provenance::accuracy_text_of(&summary, english)
+            ),
+        };
+        for c in &e.layer.credits {
+            text.push_str(&format!(" · {c}"));
+        }
+        ui.horizontal_top(|ui| {
+            let name = e.layer.name(english);
+            ui.allocate_ui_with_layout(egui::vec2(name_w, 16.0), egui::Layout::left_to_right(egui::Align::Min), |ui| {
+                ui.set_min_width(name_w);
+                ui.add(egui::Label::new(name).truncate()).on_hover_text(name);
+            });
+            ui.add(egui::Label::new(text).wrap()).on_hover_text(worst.meaning(english));
+        });
+    }
     ui.add_space(6.0);
     ui.add(
         egui::Label::new(
