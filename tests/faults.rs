@@ -80,17 +80,23 @@ fn harness(start: StartOptions) -> App {
 // Watched files
 // ---------------------------------------------------------------------------------------------
 
+/// The app watching `parcels.geojson` (version 1) in `root`, loaded.
+fn watching_v1(root: &Path) -> (App, PathBuf) {
+    let places = Places::new(root);
+    let path = root.join("parcels.geojson");
+    write(&path, V1);
+    let mut h = harness(places.start(vec![path.clone()]));
+    wait_for(&mut h, "the file to load", |a| file_layer(a).is_some());
+    (h, path)
+}
+
 /// Made unreadable by putting a folder where the file was (which no one can read as a file, root
 /// included). The last good version stays on screen with the error, and the file's return is
 /// picked up.
 #[test]
 fn a_watched_file_made_unreadable_keeps_the_last_good_version() {
     let root = temp_dir();
-    let places = Places::new(root.path());
-    let path = root.path().join("parcels.geojson");
-    write(&path, V1);
-    let mut h = harness(places.start(vec![path.clone()]));
-    wait_for(&mut h, "the file to load", |a| file_layer(a).is_some());
+    let (mut h, path) = watching_v1(root.path());
 
     // A folder where the file was.
     std::fs::remove_file(&path).unwrap_or_else(|e| panic!("{e}"));
@@ -115,11 +121,7 @@ fn a_watched_file_made_unreadable_keeps_the_last_good_version() {
 fn a_watched_file_without_read_permission_keeps_the_last_good_version() {
     use std::os::unix::fs::PermissionsExt;
     let root = temp_dir();
-    let places = Places::new(root.path());
-    let path = root.path().join("parcels.geojson");
-    write(&path, V1);
-    let mut h = harness(places.start(vec![path.clone()]));
-    wait_for(&mut h, "the file to load", |a| file_layer(a).is_some());
+    let (mut h, path) = watching_v1(root.path());
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap_or_else(|e| panic!("{e}"));
     // A change the watcher sees (the permission change alone is a metadata event).
     let key = file_layer(h.state()).map(|e| e.layer.key.clone()).unwrap_or_default();
@@ -136,11 +138,7 @@ fn a_watched_file_without_read_permission_keeps_the_last_good_version() {
 #[test]
 fn a_watched_file_renamed_away_keeps_the_layer_and_comes_back() {
     let root = temp_dir();
-    let places = Places::new(root.path());
-    let path = root.path().join("parcels.geojson");
-    write(&path, V1);
-    let mut h = harness(places.start(vec![path.clone()]));
-    wait_for(&mut h, "the file to load", |a| file_layer(a).is_some());
+    let (mut h, path) = watching_v1(root.path());
     let moved = root.path().join("parcels-old.geojson");
     std::fs::rename(&path, &moved).unwrap_or_else(|e| panic!("{e}"));
     wait_for(&mut h, "the missing-file error", |a| file_layer(a).is_some_and(|e| e.last_error.is_some()));

@@ -3,7 +3,7 @@
 //! the new one, never half of one; a failed write (a full disk, a read-only place) removes the
 //! temporary file and leaves the old file as it was.
 //!
-//! The file is opened through an [`Opener`], so tests can put the same code path on a disk that
+//! The temporary file is created by a function the caller may replace, so tests can put the same code path on a disk that
 //! fills up after N bytes ([`FillsAfter`]) where no real small file system can be mounted.
 
 use std::fs::File;
@@ -19,32 +19,6 @@ pub trait Sink: Write {
 impl Sink for File {
     fn sync(&mut self) -> io::Result<()> {
         self.sync_all()
-    }
-}
-
-/// Opens the temporary file at the given path (which must not be followed if it is a symlink).
-pub trait Opener {
-    /// What is written to.
-    type Out: Sink;
-    /// Create the temporary file.
-    fn open(self, tmp: &Path) -> io::Result<Self::Out>;
-}
-
-/// The real thing: [`create_new`].
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Disk;
-
-impl Opener for Disk {
-    type Out = File;
-    fn open(self, tmp: &Path) -> io::Result<File> {
-        create_new(tmp)
-    }
-}
-
-impl<S: Sink, F: FnOnce(&Path) -> io::Result<S>> Opener for F {
-    type Out = S;
-    fn open(self, tmp: &Path) -> io::Result<S> {
-        self(tmp)
     }
 }
 
@@ -95,14 +69,15 @@ pub fn temporary_path(path: &Path) -> PathBuf {
 
 /// Write `bytes` to `path` atomically.
 pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    write_through(path, bytes, Disk)
+    write_through(path, bytes, create_new)
 }
 
-/// Write `bytes` to `path` atomically, creating the temporary file with `opener`.
-pub fn write_through(path: &Path, bytes: &[u8], opener: impl Opener) -> io::Result<()> {
+/// Write `bytes` to `path` atomically, creating the temporary file with `open` (normally
+/// [`create_new`]; a test's full disk or read-only place).
+pub fn write_through<S: Sink>(path: &Path, bytes: &[u8], open: impl FnOnce(&Path) -> io::Result<S>) -> io::Result<()> {
     let tmp = temporary_path(path);
     let result = (|| {
-        let mut f = opener.open(&tmp)?;
+        let mut f = open(&tmp)?;
         f.write_all(bytes)?;
         f.sync()?;
         drop(f);

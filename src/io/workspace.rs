@@ -241,11 +241,15 @@ impl Workspace {
     /// Write the workspace atomically (temporary file, flush, rename). File layer paths are
     /// stored relative to the workspace's folder where possible.
     pub fn save(&self, path: &Path) -> Result<(), WorkspaceError> {
-        self.save_through(path, atomic::Disk)
+        self.save_through(path, atomic::create_new)
     }
 
-    /// [`Workspace::save`], creating the temporary file with `opener` (a test's full disk).
-    pub fn save_through(&self, path: &Path, opener: impl atomic::Opener) -> Result<(), WorkspaceError> {
+    /// [`Workspace::save`], creating the temporary file with `open` (a test's full disk).
+    pub fn save_through<S: atomic::Sink>(
+        &self,
+        path: &Path,
+        open: impl FnOnce(&Path) -> std::io::Result<S>,
+    ) -> Result<(), WorkspaceError> {
         let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let mut ws = self.clone();
         ws.version = WORKSPACE_VERSION;
@@ -264,7 +268,7 @@ impl Workspace {
             path: path.display().to_string(),
             source: std::io::Error::other(e),
         })?;
-        atomic::write_through(path, text.as_bytes(), opener).map_err(|source| WorkspaceError::Io {
+        atomic::write_through(path, text.as_bytes(), open).map_err(|source| WorkspaceError::Io {
             action: "cannot write",
             path: path.display().to_string(),
             source,

@@ -62,13 +62,18 @@ pub fn tolerance_m(f: &Feature) -> Option<f64> {
     f.properties.get("tolerance_m").and_then(serde_json::Value::as_f64).filter(|t| t.is_finite() && *t >= 0.0)
 }
 
-/// The accuracy of one feature in words: "近似（±50 m）".
+/// `what`, with its tolerance when there is one: "近似 (±50 m)".
+fn with_tolerance(what: &str, tolerance_m: Option<f64>) -> String {
+    match tolerance_m {
+        Some(t) => format!("{what} (±{t:.0} m)"),
+        None => what.to_owned(),
+    }
+}
+
+/// The accuracy of one feature in words: "近似 (±50 m)".
 pub fn accuracy_text(f: &Feature, english: bool) -> String {
     let a = Accuracy::of(f);
-    match tolerance_m(f) {
-        Some(t) if a == Accuracy::Approximate => format!("{} (±{t:.0} m)", a.label(english)),
-        _ => a.label(english).to_owned(),
-    }
+    with_tolerance(a.label(english), tolerance_m(f).filter(|_| a == Accuracy::Approximate))
 }
 
 /// The distinct credits (`attribution` properties) of a layer's features, in first-seen order.
@@ -107,22 +112,14 @@ pub fn summarize(layer: &Layer, english: bool) -> LayerAccuracy {
 /// The approximate features of a summary in words: "潍坊站 (±50 m), 廿里堡站 (±50 m)".
 pub fn accuracy_text_of(s: &LayerAccuracy, english: bool) -> String {
     let label = Accuracy::Approximate.label(english);
-    let parts: Vec<String> = s
-        .approximate
-        .iter()
-        .map(|(name, t)| match t {
-            Some(t) => format!("{name} (±{t:.0} m)"),
-            None => name.clone(),
-        })
-        .collect();
-    match parts.len() {
-        0 => label.to_owned(),
+    match s.approximate.as_slice() {
+        [] => label.to_owned(),
         // A one-feature layer (the outline): "近似 (±1000 m)".
-        1 if s.counts.iter().map(|(_, n)| n).sum::<usize>() == 1 => match s.approximate[0].1 {
-            Some(t) => format!("{label} (±{t:.0} m)"),
-            None => label.to_owned(),
-        },
-        _ => parts.join(if english { ", " } else { "、" }),
+        [(_, t)] if s.counts.iter().map(|(_, n)| n).sum::<usize>() == 1 => with_tolerance(label, *t),
+        all => {
+            let parts: Vec<String> = all.iter().map(|(name, t)| with_tolerance(name, *t)).collect();
+            parts.join(if english { ", " } else { "、" })
+        }
     }
 }
 
