@@ -1,7 +1,9 @@
-//! The command line: the viewer (default), `check` and `convert`, and the life-circle commands
+//! The command line: the viewer (default), `check` and `convert`, `stats` and `overlay`, and the life-circle commands
 //! `circle` and `coverage`.
 
+mod analysis;
 mod convert;
+pub use analysis::{OverlayArgs, OverlayOp, StatsArgs, read_input, run_overlay, run_stats};
 pub use convert::{parse_crs_arg, run_convert};
 
 use std::path::PathBuf;
@@ -58,6 +60,10 @@ pub struct Cli {
     /// Start the life-circle tool in coverage mode (communities coloured by the checklist).
     #[arg(long)]
     pub coverage: bool,
+    /// Open the 查询统计 window at start and run its default analysis: stats (facilities by
+    /// community) or overlay (the southern new town × communities).
+    #[arg(long, value_name = "TAB")]
+    pub query: Option<String>,
 }
 
 /// Subcommands.
@@ -109,6 +115,13 @@ pub enum Command {
     /// Convert a layer to GeoJSON (RFC 7946), GeoPackage or shapefile, by OUT's extension, and
     /// between coordinate systems (格式转换 / 坐标转换).
     Convert(convert::ConvertArgs),
+    /// Statistics of a layer by area units (区域统计): per 街道, 社区, 网格 or any polygon layer, the
+    /// count, the length or area inside (cut at unit edges) and the sums and means of numeric
+    /// fields.
+    Stats(analysis::StatsArgs),
+    /// Overlay of two polygon layers (叠加 / 冲突分析): each overlapping pair with its geodesic
+    /// area and its share of each; or the difference or union as polygons.
+    Overlay(analysis::OverlayArgs),
     /// The 15-minute life circle at a point (embedded data): the 5/10/15-minute rings with
     /// facilities per category, straight and along the streets, and the GB 50180-2018 checklist.
     Circle {
@@ -148,6 +161,14 @@ pub enum Command {
         /// English column names in the CSV (Chinese by default).
         #[arg(long)]
         english: bool,
+        /// Population coverage instead (生活圈人口覆盖率): for each checklist facility type, the
+        /// share of households (each community's, spread over its area) within a 5/10/15-minute
+        /// walk, for the district and per 街道.
+        #[arg(long)]
+        population: bool,
+        /// The target share for --population, per cent [default: 99, Shanghai's 2035 aim].
+        #[arg(long, value_name = "PCT")]
+        target: Option<f64>,
     },
 }
 
@@ -357,7 +378,8 @@ pub fn parse_tool(name: &str) -> Result<crate::app::tools::Tool, String> {
         "select" => Ok(Tool::Select),
         "life-circle" | "lifecircle" | "circle" => Ok(Tool::LifeCircle),
         "measure" => Ok(Tool::Measure),
-        other => Err(format!("unknown tool “{other}”: use select, life-circle or measure")),
+        "nearby" => Ok(Tool::Nearby),
+        other => Err(format!("unknown tool “{other}”: use select, life-circle, measure or nearby")),
     }
 }
 
@@ -397,7 +419,7 @@ impl LifeCircleData {
     }
 }
 
-fn print_json<T: Serialize>(value: &T) -> i32 {
+pub(crate) fn print_json<T: Serialize>(value: &T) -> i32 {
     match serde_json::to_string_pretty(value) {
         Ok(s) => {
             println!("{s}");
@@ -654,6 +676,58 @@ pub fn run_coverage(
     }
     if let Some(path) = csv {
         println!("CSV written to {} (UTF-8 with BOM)", path.display());
+    }
+    0
+}
+
+/// `coverage --population`: the share of households within each walk of each facility type.
+pub fn run_population(json: bool, radius_m: Option<f64>, no_network: bool, target_pct: Option<f64>) -> i32 {
+    use crate::analysis::life_circle::DEFAULT_RADII_M;
+    use crate::analysis::population::{DEFAULT_SPACING_M, population_coverage};
+    let data = match LifeCircleData::load(!no_network) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("kuiwen-atlas coverage: {e}");
+            return 1;
+        }
+    };
+    let Some(areas) = data.layer("communities") else {
+        eprintln!("kuiwen-atlas coverage: no embedded communities layer");
+        return 1;
+    };
+    let mut radii = DEFAULT_RADII_M;
+    if let Some(r) = radius_m {
+        radii[2] = r;
+    }
+    let target = target_pct.unwrap_or(99.0);
+    let network = data.network().map(|n| n.network);
+    let report = match population_coverage(&areas.features, &data.facilities, network, radii, target, DEFAULT_SPACING_M)
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("kuiwen-atlas coverage: {e}");
+            return 2;
+        }
+    };
+    if json {
+        return print_json(&report);
+    }
+    let how = if report.walking { "walking along roads.geojson" } else { "straight line" };
+    println!(
+        "Households within reach of each facility type ({:.0} households, {how}; target {target:.0}%)",
+        report.households
+    );
+    println!("  {:<28} {:>7} {:>7} {:>7}  level", "type", "5 min", "10 min", "15 min");
+    for i in &report.items {
+        let flag = if i.own_level_pct() < target { "  below target" } else { "" };
+        println!(
+            "  {:<28} {:>6.1}% {:>6.1}% {:>6.1}%  {} min{flag}",
+            format!("{} {}", i.name_zh, i.name_en),
+            i.district.pct(0),
+            i.district.pct(1),
+            i.district.pct(2),
+            i.level_minutes
+        );
     }
     0
 }

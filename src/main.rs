@@ -25,10 +25,15 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::from(run_check(&files, json, &input) as u8)
         }
         Some(Command::Convert(args)) => std::process::ExitCode::from(kuiwen_atlas::cli::run_convert(&args) as u8),
+        Some(Command::Stats(args)) => std::process::ExitCode::from(kuiwen_atlas::cli::run_stats(&args) as u8),
+        Some(Command::Overlay(args)) => std::process::ExitCode::from(kuiwen_atlas::cli::run_overlay(&args) as u8),
         Some(Command::Circle { at, json, radii, speed, no_network }) => {
             std::process::ExitCode::from(run_circle(&at, json, radii.as_deref(), speed, no_network) as u8)
         }
-        Some(Command::Coverage { json, csv, grids, radius, no_network, english }) => {
+        Some(Command::Coverage { json, population: true, radius, no_network, target, .. }) => {
+            std::process::ExitCode::from(kuiwen_atlas::cli::run_population(json, radius, no_network, target) as u8)
+        }
+        Some(Command::Coverage { json, csv, grids, radius, no_network, english, .. }) => {
             std::process::ExitCode::from(run_coverage(json, csv.as_deref(), grids, radius, no_network, english) as u8)
         }
         None => match run_viewer(cli, launched) {
@@ -65,6 +70,7 @@ fn run_viewer(cli: Cli, launched: std::time::Instant) -> anyhow::Result<()> {
         tool,
         life_circle_at,
         coverage: cli.coverage,
+        query: cli.query,
         data_dir,
         ..Default::default()
     };

@@ -26,6 +26,28 @@ pub fn polygon_area_m2(p: &geo::Polygon<f64>) -> f64 {
     (ring(p.exterior()) - holes).max(0.0)
 }
 
+/// The area of a small polygon in m², fast: for polygons under 0.01° (about 1 km) across, the
+/// shoelace area in a local frame scaled by the ellipsoid's radii of curvature at the polygon's
+/// centroid latitude (the scale's first-order change cancels about the centroid). That is the
+/// area inside edges drawn straight in longitude/latitude, as the map draws them; Karney's
+/// [`polygon_area_m2`] takes each edge as a geodesic, which bows away from the straight line by
+/// millimetres over a few hundred metres. The two agree within 10⁻⁵ at 1 km and 10⁻⁶ for a
+/// building (the tests check it). Larger polygons go to Karney's. Overlays of 200,000 buildings
+/// spend most of their time in areas, and this is about twenty times quicker.
+pub fn small_polygon_area_m2(p: &geo::Polygon<f64>) -> f64 {
+    use geo::{Area, BoundingRect, Centroid};
+    let Some(r) = p.bounding_rect() else { return 0.0 };
+    if r.width() > 0.01 || r.height() > 0.01 {
+        return polygon_area_m2(p);
+    }
+    let Some(c) = p.centroid() else { return 0.0 };
+    let (kx, ky) = super::network::local_scale(c.y());
+    // Rings measured on their own (as unsigned areas) like `polygon_area_m2`, whatever their winding.
+    let ring = |l: &geo::LineString<f64>| geo::Polygon::new(l.clone(), vec![]).unsigned_area();
+    let holes = total(p.interiors().iter().map(ring));
+    ((ring(p.exterior()) - holes) * kx * ky).max(0.0)
+}
+
 /// A sum that is +0 when empty (`Iterator::sum` of floats starts at −0, which prints as "-0").
 fn total(values: impl Iterator<Item = f64>) -> f64 {
     values.fold(0.0, |acc, x| acc + x)
@@ -123,6 +145,23 @@ pub fn format_distance(distance_m: f64) -> String {
 mod tests {
     use super::*;
     use geo::{LineString, Polygon, line_string, polygon};
+
+    #[test]
+    fn small_polygon_areas_agree_with_karney() {
+        // A building, a block, a 1 km park at Kuiwen's latitude, one far north, and a 4 km
+        // district (measured by Karney's itself), each with a concave vertex.
+        for (lon, lat, w, h, tolerance) in [
+            (119.15, 36.70, 0.0003, 0.0002, 1e-6),
+            (119.2, 36.65, 0.004, 0.006, 1e-5),
+            (119.2, 36.65, 0.009, 0.009, 1e-5),
+            (10.0, 78.0, 0.004, 0.002, 1e-5),
+            (119.1, 36.8, 0.045, 0.04, 0.0),
+        ] {
+            let p: Polygon<f64> = polygon![(x: lon, y: lat), (x: lon + w, y: lat), (x: lon + w * 0.4, y: lat + h * 0.3), (x: lon + w, y: lat + h), (x: lon, y: lat + h)];
+            let (fast, karney) = (small_polygon_area_m2(&p), polygon_area_m2(&p));
+            assert!((fast - karney).abs() <= tolerance * karney, "{lon},{lat}: {fast} vs {karney}");
+        }
+    }
 
     #[test]
     fn one_km_east_west_at_kuiwen_latitude() {

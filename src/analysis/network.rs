@@ -330,16 +330,41 @@ impl WalkNetwork {
             return Err(NetworkError::BadBudget { budget_m: max_m });
         }
         let origin = self.snap(start).ok_or(NetworkError::BadStart { lon: start[0], lat: start[1] })?;
+        let dist = self.dijkstra(std::slice::from_ref(&origin), max_m);
+        Ok(Reach { origin, dist_m: dist, max_m })
+    }
+}
+
+impl WalkNetwork {
+    /// Walk from every one of `starts` at once (a multi-source walk: each node gets the distance
+    /// from its nearest start), up to `max_m` metres. For "how far is the nearest kindergarten"
+    /// from every home, one walk per category instead of one per home.
+    pub fn reach_many(&self, starts: &[Snap], max_m: f64) -> Result<MultiReach, NetworkError> {
+        if max_m.is_nan() || max_m < 0.0 {
+            return Err(NetworkError::BadBudget { budget_m: max_m });
+        }
+        let dist_m = self.dijkstra(starts, max_m);
+        let mut on_edge: std::collections::HashMap<u32, Vec<(f64, f64)>> = std::collections::HashMap::new();
+        for s in starts {
+            on_edge.entry(s.edge).or_default().push((s.t, s.access_m));
+        }
+        Ok(MultiReach { dist_m, on_edge, max_m })
+    }
+
+    /// Node distances from the nearest of `starts` (their access walks included), within `max_m`.
+    fn dijkstra(&self, starts: &[Snap], max_m: f64) -> Vec<f64> {
         let mut dist = vec![f64::INFINITY; self.nodes.len()];
         let mut heap = BinaryHeap::new();
-        let edge = self.edges[origin.edge as usize];
-        for (node, d) in [
-            (edge.a, origin.access_m + origin.t * edge.length_m),
-            (edge.b, origin.access_m + (1.0 - origin.t) * edge.length_m),
-        ] {
-            if d <= max_m && d < dist[node as usize] {
-                dist[node as usize] = d;
-                heap.push(Queued { d, node });
+        for origin in starts {
+            let Some(edge) = self.edges.get(origin.edge as usize) else { continue };
+            for (node, d) in [
+                (edge.a, origin.access_m + origin.t * edge.length_m),
+                (edge.b, origin.access_m + (1.0 - origin.t) * edge.length_m),
+            ] {
+                if d <= max_m && d < dist[node as usize] {
+                    dist[node as usize] = d;
+                    heap.push(Queued { d, node });
+                }
             }
         }
         while let Some(Queued { d, node }) = heap.pop() {
@@ -355,7 +380,35 @@ impl WalkNetwork {
                 }
             }
         }
-        Ok(Reach { origin, dist_m: dist, max_m })
+        dist
+    }
+}
+
+/// The result of a walk from many starts at once.
+#[derive(Clone, Debug)]
+pub struct MultiReach {
+    dist_m: Vec<f64>,
+    /// The starts on each edge, as (position along it, access walk), for the walk that never
+    /// reaches a node.
+    on_edge: std::collections::HashMap<u32, Vec<(f64, f64)>>,
+    /// The budget, metres.
+    pub max_m: f64,
+}
+
+impl MultiReach {
+    /// The walking distance from the nearest start to a snapped point (its access walk
+    /// included), if within the budget.
+    pub fn distance_to(&self, net: &WalkNetwork, to: &Snap) -> Option<f64> {
+        let e = net.edges.get(to.edge as usize)?;
+        let node = |i: u32| self.dist_m.get(i as usize).copied().unwrap_or(f64::INFINITY);
+        let mut d = (node(e.a) + to.t * e.length_m).min(node(e.b) + (1.0 - to.t) * e.length_m);
+        if let Some(starts) = self.on_edge.get(&to.edge) {
+            for &(t, access) in starts {
+                d = d.min(access + (to.t - t).abs() * e.length_m);
+            }
+        }
+        let total = d + to.access_m;
+        (total <= self.max_m).then_some(total)
     }
 }
 

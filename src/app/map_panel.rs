@@ -132,6 +132,7 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
             Tool::Select => multi_select::on_map(app, &interaction),
             Tool::LifeCircle => life_circle_panel::on_map(app, &interaction),
             Tool::Measure => measure_tool::on_map(app, &interaction),
+            Tool::Nearby => super::analysis_panel::on_map(app, &interaction),
         }
         life_circle_panel::paint_overlay(app, &interaction);
         measure_tool::paint_overlay(app, &interaction);

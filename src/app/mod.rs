@@ -1,6 +1,7 @@
 //! The egui application: panels around a walkers map. One file per panel; this one holds the
 //! state they share and the frame loop.
 
+pub mod analysis_panel;
 pub mod attribute_table;
 mod basemap_ui;
 pub mod briefing_panel;
@@ -96,6 +97,9 @@ pub struct StartOptions {
     pub life_circle_at: Option<[f64; 2]>,
     /// Start the life-circle tool in coverage mode (`--coverage`).
     pub coverage: bool,
+    /// Open the 查询统计 window on this tab (`stats`, `overlay`, `nearby`) and run its default
+    /// analysis (`--query`).
+    pub query: Option<String>,
     /// When the process started (for the launch-to-first-frame figure); defaults to now.
     pub launched: Option<Instant>,
     /// Select and zoom to the first feature whose name matches (`--find NAME`).
@@ -186,6 +190,10 @@ pub struct AtlasApp {
     pub multi: multi_select::MultiSelection,
     /// The 15-minute life circle tool.
     pub life_circle: life_circle_panel::LifeCircleState,
+    /// The 查询统计 window: statistics by unit, overlay, nearby.
+    pub analysis: analysis_panel::AnalysisPanel,
+    /// A statistics table being saved.
+    analysis_save: Option<save_dialog::PendingSave>,
     /// A layer being exported to another format or coordinate system (格式转换).
     layer_export: Option<save_dialog::PendingSave>,
     /// A file whose coordinate system the planner is asked for.
@@ -255,6 +263,8 @@ impl AtlasApp {
             charts: Default::default(),
             multi: Default::default(),
             life_circle: Default::default(),
+            analysis: Default::default(),
+            analysis_save: None,
             layer_export: None,
             crs_question: None,
             briefing: Default::default(),
@@ -296,6 +306,9 @@ impl AtlasApp {
             app.tool = t;
         }
         life_circle_panel::apply_start(&mut app, start.life_circle_at, start.coverage);
+        if let Some(q) = start.query.as_deref() {
+            app.analysis.start(q, &app.layers, ctx);
+        }
         if let Some(q) = start.find.as_deref()
             && let Some((r, _)) = top_bar::search(&app, q).into_iter().next()
         {
@@ -484,6 +497,7 @@ impl AtlasApp {
         }
         map_panel::show(self, ui);
         charts::show(self, ui);
+        analysis_panel::show(self, ui);
         settings::show(self, ui);
         multi_select::show_summary(self, ui);
         briefing_panel::show(self, ui);

@@ -14,11 +14,13 @@ pub enum Tool {
     LifeCircle,
     /// Clicks add measurement vertices.
     Measure,
+    /// Click finds the features near the point (周边查询).
+    Nearby,
 }
 
 impl Tool {
     /// Every tool, in toolbar order.
-    pub const ALL: [Tool; 3] = [Tool::Select, Tool::LifeCircle, Tool::Measure];
+    pub const ALL: [Tool; 4] = [Tool::Select, Tool::LifeCircle, Tool::Measure, Tool::Nearby];
 
     /// Toolbar label as (zh, en).
     pub fn label(self) -> (&'static str, &'static str) {
@@ -26,6 +28,7 @@ impl Tool {
             Tool::Select => ("选择", "Select"),
             Tool::LifeCircle => ("生活圈", "Life circle"),
             Tool::Measure => ("量算", "Measure"),
+            Tool::Nearby => ("周边", "Nearby"),
         }
     }
 }

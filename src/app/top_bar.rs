@@ -137,6 +137,16 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
                 app.charts.open = !app.charts.open;
             }
             if ui
+                .selectable_label(app.analysis.open, lang.t("查询统计", "Query & stats"))
+                .on_hover_text(lang.t(
+                    "区域统计、叠加（冲突）分析与周边查询",
+                    "Statistics by unit, overlay (conflict) analysis and nearby queries",
+                ))
+                .clicked()
+            {
+                app.analysis.open = !app.analysis.open;
+            }
+            if ui
                 .button(lang.t("全图", "Fit all"))
                 .on_hover_text(lang.t("缩放到全部可见图层", "Zoom to all visible layers"))
                 .clicked()

@@ -1,0 +1,256 @@
+//! `stats` (区域统计) and `overlay` (叠加 / 冲突分析) without a window. Their inputs are files of any
+//! format the viewer reads, or embedded layers by key (`facilities`, `communities`, `grids`…) or
+//! Chinese name (`社区`).
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::InputArgs;
+use crate::analysis::overlay::{self, Intersection};
+use crate::analysis::zonal::{self, measure_kind};
+use crate::io::embedded;
+use crate::io::formats::write::{WriteOptions, write};
+use crate::io::load_path;
+use crate::model::Feature;
+
+/// Arguments of `stats`.
+#[derive(clap::Args, Debug)]
+pub struct StatsArgs {
+    /// The layer to count and sum: a file, or an embedded layer (facilities, roads, parks…).
+    pub layer: String,
+    /// The area units: a polygon file, or an embedded layer (subdistricts, communities, grids).
+    #[arg(long, value_name = "UNITS")]
+    pub by: String,
+    /// Only this numeric field (all numeric fields by default).
+    #[arg(long)]
+    pub field: Option<String>,
+    /// Print one JSON document: {"units":[{"name","count","length_m","area_m2","sums","means"}]}.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write the table as CSV (UTF-8 with BOM, for Excel).
+    #[arg(long, value_name = "FILE.csv")]
+    pub csv: Option<PathBuf>,
+    /// Also write the units with their statistics (the choropleth) as GeoJSON, GeoPackage or
+    /// shapefile, by the extension.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// How files are read (coordinate system, encoding, layer).
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// Which overlay.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OverlayOp {
+    /// A ∩ B: every overlapping pair, with the overlap's area and shares (冲突分析).
+    #[default]
+    Intersection,
+    /// A − B: A's polygons without what B covers.
+    Difference,
+    /// A ∪ B: the overlaps, A − B and B − A as one layer.
+    Union,
+}
+
+/// Arguments of `overlay`.
+#[derive(clap::Args, Debug)]
+pub struct OverlayArgs {
+    /// Layer A: a polygon file or an embedded layer.
+    pub a: String,
+    /// Layer B: a polygon file or an embedded layer.
+    pub b: String,
+    /// The operation.
+    #[arg(long, value_enum, default_value_t)]
+    pub op: OverlayOp,
+    /// Print one JSON document: {"pairs":[{"a","b","area_m2","share_of_a","share_of_b"}]}.
+    #[arg(long)]
+    pub json: bool,
+    /// Write the result polygons (GeoJSON, GeoPackage or shapefile, by the extension).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// How files are read (coordinate system, encoding, layer).
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// A layer read for an analysis: its name and features.
+pub struct Input {
+    /// The name to show (the embedded layer's Chinese name or the file's path).
+    pub name: String,
+    /// The features, WGS84.
+    pub features: Vec<Feature>,
+}
+
+/// Read a file, or an embedded layer by key or name. The error is printable, in both languages.
+pub fn read_input(spec: &str, input: &InputArgs) -> Result<Input, String> {
+    let path = Path::new(spec);
+    if path.exists() {
+        let options = input.options()?;
+        return match load_path(path, options) {
+            Ok(p) if p.ok() => Ok(Input { name: spec.to_owned(), features: p.features }),
+            Ok(p) => Err(format!(
+                "{spec}: 文件有错误 / the file has errors:\n  {}",
+                p.errors.iter().take(10).map(ToString::to_string).collect::<Vec<_>>().join("\n  ")
+            )),
+            Err(e) => {
+                let d = e.diagnostic();
+                Err(format!("{spec}: {}\n{d}", d.message_zh))
+            }
+        };
+    }
+    let key = spec.trim_end_matches(".geojson");
+    let Some(file) = embedded::FILES.iter().find(|f| {
+        f.file.trim_end_matches(".geojson") == key || f.name_zh == spec || f.name_en.eq_ignore_ascii_case(spec)
+    }) else {
+        let keys: Vec<&str> = embedded::FILES.iter().map(|f| f.file.trim_end_matches(".geojson")).collect();
+        return Err(format!(
+            "{spec}: 既不是文件也不是内置图层 / neither a file nor an embedded layer (embedded: {})",
+            keys.join(", ")
+        ));
+    };
+    embedded::load_one(file)
+        .map(|l| Input { name: file.name_zh.to_owned(), features: l.features })
+        .map_err(|e| format!("{spec}: {e}"))
+}
+
+fn report_time(read_ms: f64, analysis_ms: f64) {
+    eprintln!(
+        "用时 / time: 读取 read {read_ms:.0} ms, 分析 analysis {analysis_ms:.0} ms (analysis_ms={analysis_ms:.1})"
+    );
+}
+
+fn write_result(path: &Path, features: &[Feature], layer_name: &str) -> Result<(), String> {
+    let options = WriteOptions { layer_name: layer_name.to_owned(), ..WriteOptions::default() };
+    write(path, features, &options).map(|_| ()).map_err(|e| format!("{e}\n{}", e.zh()))
+}
+
+/// Runs `stats`; the exit code: 0 done, 1 an input or output failed, 2 bad arguments.
+pub fn run_stats(args: &StatsArgs) -> i32 {
+    let t0 = Instant::now();
+    let (layer, units) = match (read_input(&args.layer, &args.input), read_input(&args.by, &args.input)) {
+        (Ok(l), Ok(u)) => (l, u),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("kuiwen-atlas stats: {e}");
+            return 1;
+        }
+    };
+    let read_ms = t0.elapsed().as_secs_f64() * 1000.0;
+    let t1 = Instant::now();
+    let table = match zonal::zonal_stats(&layer.features, &units.features, &units.name, args.field.as_deref()) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("kuiwen-atlas stats: {e}");
+            return 2;
+        }
+    };
+    report_time(read_ms, t1.elapsed().as_secs_f64() * 1000.0);
+    let kind = measure_kind(&layer.features);
+    if let Some(path) = &args.csv
+        && let Err(e) = table.write_csv(path, kind, false)
+    {
+        eprintln!("kuiwen-atlas stats: {e}");
+        return 1;
+    }
+    if let Some(path) = &args.out {
+        let colour_by = if args.field.as_ref().is_some_and(|f| table.units.iter().any(|u| u.sums.contains_key(f))) {
+            format!("sum_{}", args.field.as_deref().unwrap_or_default())
+        } else {
+            "count".to_owned()
+        };
+        let result = table.to_layer(&units.features, "stats", "区域统计", "Statistics by unit", &colour_by);
+        if let Err(e) = write_result(path, &result.features, "stats") {
+            eprintln!("kuiwen-atlas stats: {e}");
+            return 1;
+        }
+    }
+    for f in &table.invalid {
+        eprintln!("{}", f.message());
+    }
+    if args.json {
+        return super::print_json(&table.to_json(&layer.name, &units.name));
+    }
+    println!("{} 按 {} 统计 / {} by {}", layer.name, units.name, layer.name, units.name);
+    for r in &table.units {
+        let measure = match kind {
+            crate::model::GeometryKind::Line => format!("  {:>10.0} m", r.length_m),
+            crate::model::GeometryKind::Polygon => format!("  {:>12.0} m²", r.area_m2),
+            _ => String::new(),
+        };
+        let sums: Vec<String> = r.sums.iter().map(|(k, v)| format!("{k}={v:.1}")).collect();
+        println!("  {:<16} {:>6}{measure}  {}", r.name, r.count, sums.join("  "));
+    }
+    println!("不在任何单元内 / in no unit: {}", table.outside);
+    0
+}
+
+/// Runs `overlay`; the exit code: 0 done, 1 an input or output failed, 2 not polygons.
+pub fn run_overlay(args: &OverlayArgs) -> i32 {
+    let t0 = Instant::now();
+    let (a, b) = match (read_input(&args.a, &args.input), read_input(&args.b, &args.input)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("kuiwen-atlas overlay: {e}");
+            return 1;
+        }
+    };
+    let read_ms = t0.elapsed().as_secs_f64() * 1000.0;
+    let t1 = Instant::now();
+    let keep = args.out.is_some();
+    let result: Result<(Option<Intersection>, Vec<Feature>), overlay::OverlayError> = match args.op {
+        OverlayOp::Intersection => overlay::intersect(&a.features, &a.name, &b.features, &b.name, keep).map(|r| {
+            let f = if keep { r.to_features() } else { Vec::new() };
+            (Some(r), f)
+        }),
+        OverlayOp::Difference => overlay::difference(&a.features, &a.name, &b.features, &b.name).map(|f| (None, f)),
+        OverlayOp::Union => overlay::union(&a.features, &a.name, &b.features, &b.name).map(|f| (None, f)),
+    };
+    let (inter, features) = match result {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("kuiwen-atlas overlay: {e}");
+            return 2;
+        }
+    };
+    report_time(read_ms, t1.elapsed().as_secs_f64() * 1000.0);
+    if let Some(path) = &args.out
+        && let Err(e) = write_result(path, &features, "overlay")
+    {
+        eprintln!("kuiwen-atlas overlay: {e}");
+        return 1;
+    }
+    let Some(inter) = inter else {
+        let area: f64 =
+            features.iter().filter_map(|f| f.geometry.as_ref()).map(crate::analysis::measure::area_m2).sum();
+        if args.json {
+            return super::print_json(&serde_json::json!({ "features": features.len(), "area_m2": area }));
+        }
+        println!("{} 个面，共 {:.0} 平方米 / {} polygons, {area:.0} m² in all", features.len(), area, features.len());
+        return 0;
+    };
+    for f in &inter.invalid {
+        eprintln!("{}", f.message());
+    }
+    if args.json {
+        return super::print_json(&serde_json::json!({
+            "a": a.name,
+            "b": b.name,
+            "pairs": inter.pairs,
+            "total_area_m2": inter.total_area_m2(),
+            "invalid": inter.invalid,
+        }));
+    }
+    println!("{} ∩ {}: {} 对重叠 / overlapping pairs", a.name, b.name, inter.pairs.len());
+    for p in &inter.pairs {
+        println!(
+            "  {} × {}: {:.0} m² ({:.2} 公顷, {:.2} 亩), {:.1}% / {:.1}%",
+            p.a,
+            p.b,
+            p.area_m2,
+            p.area_m2 / crate::analysis::measure::M2_PER_HECTARE,
+            p.area_m2 / crate::analysis::measure::M2_PER_MU,
+            p.share_of_a * 100.0,
+            p.share_of_b * 100.0
+        );
+    }
+    println!("合计 / total: {:.0} m²", inter.total_area_m2());
+    0
+}
