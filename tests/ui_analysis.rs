@@ -59,7 +59,30 @@ fn statistics_by_community_show_a_table_a_choropleth_and_select_the_unit() {
     assert_eq!(layer.layer.main_kind(), GeometryKind::Polygon);
     assert!(matches!(&layer.layer.style.classification, Classification::Graduated { field, .. } if field == "count"));
     assert!(layer.layer.visible);
+    let style = layer.layer.style.clone();
     save_image(&mut h, "analysis_statistics");
+    // The result is kept in a saved workspace and comes back with it, styled as it was.
+    let dir = common::temp_dir();
+    let ws = dir.path().join("统计.kuiwen.json");
+    h.state_mut().save_workspace(&ws);
+    let mut again = common::harness_headless(
+        [1400.0, 900.0],
+        StartOptions { basemap: Some(Basemap::None), workspace: Some(ws), ..Default::default() },
+    );
+    again.step();
+    let back = again
+        .state()
+        .layers
+        .iter()
+        .find(|e| e.layer.key == "stats:facilities:communities")
+        .unwrap_or_else(|| panic!("the result did not come back: {}", common::notices(again.state())));
+    assert_eq!(back.layer.features.len(), 65);
+    assert_eq!(back.layer.style, style);
+    assert_eq!(back.layer.name_zh, "统计：公共服务设施按社区统计");
+    let counts = |l: &kuiwen_atlas::model::Layer| l.features.iter().map(|f| f.prop_f64("count")).collect::<Vec<_>>();
+    let first =
+        h.state().layers.iter().find(|e| e.layer.key == "stats:facilities:communities").map(|e| counts(&e.layer));
+    assert_eq!(Some(counts(&back.layer)), first);
 }
 
 fn row_unit(h: &App, name: &str) -> usize {

@@ -532,41 +532,12 @@ impl AnalysisPanel {
         let sum_keys: Vec<String> =
             r.table.fields.iter().filter(|k| r.table.units.iter().any(|u| u.sums.contains_key(*k))).cloned().collect();
         let mut clicked = None;
-        let mut table = TableBuilder::new(ui)
-            .id_salt("zonal_table")
-            .striped(true)
-            .sense(Sense::click())
-            .cell_layout(Layout::left_to_right(Align::Center))
-            .min_scrolled_height(0.0)
-            .max_scroll_height(220.0)
-            .column(Column::initial(150.0).clip(true))
-            .column(Column::initial(60.0));
-        if measure_header.is_some() {
-            table = table.column(Column::initial(90.0));
-        }
-        table = table.column(Column::initial(90.0)).columns(Column::initial(90.0).clip(true), sum_keys.len());
-        table
-            .header(20.0, |mut h| {
-                h.col(|ui| {
-                    ui.strong(lang.t("单元", "Unit"));
-                });
-                h.col(|ui| {
-                    ui.strong(lang.t("数量", "Count"));
-                });
-                if let Some(m) = measure_header {
-                    h.col(|ui| {
-                        ui.strong(m);
-                    });
-                }
-                h.col(|ui| {
-                    ui.strong(lang.t("密度（个/km²）", "Per km²"));
-                });
-                for k in &sum_keys {
-                    h.col(|ui| {
-                        ui.strong(format!("{}{}", key_label(k, lang), lang.t("合计", " total")));
-                    });
-                }
-            })
+        let mut titles = vec![lang.t("单元", "Unit").to_owned(), lang.t("数量", "Count").to_owned()];
+        titles.extend(measure_header.map(str::to_owned));
+        titles.push(lang.t("密度（个/km²）", "Per km²").to_owned());
+        titles.extend(sum_keys.iter().map(|k| format!("{}{}", key_label(k, lang), lang.t("合计", " total"))));
+        results_table(ui, "zonal_table", 150.0, titles.len() - 1, 90.0, 220.0)
+            .header(20.0, |mut h| header_cells(&mut h, titles))
             .body(|body| {
                 body.rows(18.0, r.table.units.len(), |mut row| {
                     let Some(u) = r.table.units.get(row.index()) else { return };
@@ -699,29 +670,10 @@ impl AnalysisPanel {
             }
         });
         let mut clicked = None;
-        TableBuilder::new(ui)
-            .id_salt("overlay_table")
-            .striped(true)
-            .sense(Sense::click())
-            .min_scrolled_height(0.0)
-            .max_scroll_height(300.0)
-            .column(Column::initial(140.0).clip(true))
-            .column(Column::initial(140.0).clip(true))
-            .columns(Column::initial(80.0), 4)
-            .header(20.0, |mut h| {
-                for t in [
-                    ("A", "A"),
-                    ("B", "B"),
-                    ("面积（公顷）", "Area (ha)"),
-                    ("亩", "mu"),
-                    ("占 A", "of A"),
-                    ("占 B", "of B"),
-                ] {
-                    h.col(|ui| {
-                        ui.strong(lang.t(t.0, t.1));
-                    });
-                }
-            })
+        let titles =
+            [("A", "A"), ("B", "B"), ("面积（公顷）", "Area (ha)"), ("亩", "mu"), ("占 A", "of A"), ("占 B", "of B")];
+        results_table(ui, "overlay_table", 140.0, 5, 100.0, 300.0)
+            .header(20.0, |mut h| header_cells(&mut h, titles.map(|(zh, en)| lang.t(zh, en).to_owned())))
             .body(|body| {
                 body.rows(18.0, r.intersection.pairs.len(), |mut row| {
                     let Some(p) = r.intersection.pairs.get(row.index()) else { return };
@@ -907,26 +859,15 @@ impl AnalysisPanel {
         );
         let scope = self.population_scope.clone();
         let target = r.target_pct;
-        TableBuilder::new(ui)
-            .id_salt("population_table")
-            .striped(true)
-            .min_scrolled_height(0.0)
-            .max_scroll_height(320.0)
-            .column(Column::initial(150.0).clip(true))
-            .columns(Column::initial(70.0), 4)
-            .header(20.0, |mut h| {
-                for t in [
-                    ("设施类型", "Facility type"),
-                    ("要求", "Required"),
-                    ("5 分钟", "5 min"),
-                    ("10 分钟", "10 min"),
-                    ("15 分钟", "15 min"),
-                ] {
-                    h.col(|ui| {
-                        ui.strong(lang.t(t.0, t.1));
-                    });
-                }
-            })
+        let titles = [
+            ("设施类型", "Facility type"),
+            ("要求", "Required"),
+            ("5 分钟", "5 min"),
+            ("10 分钟", "10 min"),
+            ("15 分钟", "15 min"),
+        ];
+        results_table(ui, "population_table", 150.0, 4, 70.0, 320.0)
+            .header(20.0, |mut h| header_cells(&mut h, titles.map(|(zh, en)| lang.t(zh, en).to_owned())))
             .body(|body| {
                 body.rows(18.0, r.items.len(), |mut row| {
                     let Some(item) = r.items.get(row.index()) else { return };
@@ -957,6 +898,36 @@ impl AnalysisPanel {
                     }
                 });
             });
+    }
+}
+
+/// A striped results table: a wide first column (names) and `rest` narrower ones, scrolling past
+/// `max_height_pt`.
+fn results_table<'a>(
+    ui: &'a mut egui::Ui,
+    id: &str,
+    first_width_pt: f32,
+    rest: usize,
+    rest_width_pt: f32,
+    max_height_pt: f32,
+) -> TableBuilder<'a> {
+    TableBuilder::new(ui)
+        .id_salt(id)
+        .striped(true)
+        .sense(Sense::click())
+        .cell_layout(Layout::left_to_right(Align::Center))
+        .min_scrolled_height(0.0)
+        .max_scroll_height(max_height_pt)
+        .column(Column::initial(first_width_pt).clip(true))
+        .columns(Column::initial(rest_width_pt).clip(true), rest)
+}
+
+/// The header cells, in bold.
+fn header_cells(h: &mut egui_extras::TableRow<'_, '_>, titles: impl IntoIterator<Item = String>) {
+    for t in titles {
+        h.col(|ui| {
+            ui.strong(t);
+        });
     }
 }
 

@@ -268,6 +268,17 @@ fn watch(app: &mut AtlasApp, path: &Path) {
     }
 }
 
+/// A result layer as a workspace source: its features as GeoJSON text, or None when that is over
+/// [`crate::io::workspace::MAX_RESULT_BYTES`].
+fn result_source(layer: &Layer) -> Option<LayerSource> {
+    let geojson = crate::io::export::features_geojson(&layer.features).ok()?;
+    (geojson.len() <= crate::io::workspace::MAX_RESULT_BYTES).then(|| LayerSource::Result {
+        key: layer.key.clone(),
+        name_en: layer.name_en.clone(),
+        geojson,
+    })
+}
+
 fn remember_recent(app: &mut AtlasApp, path: &Path) {
     let p = absolute(path);
     app.persisted.recent.retain(|r| *r != p);
@@ -381,7 +392,7 @@ impl AtlasApp {
                 let source = match &e.layer.origin {
                     LayerOrigin::Embedded { file } => LayerSource::Embedded { file: (*file).to_owned() },
                     LayerOrigin::File { path } => LayerSource::File { path: path.clone() },
-                    LayerOrigin::Generated => return None,
+                    LayerOrigin::Generated => result_source(&e.layer)?,
                 };
                 Some(WorkspaceLayer {
                     source,
@@ -413,6 +424,23 @@ impl AtlasApp {
 
     /// Save the workspace (atomically) and remember it.
     pub fn save_workspace(&mut self, path: &Path) {
+        let lang = self.lang();
+        for e in self.layers.iter().filter(|e| e.layer.origin == LayerOrigin::Generated) {
+            if result_source(&e.layer).is_none() {
+                self.notices.push(Notice {
+                    text: format!(
+                        "{}「{}」{}",
+                        lang.t("结果图层", "The result layer \""),
+                        e.layer.name(lang.english()),
+                        lang.t(
+                            "太大，未存入工作空间；请用“导出图层”存为文件后再打开",
+                            "\" is too large to keep in the workspace; export it to a file and open that"
+                        )
+                    ),
+                    error: true,
+                });
+            }
+        }
         match self.to_workspace().save(path) {
             Ok(()) => {
                 remember_recent(self, path);
@@ -435,10 +463,11 @@ impl AtlasApp {
                 return;
             }
         };
+        // The workspace's files and results replace the ones open now.
         let file_keys: Vec<String> = self
             .layers
             .iter()
-            .filter(|e| matches!(e.layer.origin, LayerOrigin::File { .. }))
+            .filter(|e| matches!(e.layer.origin, LayerOrigin::File { .. } | LayerOrigin::Generated))
             .map(|e| e.layer.key.clone())
             .collect();
         for k in file_keys {
@@ -469,6 +498,24 @@ impl AtlasApp {
                         );
                     } else {
                         missing.push(full.display().to_string());
+                    }
+                }
+                LayerSource::Result { key, name_en, geojson } => {
+                    match crate::io::geojson::parse_bytes(geojson.as_bytes(), LoadOptions::default()) {
+                        Ok(parsed) => {
+                            let mut layer = Layer::new(
+                                key,
+                                &wl.name,
+                                name_en,
+                                LayerOrigin::Generated,
+                                parsed.features,
+                                wl.style.clone(),
+                            );
+                            layer.visible = wl.visible;
+                            self.push_layer(layer);
+                            order.push(key.clone());
+                        }
+                        Err(e) => missing.push(format!("{} ({e})", wl.name)),
                     }
                 }
             }

@@ -144,6 +144,21 @@ fn layer_details(ui: &mut egui::Ui, e: &mut LayerEntry, idx: usize, lang: Lang, 
                 ui.add(egui::Label::new(RichText::new(err).color(egui::Color32::from_rgb(200, 40, 40)).small()).wrap());
             }
             style_editor(ui, e, lang);
+            if e.layer.origin == LayerOrigin::Generated {
+                // Results of the app (statistics, overlays, measurements): kept in the workspace,
+                // written out in any format, removed when no longer wanted.
+                ui.label(
+                    RichText::new(lang.t("分析结果，随工作空间保存", "An analysis result, saved with the workspace"))
+                        .small()
+                        .weak(),
+                );
+                if let Some(crs) = super::source_panel::export_buttons(ui, e, idx, lang) {
+                    actions.push(Action::Export(e.layer.key.clone(), crs));
+                }
+                if ui.small_button(lang.t("移除图层", "Remove layer")).clicked() {
+                    actions.push(Action::Remove(e.layer.key.clone()));
+                }
+            }
             if let LayerOrigin::File { path } = &e.layer.origin {
                 ui.label(RichText::new(path.display().to_string()).small().weak());
                 ui.horizontal(|ui| {

@@ -80,7 +80,22 @@ pub enum LayerSource {
         /// The path as stored.
         path: PathBuf,
     },
+    /// A layer the app made (statistics, overlays, kept measurements), kept in the workspace
+    /// itself as GeoJSON text: it has no file of its own, and a result that vanished when the
+    /// workspace reopened would be a result lost.
+    Result {
+        /// The layer's key (e.g. `stats:facilities:communities`).
+        key: String,
+        /// Its English name.
+        name_en: String,
+        /// The features as an RFC 7946 FeatureCollection.
+        geojson: String,
+    },
 }
+
+/// Result layers larger than this (as GeoJSON) are not kept inside a workspace, which has to stay
+/// under [`MAX_WORKSPACE_BYTES`]; the planner is told to export them to a file instead.
+pub const MAX_RESULT_BYTES: usize = 4 << 20;
 
 /// One layer of a workspace.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
