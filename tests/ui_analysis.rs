@@ -149,6 +149,34 @@ fn clicking_the_map_with_the_nearby_tool_lists_what_is_within_the_distance() {
     assert_eq!(found, expected);
     assert!(app.analysis.open, "the window opens on the nearby tab to list them");
     save_image(&mut h, "analysis_nearby");
+    // What was found becomes a layer, each feature with its distance.
+    click(&mut h, "添加为图层");
+    let layer = h.state().layer("nearby:facilities").unwrap_or_else(|| panic!("no nearby layer"));
+    assert_eq!(layer.layer.features.len(), expected.len());
+    assert!(layer.layer.features.iter().all(|f| f.prop_f64("distance_m").is_some_and(|d| d <= 500.0)));
+}
+
+#[test]
+fn the_difference_keeps_what_the_overlaps_do_not_cover() {
+    let mut h = app();
+    click(&mut h, "查询统计");
+    click(&mut h, "叠加分析");
+    click(&mut h, "A − B 差集");
+    wait_for(&mut h, "the difference", |a| a.layer("difference:southern_new_town:communities").is_some());
+    let app = h.state();
+    let town = &app.layer("southern_new_town").unwrap_or_else(|| panic!("no town")).layer;
+    let communities = &app.layer("communities").unwrap_or_else(|| panic!("no communities")).layer;
+    let overlap = intersect(&town.features, "南部新城", &communities.features, "社区", false)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .total_area_m2();
+    let area = |fs: &[kuiwen_atlas::model::Feature]| -> f64 {
+        fs.iter().filter_map(|f| f.geometry.as_ref()).map(kuiwen_atlas::analysis::measure::area_m2).sum()
+    };
+    let rest =
+        area(&app.layer("difference:southern_new_town:communities").unwrap_or_else(|| panic!("gone")).layer.features);
+    let whole = area(&town.features);
+    assert!(overlap > 0.0 && rest < whole);
+    assert!((rest + overlap - whole).abs() < 1e-4 * whole, "{rest} + {overlap} ≠ {whole}");
 }
 
 #[test]

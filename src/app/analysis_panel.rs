@@ -107,6 +107,8 @@ pub struct NearbyResult {
 }
 
 enum JobOutput {
+    /// A finished layer (difference, union) to add as it is.
+    Layer(Result<Layer, String>),
     Zonal(Result<ZonalResult, String>),
     Overlay(Result<OverlayResult, String>),
     Population(Result<PopulationCoverage, String>),
@@ -294,6 +296,29 @@ impl AnalysisPanel {
         });
     }
 
+    /// A − B, or A ∪ B as QGIS's Union makes it, as a new layer (on a helper thread).
+    pub fn run_difference_or_union(&mut self, layers: &[LayerEntry], ctx: &egui::Context, union: bool) {
+        let (Some(a), Some(b)) = (find(layers, &self.overlay_a), find(layers, &self.overlay_b)) else { return };
+        let (fa, fb) = (a.layer.features.clone(), b.layer.features.clone());
+        let (a_name, b_name) = (a.layer.name_zh.clone(), b.layer.name_zh.clone());
+        let (op_zh, op_en, op_key) = if union { ("∪", "∪", "union") } else { ("−", "−", "difference") };
+        let key = format!("{op_key}:{}:{}", a.layer.key, b.layer.key);
+        let name_zh = format!("{a_name} {op_zh} {b_name}");
+        let name_en = format!("{} {op_en} {}", a.layer.name_en, b.layer.name_en);
+        self.spawn(ctx, move || {
+            let features = if union {
+                overlay::union(&fa, &a_name, &fb, &b_name)
+            } else {
+                overlay::difference(&fa, &a_name, &fb, &b_name)
+            };
+            JobOutput::Layer(features.map_err(|e| e.to_string()).map(|features| {
+                let style =
+                    Style { fill: Rgba::rgba(117, 107, 177, 110), stroke: Rgba::rgb(84, 39, 143), ..Style::default() };
+                Layer::new(key, name_zh, name_en, LayerOrigin::Generated, features, style)
+            }))
+        });
+    }
+
     fn spawn(&mut self, ctx: &egui::Context, work: impl FnOnce() -> JobOutput + Send + 'static) {
         let (tx, rx) = channel();
         let ctx = ctx.clone();
@@ -325,9 +350,11 @@ impl AnalysisPanel {
                 self.overlay = Some(r);
             }
             JobOutput::Population(Ok(r)) => self.population = Some(r),
-            JobOutput::Zonal(Err(e)) | JobOutput::Overlay(Err(e)) | JobOutput::Population(Err(e)) => {
-                actions.push(failed(e))
-            }
+            JobOutput::Layer(Ok(layer)) => actions.push(Action::AddLayer(Box::new(layer))),
+            JobOutput::Zonal(Err(e))
+            | JobOutput::Overlay(Err(e))
+            | JobOutput::Population(Err(e))
+            | JobOutput::Layer(Err(e)) => actions.push(failed(e)),
         }
     }
 
@@ -536,13 +563,14 @@ impl AnalysisPanel {
         titles.extend(measure_header.map(str::to_owned));
         titles.push(lang.t("密度（个/km²）", "Per km²").to_owned());
         titles.extend(sum_keys.iter().map(|k| format!("{}{}", key_label(k, lang), lang.t("合计", " total"))));
-        results_table(ui, "zonal_table", 150.0, titles.len() - 1, 90.0, 220.0)
+        results_table(ui, "zonal_table", 1, 150.0, titles.len() - 1, 90.0, 220.0)
             .header(20.0, |mut h| header_cells(&mut h, titles))
             .body(|body| {
                 body.rows(18.0, r.table.units.len(), |mut row| {
                     let Some(u) = r.table.units.get(row.index()) else { return };
                     row.col(|ui| {
-                        if ui.selectable_label(false, &u.name).clicked() {
+                        let name = r.units.get(u.unit).and_then(|f| f.display_name(english)).unwrap_or(&u.name);
+                        if ui.selectable_label(false, name).clicked() {
                             clicked = Some(u.unit);
                         }
                     });
@@ -577,7 +605,7 @@ impl AnalysisPanel {
             });
         egui::CollapsingHeader::new(lang.t("条形图：数量最多的单元", "Chart: units with the most features"))
             .default_open(true)
-            .show(ui, |ui| bar_chart(ui, &r.table));
+            .show(ui, |ui| bar_chart(ui, &r.table, &r.units, english));
         if let Some(unit) = clicked {
             actions.push(Action::Select(FeatureRef { layer: r.units_key.clone(), feature: unit }));
         }
@@ -614,6 +642,14 @@ impl AnalysisPanel {
         {
             self.run_overlay(layers, ctx);
         }
+        ui.horizontal(|ui| {
+            for (union, zh, en) in [(false, "A − B 差集", "A − B (difference)"), (true, "A ∪ B 联合", "A ∪ B (union)")]
+            {
+                if ui.add_enabled(!self.busy(), egui::Button::new(lang.t(zh, en))).clicked() {
+                    self.run_difference_or_union(layers, ctx, union);
+                }
+            }
+        });
         self.busy_line(ui, lang);
         let Some(r) = &self.overlay else { return };
         ui.separator();
@@ -672,16 +708,25 @@ impl AnalysisPanel {
         let mut clicked = None;
         let titles =
             [("A", "A"), ("B", "B"), ("面积（公顷）", "Area (ha)"), ("亩", "mu"), ("占 A", "of A"), ("占 B", "of B")];
-        results_table(ui, "overlay_table", 140.0, 5, 100.0, 300.0)
+        // Names in the interface's language, from the layers (the result keeps the Chinese ones).
+        let (a_layer, b_layer) = (find(layers, &r.a_key), find(layers, &r.b_key));
+        results_table(ui, "overlay_table", 2, 150.0, 4, 70.0, 300.0)
             .header(20.0, |mut h| header_cells(&mut h, titles.map(|(zh, en)| lang.t(zh, en).to_owned())))
             .body(|body| {
                 body.rows(18.0, r.intersection.pairs.len(), |mut row| {
                     let Some(p) = r.intersection.pairs.get(row.index()) else { return };
                     row.col(|ui| {
-                        ui.label(&p.a);
+                        ui.label(
+                            a_layer
+                                .and_then(|l| l.layer.features.get(p.a_index))
+                                .and_then(|f| f.display_name(english))
+                                .unwrap_or(&p.a),
+                        );
                     });
                     row.col(|ui| {
-                        if ui.selectable_label(false, &p.b).clicked() {
+                        let b =
+                            b_layer.and_then(|l| l.layer.features.get(p.b_index)).and_then(|f| f.display_name(english));
+                        if ui.selectable_label(false, b.unwrap_or(&p.b)).clicked() {
                             clicked = Some(p.b_index);
                         }
                     });
@@ -781,6 +826,40 @@ impl AnalysisPanel {
                 }
             }
         });
+        if !r.hits.is_empty()
+            && let Some(t) = target
+            && ui
+                .button(lang.t("添加为图层", "Add as layer"))
+                .on_hover_text(lang.t("找到的要素及其距离", "The features found, with their distances"))
+                .clicked()
+        {
+            let features = r
+                .hits
+                .iter()
+                .filter_map(|h| {
+                    let f = t.layer.features.get(h.feature)?;
+                    let mut props: serde_json::Map<String, serde_json::Value> =
+                        f.properties.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                    props.insert("distance_m".into(), serde_json::json!(h.distance_m.round()));
+                    Some(Feature::new(f.id.clone(), f.geometry.clone(), props))
+                })
+                .collect();
+            let d = self.nearby_distance_m;
+            let style = Style {
+                fill: Rgba::rgba(0, 150, 136, 90),
+                stroke: Rgba::rgb(0, 121, 107),
+                point_radius_pt: 6.0,
+                ..Style::default()
+            };
+            actions.push(Action::AddLayer(Box::new(Layer::new(
+                format!("nearby:{}", t.layer.key),
+                format!("周边：{} {d:.0} 米内", t.layer.name_zh),
+                format!("Nearby: {} within {d:.0} m", t.layer.name_en),
+                LayerOrigin::Generated,
+                features,
+                style,
+            ))));
+        }
         if let Some(i) = clicked {
             actions.push(Action::Select(FeatureRef { layer: r.layer_key.clone(), feature: i }));
         }
@@ -866,7 +945,7 @@ impl AnalysisPanel {
             ("10 分钟", "10 min"),
             ("15 分钟", "15 min"),
         ];
-        results_table(ui, "population_table", 150.0, 4, 70.0, 320.0)
+        results_table(ui, "population_table", 1, 150.0, 4, 70.0, 320.0)
             .header(20.0, |mut h| header_cells(&mut h, titles.map(|(zh, en)| lang.t(zh, en).to_owned())))
             .body(|body| {
                 body.rows(18.0, r.items.len(), |mut row| {
@@ -901,12 +980,13 @@ impl AnalysisPanel {
     }
 }
 
-/// A striped results table: a wide first column (names) and `rest` narrower ones, scrolling past
-/// `max_height_pt`.
+/// A striped results table: `names` wide columns (names) and `rest` narrower ones, scrolling
+/// past `max_height_pt`.
 fn results_table<'a>(
     ui: &'a mut egui::Ui,
     id: &str,
-    first_width_pt: f32,
+    names: usize,
+    name_width_pt: f32,
     rest: usize,
     rest_width_pt: f32,
     max_height_pt: f32,
@@ -918,7 +998,7 @@ fn results_table<'a>(
         .cell_layout(Layout::left_to_right(Align::Center))
         .min_scrolled_height(0.0)
         .max_scroll_height(max_height_pt)
-        .column(Column::initial(first_width_pt).clip(true))
+        .columns(Column::initial(name_width_pt).clip(true), names)
         .columns(Column::initial(rest_width_pt).clip(true), rest)
 }
 
@@ -958,8 +1038,12 @@ fn overlay_csv(r: &Intersection, english: bool) -> String {
 }
 
 /// The units with the most features, as horizontal bars (top 12).
-fn bar_chart(ui: &mut egui::Ui, table: &ZonalTable) {
-    let mut rows: Vec<(&str, usize)> = table.units.iter().map(|u| (u.name.as_str(), u.count)).collect();
+fn bar_chart(ui: &mut egui::Ui, table: &ZonalTable, units: &[Feature], english: bool) {
+    let mut rows: Vec<(&str, usize)> = table
+        .units
+        .iter()
+        .map(|u| (units.get(u.unit).and_then(|f| f.display_name(english)).unwrap_or(&u.name), u.count))
+        .collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     rows.truncate(12);
     let Some(max) = rows.first().map(|r| r.1).filter(|m| *m > 0) else { return };

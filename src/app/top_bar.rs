@@ -83,8 +83,9 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
             ui.label(lang.t("搜索", "Search"));
             let response = ui.add(
                 egui::TextEdit::singleline(&mut app.search)
-                    .hint_text(lang.t("名称（中文或英文）", "name (Chinese or English)"))
-                    .desired_width(220.0),
+                    .hint_text(lang.t("名称（中文或英文）", "name (zh or en)"))
+                    // English labels take more of the bar: the box gives up the difference.
+                    .desired_width(if lang.english() { 150.0 } else { 220.0 }),
             );
             // Ctrl+F jumps to the search box, as in every desktop tool.
             if ui.input(|i| i.modifiers.command && i.key_pressed(Key::F)) {
@@ -137,7 +138,7 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
                 app.charts.open = !app.charts.open;
             }
             if ui
-                .selectable_label(app.analysis.open, lang.t("查询统计", "Query & stats"))
+                .selectable_label(app.analysis.open, lang.t("查询统计", "Query"))
                 .on_hover_text(lang.t(
                     "区域统计、叠加（冲突）分析与周边查询",
                     "Statistics by unit, overlay (conflict) analysis and nearby queries",
@@ -181,7 +182,13 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
                     app.persisted.dark_theme = !app.persisted.dark_theme;
                     ui.ctx().set_theme(if app.persisted.dark_theme { egui::Theme::Dark } else { egui::Theme::Light });
                 }
-                ui.strong(lang.t("奎文规划一张图", "Kuiwen Atlas"));
+                // The name only where it fits: in English the tools take more of a narrow window,
+                // and a title drawn over the basemap switcher helps nobody.
+                let title = lang.t("奎文规划一张图", "Kuiwen Atlas");
+                let needed = title.chars().count() as f32 * if lang.english() { 8.0 } else { 15.0 } + 8.0;
+                if ui.available_width() > needed {
+                    ui.strong(title);
+                }
             });
         });
     });
