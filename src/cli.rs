@@ -419,15 +419,24 @@ impl LifeCircleData {
     }
 }
 
+/// Print a value as pretty JSON on stdout. A reader that stops early (`… | head`) closes the pipe:
+/// that ends the output quietly instead of panicking, as `println!` would.
 pub(crate) fn print_json<T: Serialize>(value: &T) -> i32 {
-    match serde_json::to_string_pretty(value) {
-        Ok(s) => {
-            println!("{s}");
-            0
-        }
+    use std::io::Write;
+    let text = match serde_json::to_string_pretty(value) {
+        Ok(s) => s,
         Err(e) => {
             eprintln!("cannot write JSON: {e}");
-            2
+            return 2;
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            eprintln!("cannot write to standard output: {e}");
+            1
         }
     }
 }

@@ -406,3 +406,23 @@ fn population_coverage_on_foot_is_never_more_than_in_a_straight_line_and_the_cli
     assert!((kg["district"]["within"][0].as_f64().unwrap_or(f64::NAN) - ours).abs() < 1e-6, "{kg}");
     assert_eq!(kg["by_subdistrict"].as_object().map(|m| m.len()), Some(8));
 }
+
+#[test]
+fn json_into_a_pipe_that_closes_early_ends_quietly() {
+    use std::io::Read;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kuiwen-atlas"))
+        .args(["stats", "facilities", "--by", "grids", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Read a few bytes, as `| head -c 100` would, and close the pipe.
+    let mut first = [0u8; 100];
+    let mut stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    stdout.read_exact(&mut first).unwrap_or_else(|e| panic!("{e}"));
+    drop(stdout);
+    let out = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
