@@ -11,8 +11,8 @@
 use std::collections::BTreeMap;
 
 use geo::{
-    BooleanOps, BoundingRect, Contains, Coord, Geometry, Intersects, LineString, MultiLineString, MultiPoint,
-    MultiPolygon, Point, Polygon, Validation,
+    BooleanOps, BoundingRect, Contains, Coord, Geometry, Intersects, LineString, MultiLineString, MultiPolygon, Point,
+    Polygon, Validation,
 };
 use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
@@ -526,15 +526,6 @@ pub fn union(a: &[Feature], a_name: &str, b: &[Feature], b_name: &str) -> Result
 /// Whether a layer's features are mostly polygons (the layers an overlay accepts).
 pub fn is_polygon_layer(features: &[Feature]) -> bool {
     features.iter().any(|f| f.kind() == GeometryKind::Polygon)
-}
-
-/// Points of a geometry, for tests of point layers.
-pub fn points_of(geometry: &Geometry<f64>) -> MultiPoint<f64> {
-    match geometry {
-        Geometry::Point(p) => MultiPoint::new(vec![*p]),
-        Geometry::MultiPoint(m) => m.clone(),
-        _ => MultiPoint::new(vec![]),
-    }
 }
 
 #[cfg(test)]

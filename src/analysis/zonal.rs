@@ -201,19 +201,6 @@ pub fn zonal_stats(
     Ok(ZonalTable { units: rows, outside, fields, invalid: index.invalid().to_vec() })
 }
 
-/// Which measure a table's layer has: lines have a length, polygons an area.
-pub fn measure_kind(features: &[Feature]) -> GeometryKind {
-    let mut counts: BTreeMap<GeometryKind, usize> = BTreeMap::new();
-    for f in features.iter().take(10_000) {
-        *counts.entry(f.kind()).or_insert(0) += 1;
-    }
-    counts
-        .into_iter()
-        .filter(|(k, _)| *k != GeometryKind::Empty)
-        .max_by_key(|(_, n)| *n)
-        .map_or(GeometryKind::Empty, |(k, _)| k)
-}
-
 impl ZonalTable {
     /// The table as CSV in UTF-8 with a byte-order mark (Excel on Chinese Windows reads it):
     /// unit, count, length or area, unit area, density per km², then the sums and means.

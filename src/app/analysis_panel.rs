@@ -20,7 +20,7 @@ use crate::analysis::nearby::{NearbyHit, geodesic_buffer, within_distance, withi
 use crate::analysis::network::WalkNetwork;
 use crate::analysis::overlay::{self, Intersection};
 use crate::analysis::population::{DEFAULT_SPACING_M, PopulationCoverage, population_coverage};
-use crate::analysis::zonal::{ZonalTable, measure_kind, numeric_fields, zonal_stats};
+use crate::analysis::zonal::{ZonalTable, numeric_fields, zonal_stats};
 use crate::model::{Feature, GeometryKind, Layer, LayerOrigin, Rgba, Style};
 
 /// The three tabs.
@@ -246,7 +246,7 @@ impl AnalysisPanel {
                 layer_key,
                 units_key,
                 title,
-                kind: measure_kind(&features),
+                kind: crate::model::main_kind(&features),
                 units,
                 elapsed_ms: t0.elapsed().as_secs_f64() * 1000.0,
             }))
@@ -466,22 +466,26 @@ impl AnalysisPanel {
         let english = lang.english();
         egui::Grid::new("zonal_form").num_columns(2).show(ui, |ui| {
             let label = ui.label(lang.t("统计图层", "Layer"));
+            let before = self.zonal_layer.clone();
             layer_combo(ui, &label, "zonal_layer", &mut self.zonal_layer, layers, lang, false);
+            if self.zonal_layer != before {
+                // Another layer has other fields.
+                self.zonal_field = None;
+            }
             ui.end_row();
             let label = ui.label(lang.t("统计单元", "Units"));
             layer_combo(ui, &label, "zonal_units", &mut self.zonal_units, layers, lang, true);
             ui.end_row();
             let label = ui.label(lang.t("数值字段", "Field"));
-            let fields = find(layers, &self.zonal_layer).map(|e| numeric_fields(&e.layer.features)).unwrap_or_default();
-            if self.zonal_field.as_ref().is_some_and(|f| !fields.contains(f)) {
-                self.zonal_field = None;
-            }
             let all = lang.t("全部数值字段", "All numeric fields").to_owned();
             egui::ComboBox::from_id_salt("zonal_field")
                 .selected_text(self.zonal_field.as_deref().map(|f| key_label(f, lang)).unwrap_or_else(|| all.clone()))
                 .width(180.0)
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut self.zonal_field, None, all);
+                    // Scanned only while the list is open, not every frame.
+                    let fields =
+                        find(layers, &self.zonal_layer).map(|e| numeric_fields(&e.layer.features)).unwrap_or_default();
                     for f in fields {
                         let label = key_label(&f, lang);
                         ui.selectable_value(&mut self.zonal_field, Some(f), label);
@@ -1097,9 +1101,7 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
             }
             Action::AddSlide(title) => {
                 let slide = app.slide_from_view(&title);
-                app.briefing.slides.push(slide);
-                app.briefing.current = app.briefing.slides.len() - 1;
-                app.briefing.builtin = false;
+                app.briefing.add_slide(slide);
                 let lang = app.lang();
                 app.notices.push(Notice {
                     text: format!("{}：{title}", lang.t("已加入简报", "Added to the briefing")),

@@ -99,9 +99,7 @@ fn window_contents(app: &mut AtlasApp, ui: &mut egui::Ui, lang: Lang) {
                 app.briefing.new_title.trim().to_owned()
             };
             let slide = app.slide_from_view(&title);
-            app.briefing.slides.push(slide);
-            app.briefing.current = app.briefing.slides.len() - 1;
-            app.briefing.builtin = false;
+            app.briefing.add_slide(slide);
             app.briefing.new_title.clear();
         }
     });

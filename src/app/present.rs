@@ -159,6 +159,13 @@ pub struct BriefingState {
 }
 
 impl BriefingState {
+    /// Add a slide at the end and make it the current one; the briefing is the planner's now.
+    pub fn add_slide(&mut self, slide: Slide) {
+        self.slides.push(slide);
+        self.current = self.slides.len() - 1;
+        self.builtin = false;
+    }
+
     /// The built-in briefing for these layers.
     pub fn builtin(layers: &[super::LayerEntry]) -> Self {
         let slides = builtin_briefing(&layers.iter().map(|e| &e.layer).collect::<Vec<_>>());

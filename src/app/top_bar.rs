@@ -184,10 +184,13 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
                 }
                 // The name only where it fits: in English the tools take more of a narrow window,
                 // and a title drawn over the basemap switcher helps nobody.
-                let title = lang.t("奎文规划一张图", "Kuiwen Atlas");
-                let needed = title.chars().count() as f32 * if lang.english() { 8.0 } else { 15.0 } + 8.0;
-                if ui.available_width() > needed {
-                    ui.strong(title);
+                let title = egui::RichText::new(lang.t("奎文规划一张图", "Kuiwen Atlas")).strong();
+                let width = egui::WidgetText::from(title.clone())
+                    .into_galley(ui, Some(egui::TextWrapMode::Extend), f32::INFINITY, egui::TextStyle::Body)
+                    .size()
+                    .x;
+                if ui.available_width() > width + ui.spacing().item_spacing.x {
+                    ui.label(title);
                 }
             });
         });

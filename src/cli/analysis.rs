@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use super::InputArgs;
 use crate::analysis::overlay::{self, Intersection};
-use crate::analysis::zonal::{self, measure_kind};
+use crate::analysis::zonal;
 use crate::io::embedded;
 use crate::io::formats::write::{WriteOptions, write};
 use crate::io::load_path;
@@ -112,6 +112,13 @@ pub fn read_input(spec: &str, input: &InputArgs) -> Result<Input, String> {
         .map_err(|e| format!("{spec}: {e}"))
 }
 
+/// Read the two inputs of a command; the error names the command.
+fn read_two(command: &str, a: &str, b: &str, input: &InputArgs) -> Result<(Input, Input), String> {
+    let a = read_input(a, input).map_err(|e| format!("kuiwen-atlas {command}: {e}"))?;
+    let b = read_input(b, input).map_err(|e| format!("kuiwen-atlas {command}: {e}"))?;
+    Ok((a, b))
+}
+
 fn report_time(read_ms: f64, analysis_ms: f64) {
     eprintln!(
         "用时 / time: 读取 read {read_ms:.0} ms, 分析 analysis {analysis_ms:.0} ms (analysis_ms={analysis_ms:.1})"
@@ -126,10 +133,10 @@ fn write_result(path: &Path, features: &[Feature], layer_name: &str) -> Result<(
 /// Runs `stats`; the exit code: 0 done, 1 an input or output failed, 2 bad arguments.
 pub fn run_stats(args: &StatsArgs) -> i32 {
     let t0 = Instant::now();
-    let (layer, units) = match (read_input(&args.layer, &args.input), read_input(&args.by, &args.input)) {
-        (Ok(l), Ok(u)) => (l, u),
-        (Err(e), _) | (_, Err(e)) => {
-            eprintln!("kuiwen-atlas stats: {e}");
+    let (layer, units) = match read_two("stats", &args.layer, &args.by, &args.input) {
+        Ok(pair) => pair,
+        Err(e) => {
+            eprintln!("{e}");
             return 1;
         }
     };
@@ -143,7 +150,7 @@ pub fn run_stats(args: &StatsArgs) -> i32 {
         }
     };
     report_time(read_ms, t1.elapsed().as_secs_f64() * 1000.0);
-    let kind = measure_kind(&layer.features);
+    let kind = crate::model::main_kind(&layer.features);
     if let Some(path) = &args.csv
         && let Err(e) = table.write_csv(path, kind, false)
     {
@@ -185,10 +192,10 @@ pub fn run_stats(args: &StatsArgs) -> i32 {
 /// Runs `overlay`; the exit code: 0 done, 1 an input or output failed, 2 not polygons.
 pub fn run_overlay(args: &OverlayArgs) -> i32 {
     let t0 = Instant::now();
-    let (a, b) = match (read_input(&args.a, &args.input), read_input(&args.b, &args.input)) {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => {
-            eprintln!("kuiwen-atlas overlay: {e}");
+    let (a, b) = match read_two("overlay", &args.a, &args.b, &args.input) {
+        Ok(pair) => pair,
+        Err(e) => {
+            eprintln!("{e}");
             return 1;
         }
     };

@@ -81,6 +81,19 @@ impl Feature {
     }
 }
 
+/// The geometry kind most of `features` have (nulls aside): what a layer of them is.
+pub fn main_kind(features: &[Feature]) -> GeometryKind {
+    let mut counts = std::collections::BTreeMap::new();
+    for f in features {
+        *counts.entry(f.kind()).or_insert(0usize) += 1;
+    }
+    counts
+        .into_iter()
+        .filter(|(k, _)| *k != GeometryKind::Empty)
+        .max_by_key(|(_, n)| *n)
+        .map_or(GeometryKind::Empty, |(k, _)| k)
+}
+
 /// The kind of an optional geometry.
 pub fn kind_of(geometry: Option<&Geometry<f64>>) -> GeometryKind {
     match geometry {

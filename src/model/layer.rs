@@ -115,11 +115,6 @@ impl Layer {
 
     /// The dominant geometry kind (for the legend swatch).
     pub fn main_kind(&self) -> GeometryKind {
-        self.kind_counts()
-            .into_iter()
-            .filter(|(k, _)| *k != GeometryKind::Empty)
-            .max_by_key(|(_, n)| *n)
-            .map(|(k, _)| k)
-            .unwrap_or(GeometryKind::Empty)
+        super::feature::main_kind(&self.features)
     }
 }

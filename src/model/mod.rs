@@ -10,7 +10,7 @@ pub mod provenance;
 mod style;
 
 pub use diff::{ChangeKind, LayerDiff, diff};
-pub use feature::{Feature, GeometryKind};
+pub use feature::{Feature, GeometryKind, main_kind};
 pub use index::{PickTolerance, SpatialIndex};
 pub use layer::{Layer, LayerOrigin};
 pub use properties::Properties;
