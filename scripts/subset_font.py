@@ -35,7 +35,7 @@ def gb2312_chars():
 
 def project_chars():
     chars = set()
-    for path in list((ROOT / "geodata").glob("*.geojson")) + list((ROOT / "src").rglob("*.rs")) + [ROOT / "README.md"]:
+    for path in list((ROOT / "geodata").glob("*.geojson")) + list((ROOT / "src").rglob("*.rs")) + list((ROOT / "crates").rglob("*.rs")) + [ROOT / "README.md"]:
         if path.exists():
             chars.update(c for c in path.read_text(encoding="utf-8") if ord(c) > 0x7F)
     return chars

@@ -336,7 +336,7 @@ pub(super) fn guard(app: &mut AtlasApp, part: &'static str, f: impl FnOnce(&mut 
         .unwrap_or_else(|| PanicReport { message: scrub(&panic_text(payload.as_ref())), location: String::new() });
     // What was selected or hovered may be what broke: let go of it so the next frame can work.
     app.selection = None;
-    app.hover = None;
+    app.map.hover = None;
     match app.session.dialog.as_mut() {
         Some(d) if d.report.message == report.message && d.report.location == report.location => d.repeats += 1,
         _ => {

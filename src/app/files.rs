@@ -406,7 +406,7 @@ impl AtlasApp {
                 })
             })
             .collect();
-        let view = self.last_view.map(|v| {
+        let view = self.map.last_view.map(|v| {
             let c = v.screen_to_lon_lat(v.rect.center());
             ViewState { center_lon_lat: c, zoom: v.zoom }
         });
@@ -538,9 +538,9 @@ impl AtlasApp {
             self.set_basemap(b);
         }
         if let Some(v) = ws.view {
-            self.map_memory.center_at(walkers::lon_lat(v.center_lon_lat[0], v.center_lon_lat[1]));
-            let _ = self.map_memory.set_zoom(v.zoom);
-            self.pending_fit = None;
+            self.map.memory.center_at(walkers::lon_lat(v.center_lon_lat[0], v.center_lon_lat[1]));
+            let _ = self.map.memory.set_zoom(v.zoom);
+            self.map.pending_fit = None;
         }
         if !slides.is_empty() {
             self.briefing.slides = slides;

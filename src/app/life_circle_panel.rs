@@ -25,7 +25,7 @@ use crate::analysis::life_circle::{
 use crate::analysis::measure::format_distance;
 use crate::analysis::network::{Snap, WalkNetwork};
 use crate::model::GeometryKind;
-use crate::render::MapView;
+use crate::render::{LayerCache, MapView};
 
 /// Ring colours, 5 minutes first: orange, green, blue (distinct for colour-blind readers too:
 /// they differ in lightness as well as hue).
@@ -298,8 +298,8 @@ pub(super) fn paint_overlay(app: &AtlasApp, map: &MapInteraction) {
     if st.coverage
         && let Some((_, report)) = &st.coverage_cache
     {
-        if let Some(e) = app.layer(report.unit.layer_key()) {
-            paint_coverage(&map.painter, &map.view, e, report, st.coverage_by_walking);
+        if let Some(cache) = app.map.cache(report.unit.layer_key()) {
+            paint_coverage(&map.painter, &map.view, cache, report, st.coverage_by_walking);
         }
         paint_coverage_legend(&map.painter, map.view.rect, report, st.coverage_by_walking, lang);
     }
@@ -312,12 +312,12 @@ fn coverage_color(share: f64) -> Color32 {
     COVERAGE_CLASSES.iter().find(|(min, _)| share >= *min - 1e-9).map_or(COVERAGE_CLASSES[4].1, |(_, c)| *c)
 }
 
-fn paint_coverage(painter: &egui::Painter, view: &MapView, e: &LayerEntry, report: &CoverageReport, walking: bool) {
+fn paint_coverage(painter: &egui::Painter, view: &MapView, cache: &LayerCache, report: &CoverageReport, walking: bool) {
     let mut mesh = Mesh::default();
     let mut outlines = Vec::new();
     let outline = Stroke::new(0.8, Color32::from_white_alpha(200));
     for row in &report.rows {
-        let Some(shape) = e.cache.shapes.get(row.feature) else { continue };
+        let Some(shape) = cache.shapes.get(row.feature) else { continue };
         let fill = coverage_color(row.share(walking)).gamma_multiply(0.72);
         for poly in &shape.polygons {
             let base = mesh.vertices.len() as u32;

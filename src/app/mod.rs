@@ -16,6 +16,7 @@ mod layers_panel;
 mod life_circle_panel;
 mod loading;
 mod map_panel;
+pub mod map_view;
 pub mod measure_tool;
 pub mod multi_select;
 pub mod present;
@@ -30,13 +31,10 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use walkers::MapMemory;
-
 use crate::basemap::health::TileStatus;
-use crate::basemap::{ActiveBasemap, Basemap, MapProjection};
+use crate::basemap::{ActiveBasemap, Basemap};
 use crate::io::embedded;
 use crate::model::{BBox, Layer, bbox_union};
-use crate::render::LayerCache;
 pub use i18n::Lang;
 use loading::Loader;
 
@@ -119,13 +117,11 @@ pub struct StartOptions {
     pub data_dir: Option<PathBuf>,
 }
 
-/// A layer with its render cache.
+/// A layer of the document, with how it was read and what happened to it.
 pub struct LayerEntry {
     /// The data.
     pub layer: Layer,
-    /// Projected, tessellated shapes.
-    pub cache: LayerCache,
-    /// Bumped whenever the features change, to invalidate the cache.
+    /// Bumped whenever the features change, to invalidate the map views' render caches.
     pub generation: u64,
     /// How its file is read: the declared coordinate system and text encoding (None: what the
     /// file says) and, for files with several, the layer.
@@ -144,6 +140,25 @@ pub struct LayerEntry {
     pub changes: Vec<files::ChangeRecord>,
     /// Features to flash on the map after a reload.
     pub flash: Option<files::Flash>,
+}
+
+impl LayerEntry {
+    /// A layer as read, with nothing reloaded yet. `generation` must differ from any the layer
+    /// had before, so the map views rebuild their caches.
+    pub fn new(layer: Layer, generation: u64) -> Self {
+        Self {
+            layer,
+            generation,
+            load: Default::default(),
+            source: Default::default(),
+            read_crs: None,
+            warnings: Vec::new(),
+            auto_reload: true,
+            last_error: None,
+            changes: Vec::new(),
+            flash: None,
+        }
+    }
 }
 
 /// A selected or hovered feature: layer key and feature index.
@@ -172,8 +187,6 @@ pub struct AtlasApp {
     pub layers: Vec<LayerEntry>,
     /// The selected feature.
     pub selection: Option<FeatureRef>,
-    /// The feature under the pointer.
-    pub hover: Option<FeatureRef>,
     /// Text in the search box.
     pub search: String,
     /// The active map tool.
@@ -206,17 +219,8 @@ pub struct AtlasApp {
     pending_slide_fit: Option<usize>,
     /// The basemap was given on the command line of a render: slides do not change it.
     basemap_fixed: bool,
-    map_memory: MapMemory,
-    tiles: Option<ActiveBasemap>,
-    projection: MapProjection,
-    /// A box to fit on the next frame.
-    pending_fit: Option<BBox>,
-    last_map_rect: Option<egui::Rect>,
-    /// The view of the last painted frame (for tests and tools that need screen positions).
-    last_view: Option<crate::render::MapView>,
-    cursor_lon_lat: Option<[f64; 2]>,
-    /// CPU time of the last map frame (tiles, layers, labels), for the status bar read-out.
-    last_paint_ms: f32,
+    /// The main map view: position, basemap, render caches, hover.
+    pub map: map_view::MapViewState,
     started: Instant,
     first_frame: Option<Duration>,
     loader: Loader,
@@ -254,7 +258,6 @@ impl AtlasApp {
             persisted,
             layers: Vec::new(),
             selection: None,
-            hover: None,
             search: String::new(),
             tool: tools::Tool::Select,
             notices,
@@ -271,14 +274,7 @@ impl AtlasApp {
             pending_slide_fit: None,
             ui_briefing: Default::default(),
             basemap_fixed: start.exporting && start.basemap.is_some(),
-            map_memory: MapMemory::default(),
-            tiles: None,
-            projection: MapProjection::WebMercator,
-            pending_fit: None,
-            last_map_rect: None,
-            last_view: None,
-            cursor_lon_lat: None,
-            last_paint_ms: 0.0,
+            map: Default::default(),
             started,
             first_frame: None,
             loader: Loader::default(),
@@ -293,7 +289,7 @@ impl AtlasApp {
         }
         app.briefing = present::BriefingState::builtin(&app.layers);
         app.briefing.exporting = start.exporting;
-        app.pending_fit = app.all_bbox();
+        app.map.pending_fit = app.all_bbox();
         app.set_basemap(app.persisted.basemap.clone());
         if let Some(k) = &start.table {
             app.table.open_layer(k);
@@ -329,19 +325,7 @@ impl AtlasApp {
     /// Add a layer on top.
     pub fn push_layer(&mut self, layer: Layer) {
         let generation = self.bump();
-        self.layers.push(LayerEntry {
-            layer,
-            cache: LayerCache::default(),
-            generation,
-            load: Default::default(),
-            source: Default::default(),
-            read_crs: None,
-            warnings: Vec::new(),
-            auto_reload: true,
-            last_error: None,
-            changes: Vec::new(),
-            flash: None,
-        });
+        self.layers.push(LayerEntry::new(layer, generation));
     }
 
     fn bump(&mut self) -> u64 {
@@ -362,7 +346,7 @@ impl AtlasApp {
 
     /// Ask the map to fit a box on the next frame.
     pub fn fit(&mut self, bbox: BBox) {
-        self.pending_fit = Some(bbox);
+        self.map.pending_fit = Some(bbox);
     }
 
     /// Find a layer by key.
@@ -393,8 +377,8 @@ impl AtlasApp {
 
     /// Switch basemap: new tile layers (the old ones stop their downloads) and projection.
     pub fn set_basemap(&mut self, basemap: Basemap) {
-        self.projection = basemap.projection();
-        self.tiles = ActiveBasemap::open(&basemap, &self.basemap_settings.env(), &self.egui_ctx);
+        self.map.projection = basemap.projection();
+        self.map.tiles = ActiveBasemap::open(&basemap, &self.basemap_settings.env(), &self.egui_ctx);
         self.persisted.basemap_prefs.remember(&basemap);
         self.persisted.basemap = basemap;
     }
@@ -414,22 +398,22 @@ impl AtlasApp {
 
     /// Where a WGS84 position was on screen in the last frame.
     pub fn screen_pos(&self, lon_lat: [f64; 2]) -> Option<egui::Pos2> {
-        self.last_view.map(|v| v.lon_lat_to_screen(lon_lat))
+        self.map.last_view.map(|v| v.lon_lat_to_screen(lon_lat))
     }
 
     /// The current zoom level.
     pub fn zoom(&self) -> f64 {
-        self.map_memory.zoom()
+        self.map.memory.zoom()
     }
 
     /// Zoom the map (as the wheel would), keeping its centre.
     pub fn set_zoom(&mut self, zoom: f64) {
-        let _ = self.map_memory.set_zoom(zoom);
+        let _ = self.map.memory.set_zoom(zoom);
     }
 
     /// The view of the last painted frame.
     pub fn last_view(&self) -> Option<crate::render::MapView> {
-        self.last_view
+        self.map.last_view
     }
 
     /// Time from start to the first painted frame, once known.
@@ -439,12 +423,12 @@ impl AtlasApp {
 
     /// The basemap health for the status bar.
     pub fn basemap_status(&self) -> TileStatus {
-        self.tiles.as_ref().map(ActiveBasemap::status).unwrap_or(TileStatus::Off)
+        self.map.tiles.as_ref().map(ActiveBasemap::status).unwrap_or(TileStatus::Off)
     }
 
     /// What the map credits for the active basemap (None without a basemap).
     pub fn basemap_credit(&self) -> Option<crate::basemap::Credit> {
-        self.tiles.as_ref().and_then(|t| t.credit.clone())
+        self.map.tiles.as_ref().and_then(|t| t.credit.clone())
     }
 }
 

@@ -123,7 +123,7 @@ pub(super) fn paint_overlay(app: &AtlasApp, map: &MapInteraction) {
     let stroke = Stroke::new(2.5, SELECT_COLOR);
     let mut shapes = Vec::new();
     for r in &app.multi.items {
-        let Some(shape) = app.layer(&r.layer).and_then(|e| e.cache.shapes.get(r.feature)) else { continue };
+        let Some(shape) = app.map.cache(&r.layer).and_then(|c| c.shapes.get(r.feature)) else { continue };
         for poly in &shape.polygons {
             let mut mesh = egui::epaint::Mesh::default();
             for v in &poly.vertices {

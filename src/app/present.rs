@@ -234,18 +234,18 @@ impl AtlasApp {
         } else if self.briefing.presenting && self.tool == Tool::LifeCircle {
             self.tool = Tool::Select;
         }
-        let rect = self.last_map_rect.filter(|_| !self.briefing.exporting);
+        let rect = self.map.last_rect.filter(|_| !self.briefing.exporting);
         match rect {
             Some(rect) if animate => {
-                let (zoom, center) = slide_target(&slide, rect, self.projection);
+                let (zoom, center) = slide_target(&slide, rect, self.map.projection);
                 self.briefing.fitted_rect = Some(rect);
                 let now_s = self.egui_ctx.input(|i| i.time);
-                let here = self.map_memory.detached().map(|p| self.projection.normalized(p.x(), p.y()));
-                let from_center = here.or_else(|| self.last_view.map(|v| v.center_norm));
+                let here = self.map.memory.detached().map(|p| self.map.projection.normalized(p.x(), p.y()));
+                let from_center = here.or_else(|| self.map.last_view.map(|v| v.center_norm));
                 if let Some(from) = from_center {
-                    let to = self.projection.normalized(center[0], center[1]);
+                    let to = self.map.projection.normalized(center[0], center[1]);
                     self.briefing.fly =
-                        Some(Fly::new(from, self.map_memory.zoom(), to, zoom, rect.width() as f64, now_s));
+                        Some(Fly::new(from, self.map.memory.zoom(), to, zoom, rect.width() as f64, now_s));
                 }
                 self.briefing.target = Some((zoom, center));
             }
@@ -255,8 +255,8 @@ impl AtlasApp {
                 if slide.extent.is_some() {
                     self.pending_slide_fit = Some(i);
                 } else {
-                    self.map_memory.center_at(lon_lat(slide.center_lon_lat[0], slide.center_lon_lat[1]));
-                    let _ = self.map_memory.set_zoom(slide.zoom);
+                    self.map.memory.center_at(lon_lat(slide.center_lon_lat[0], slide.center_lon_lat[1]));
+                    let _ = self.map.memory.set_zoom(slide.zoom);
                 }
             }
         }
@@ -289,7 +289,7 @@ impl AtlasApp {
 
     /// The current view, layers, basemap, selection and life circle as a new slide.
     pub fn slide_from_view(&self, title: &str) -> Slide {
-        let (center, zoom, extent) = match self.last_view {
+        let (center, zoom, extent) = match self.map.last_view {
             Some(v) => {
                 let a = v.screen_to_lon_lat(v.rect.left_bottom());
                 let b = v.screen_to_lon_lat(v.rect.right_top());
@@ -332,10 +332,11 @@ impl AtlasApp {
     pub fn is_settled(&self) -> bool {
         !self.loader.busy()
             && self.briefing.fly.is_none()
-            && self.pending_fit.is_none()
+            && self.map.pending_fit.is_none()
             && self.pending_slide_fit.is_none()
-            && !crate::render::any_pending(self.layers.iter().filter(|e| e.layer.visible).map(|e| &e.cache))
+            && !self.map.any_pending(&self.layers)
             && self
+                .map
                 .tiles
                 .as_ref()
                 .is_none_or(|t| !matches!(t.status(), TileStatus::Loading(_) | TileStatus::Slow { .. }))
@@ -411,15 +412,15 @@ fn step_text_scale(app: &mut AtlasApp, dir: i32) {
 /// Before the map is drawn: advance the fly, fit a slide waiting for the map's size, and keep
 /// the life circle of the slide computed.
 pub(super) fn before_map(app: &mut AtlasApp, ctx: &egui::Context) {
-    if let (Some(i), Some(rect)) = (app.pending_slide_fit, app.last_map_rect) {
+    if let (Some(i), Some(rect)) = (app.pending_slide_fit, app.map.last_rect) {
         app.pending_slide_fit = None;
         if let Some(slide) = app.briefing.slides.get(i) {
-            let (zoom, center) = slide_target(slide, rect, app.projection);
-            app.map_memory.center_at(lon_lat(center[0], center[1]));
-            let _ = app.map_memory.set_zoom(zoom);
+            let (zoom, center) = slide_target(slide, rect, app.map.projection);
+            app.map.memory.center_at(lon_lat(center[0], center[1]));
+            let _ = app.map.memory.set_zoom(zoom);
             app.briefing.target = Some((zoom, center));
             app.briefing.fitted_rect = Some(rect);
-            app.pending_fit = None;
+            app.map.pending_fit = None;
         }
     }
     // The window changed size (full screen arrived, a projector was plugged in): fit the slide
@@ -427,28 +428,28 @@ pub(super) fn before_map(app: &mut AtlasApp, ctx: &egui::Context) {
     if app.briefing.presenting
         && app.briefing.fly.is_none()
         && app.pending_slide_fit.is_none()
-        && let (Some(rect), Some(fitted)) = (app.last_map_rect, app.briefing.fitted_rect)
+        && let (Some(rect), Some(fitted)) = (app.map.last_rect, app.briefing.fitted_rect)
         && rect != fitted
         && !moved_from_slide(app)
     {
         app.pending_slide_fit = Some(app.briefing.current);
         ctx.request_repaint();
     }
-    if let (Some(fly), Some(rect)) = (app.briefing.fly, app.last_map_rect) {
+    if let (Some(fly), Some(rect)) = (app.briefing.fly, app.map.last_rect) {
         let now_s = ctx.input(|i| i.time);
         match fly.at(now_s) {
             Some((c, w)) => {
-                let ll = app.projection.unnormalized(c[0], c[1]);
-                app.map_memory.center_at(lon_lat(ll[0], ll[1]));
+                let ll = app.map.projection.unnormalized(c[0], c[1]);
+                app.map.memory.center_at(lon_lat(ll[0], ll[1]));
                 let zoom = (rect.width() as f64 / (256.0 * w)).log2();
-                let _ = app.map_memory.set_zoom(zoom.clamp(1.0, 19.0));
+                let _ = app.map.memory.set_zoom(zoom.clamp(1.0, 19.0));
                 ctx.request_repaint();
             }
             None => {
                 app.briefing.fly = None;
                 if let Some((zoom, c)) = app.briefing.target {
-                    app.map_memory.center_at(lon_lat(c[0], c[1]));
-                    let _ = app.map_memory.set_zoom(zoom);
+                    app.map.memory.center_at(lon_lat(c[0], c[1]));
+                    let _ = app.map.memory.set_zoom(zoom);
                 }
             }
         }
@@ -503,7 +504,7 @@ pub(super) fn apply_theme(app: &mut AtlasApp, ctx: &egui::Context) {
 
 /// The overlays of presenting mode (and of exported images) over the map rectangle.
 pub(super) fn overlays(app: &mut AtlasApp, ui: &mut egui::Ui) {
-    let Some(rect) = app.last_map_rect else { return };
+    let Some(rect) = app.map.last_rect else { return };
     let lang = app.lang();
     let scale = app.overlay_text_scale();
     let hc = app.high_contrast();
@@ -733,7 +734,7 @@ fn info_card(app: &mut AtlasApp, ui: &egui::Ui, rect: Rect, scale: f32, hc: bool
 /// The presenter has panned or zoomed away from the slide's view.
 fn moved_from_slide(app: &AtlasApp) -> bool {
     app.briefing.target.is_some_and(|(z, c)| {
-        let here = app.last_view.map(|v| (v.zoom, v.screen_to_lon_lat(v.rect.center())));
+        let here = app.map.last_view.map(|v| (v.zoom, v.screen_to_lon_lat(v.rect.center())));
         here.is_some_and(|(hz, hc)| (hz - z).abs() > 0.05 || (hc[0] - c[0]).abs() + (hc[1] - c[1]).abs() > 1e-4)
     })
 }

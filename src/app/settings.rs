@@ -307,7 +307,7 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
     let ctx = ui.ctx().clone();
     let mut open = true;
     let mut actions = Vec::new();
-    let view_bbox = app.last_view.map(|v| v.visible_bbox(0.0));
+    let view_bbox = app.map.last_view.map(|v| v.visible_bbox(0.0));
     let current = app.persisted.basemap.clone();
     let mut prefs = app.persisted.basemap_prefs.clone();
     let s = &mut app.basemap_settings;

@@ -9,14 +9,14 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
     let status = app.basemap_status();
     Panel::bottom("status").show(ui, |ui| {
         ui.horizontal(|ui| {
-            match app.cursor_lon_lat {
+            match app.map.cursor_lon_lat {
                 Some([lon, lat]) => ui.monospace(format!("{lon:.5}°E {lat:.5}°N")),
                 None => ui.monospace("—"),
             };
             ui.separator();
-            ui.monospace(format!("{} {:.1}", lang.t("缩放", "Zoom"), app.map_memory.zoom()));
+            ui.monospace(format!("{} {:.1}", lang.t("缩放", "Zoom"), app.map.memory.zoom()));
             ui.separator();
-            ui.monospace(format!("{} {:.1} ms", lang.t("绘制", "Frame"), app.last_paint_ms))
+            ui.monospace(format!("{} {:.1} ms", lang.t("绘制", "Frame"), app.map.last_paint_ms))
                 .on_hover_text(lang.t("地图一帧的绘制准备时间", "CPU time to prepare the last map frame"));
             ui.separator();
             super::basemap_ui::status_label(ui, lang, &status, &app.persisted.basemap);

@@ -31,7 +31,7 @@ pub fn harness_headless(size: [f32; 2], start: StartOptions) -> App {
 }
 
 /// A primary click at `pos`, with the pointer moved there first (as a hand would).
-pub fn click_at(h: &mut App, pos: Pos2) {
+pub fn click_at<S>(h: &mut Harness<'_, S>, pos: Pos2) {
     h.event(Event::PointerMoved(pos));
     h.run();
     h.event(Event::PointerButton { pos, button: PointerButton::Primary, pressed: true, modifiers: Modifiers::NONE });
@@ -76,7 +76,7 @@ pub fn temp_dir() -> tempfile::TempDir {
 }
 
 /// Render the window; kept as `name.png` in `KUIWEN_TEST_IMAGES` when that is set.
-pub fn save_image(h: &mut App, name: &str) -> image::RgbaImage {
+pub fn save_image<S>(h: &mut Harness<'_, S>, name: &str) -> image::RgbaImage {
     let img = h.render().unwrap_or_else(|e| panic!("render failed: {e}"));
     if let Ok(dir) = std::env::var("KUIWEN_TEST_IMAGES") {
         let _ = img.save(Path::new(&dir).join(format!("{name}.png")));

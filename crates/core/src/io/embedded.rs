@@ -21,7 +21,7 @@ macro_rules! embedded {
             file: $file,
             name_zh: $zh,
             name_en: $en,
-            bytes: include_bytes!(concat!("../../geodata/", $file)),
+            bytes: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../geodata/", $file)),
         }
     };
 }

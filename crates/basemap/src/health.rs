@@ -15,7 +15,6 @@ pub const SLOW_AFTER: Duration = Duration::from_secs(3);
 
 /// Why a tile did not come.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum TileFailure {
     /// The source needs a key (Tianditu) and none is set. No request is made.
     MissingKey,

@@ -382,7 +382,7 @@ fn category_sentence(
 }
 
 /// Append one CSV record (RFC 4180 quoting, CRLF line end as Excel writes it).
-pub(crate) fn push_csv_row(out: &mut String, cells: &[String]) {
+pub fn push_csv_row(out: &mut String, cells: &[String]) {
     let quoted: Vec<String> = cells
         .iter()
         .map(|c| if c.contains([',', '"', '\n', '\r']) { format!("\"{}\"", c.replace('"', "\"\"")) } else { c.clone() })

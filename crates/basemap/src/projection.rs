@@ -10,7 +10,7 @@ use std::f64::consts::PI;
 use serde::{Deserialize, Serialize};
 use walkers::{Pixels, Position, Projection, lon_lat};
 
-use crate::io::crs::{gcj02_to_wgs84, wgs84_to_gcj02};
+use kuiwen_core::io::crs::{gcj02_to_wgs84, wgs84_to_gcj02};
 
 /// Pixels of the whole world at zoom 0 (walkers lays 256-pixel tiles).
 pub const WORLD_PX_AT_ZOOM0: f64 = 256.0;

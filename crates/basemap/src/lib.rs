@@ -1,4 +1,4 @@
-//! Basemaps: the tile sources planners in China use, and the projection each needs; our own
+//! Kuiwen Atlas basemaps: the tile sources planners in China use, and the projection each needs; our own
 //! tile loading for walkers (worker threads, disk cache with a size limit, precise failure
 //! reports), PMTiles reading and writing, offline downloads and the Tianditu key.
 

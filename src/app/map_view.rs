@@ -1,0 +1,358 @@
+//! A map view: one map on screen with its own position and zoom, basemap, render caches, hover
+//! and frame timings. It draws itself from borrowed layers, so two or more views can show the
+//! same layers side by side (split views) without copying them. What a click means (select,
+//! measure, life circle…) is the caller's: the view reports the response and the feature picked.
+
+use std::collections::HashMap;
+
+use egui::{Align2, Color32, FontId, Pos2, Stroke, vec2};
+use walkers::{Map, MapMemory, Tiles, lon_lat};
+
+use super::files::Flash;
+use super::{FeatureRef, LayerEntry};
+use crate::basemap::{ActiveBasemap, MapProjection};
+use crate::model::{BBox, PickTolerance};
+use crate::render::legend::{legend_rows, legend_size, paint_legend};
+use crate::render::{Highlight, LayerCache, MapView, PaintOptions, paint_emphasis, paint_layer, place_labels};
+
+/// Pick tolerance for lines and points, in screen points.
+const PICK_TOLERANCE_PT: f64 = 6.0;
+
+/// Where the map opens before anything is fitted: the middle of Kuiwen District.
+const DEFAULT_CENTER_LON_LAT: [f64; 2] = [119.197, 36.708];
+
+/// The state of one map view.
+pub struct MapViewState {
+    /// Tells this view's overlays (credits) apart from another view's.
+    pub id: egui::Id,
+    /// walkers' position, zoom and drag state.
+    pub memory: MapMemory,
+    /// The projection of the basemap (GCJ-02 for AMap and Tencent tiles).
+    pub projection: MapProjection,
+    /// The basemap's tile layers (None: no basemap, the plain background).
+    pub tiles: Option<ActiveBasemap>,
+    /// Projected, tessellated shapes per layer key, valid for `projection`.
+    caches: HashMap<String, LayerCache>,
+    /// A box to fit on the next frame (once the view knows its size).
+    pub pending_fit: Option<BBox>,
+    /// The screen rectangle of the last frame.
+    pub last_rect: Option<egui::Rect>,
+    /// The view of the last painted frame (for tools and tests that need screen positions).
+    pub last_view: Option<MapView>,
+    /// The pointer's position on the map in the last frame.
+    pub cursor_lon_lat: Option<[f64; 2]>,
+    /// The feature under the pointer.
+    pub hover: Option<FeatureRef>,
+    /// CPU time of the last frame (tiles, layers, labels), for the status bar read-out.
+    pub last_paint_ms: f32,
+}
+
+impl Default for MapViewState {
+    fn default() -> Self {
+        Self::new(MapProjection::WebMercator, None)
+    }
+}
+
+/// What a view draws in one frame, borrowed from the document and the app.
+pub struct ViewInputs<'a> {
+    /// The layers, bottom first (only the visible ones are drawn).
+    pub layers: &'a [LayerEntry],
+    /// The selected feature, drawn highlighted.
+    pub selection: Option<&'a FeatureRef>,
+    /// Labels and legend in English.
+    pub english: bool,
+    /// Text and symbol scale on the map (1 at the desk; larger when presenting).
+    pub text_scale: f32,
+    /// Draw the legend at the bottom left.
+    pub legend: bool,
+    /// The data credits line (OpenStreetMap for the outline…), shown above the basemap's.
+    pub data_line: Option<String>,
+    /// Pick the feature under a click (the select tool).
+    pub pick_on_click: bool,
+    /// The pointer buttons that drag the map.
+    pub pan_buttons: egui::DragPanButtons,
+    /// Double click zooms in (off while measuring, where it ends a line).
+    pub double_click_zoom: bool,
+}
+
+/// What happened in a view this frame.
+pub struct ViewOutput {
+    /// The map's response (clicks, drags, hover).
+    pub response: egui::Response,
+    /// The view as painted.
+    pub view: MapView,
+    /// A click with the pick on: what it hit (Some(None): empty map).
+    pub clicked: Option<Option<FeatureRef>>,
+}
+
+impl MapViewState {
+    /// A view with this projection and basemap, at the default place until something is fitted.
+    pub fn new(projection: MapProjection, tiles: Option<ActiveBasemap>) -> Self {
+        Self {
+            id: egui::Id::unique("map_view"),
+            memory: MapMemory::default(),
+            projection,
+            tiles,
+            caches: HashMap::new(),
+            pending_fit: None,
+            last_rect: None,
+            last_view: None,
+            cursor_lon_lat: None,
+            hover: None,
+            last_paint_ms: 0.0,
+        }
+    }
+
+    /// The same view with its own id, for a second view beside the first.
+    pub fn with_id(mut self, id: egui::Id) -> Self {
+        self.id = id;
+        self
+    }
+
+    /// Fit a box on the next frame.
+    pub fn fit(&mut self, bbox: BBox) {
+        self.pending_fit = Some(bbox);
+    }
+
+    /// Centre on a place at a zoom level now.
+    pub fn center_at(&mut self, center_lon_lat: [f64; 2], zoom: f64) {
+        self.memory.center_at(lon_lat(center_lon_lat[0], center_lon_lat[1]));
+        let _ = self.memory.set_zoom(zoom);
+    }
+
+    /// The current zoom level.
+    pub fn zoom(&self) -> f64 {
+        self.memory.zoom()
+    }
+
+    /// A layer's render cache in this view (None before its first frame).
+    pub fn cache(&self, layer_key: &str) -> Option<&LayerCache> {
+        self.caches.get(layer_key)
+    }
+
+    /// Whether any visible layer still has parts of its cache to build.
+    pub fn any_pending(&self, layers: &[LayerEntry]) -> bool {
+        crate::render::any_pending(
+            layers.iter().filter(|e| e.layer.visible).filter_map(|e| self.caches.get(&e.layer.key)),
+        )
+    }
+
+    /// Bring the caches up to date: build stale ones (first frame, reloads, projection changes)
+    /// and drop those of removed layers.
+    pub fn refresh_caches(&mut self, layers: &[LayerEntry]) {
+        self.caches.retain(|k, _| layers.iter().any(|e| &e.layer.key == k));
+        for e in layers {
+            let stale =
+                self.caches.get(&e.layer.key).is_none_or(|c| c.is_stale(&e.layer, self.projection, e.generation));
+            if stale {
+                self.caches.insert(e.layer.key.clone(), LayerCache::build(&e.layer, self.projection, e.generation));
+            }
+        }
+    }
+
+    /// Draw the view in the whole of `ui`'s available space: basemap, layers, labels, scale bar,
+    /// legend and credits.
+    pub fn show(&mut self, ui: &mut egui::Ui, input: &ViewInputs) -> ViewOutput {
+        let rect = ui.available_rect_before_wrap();
+        self.last_rect = Some(rect);
+        if let Some(b) = self.pending_fit.take() {
+            self.apply_fit(ui, rect, b, input);
+        }
+        self.refresh_caches(input.layers);
+        let projection = self.projection;
+        let text_scale = input.text_scale;
+        let caches = &self.caches;
+        let hover = self.hover.clone();
+        let attribution = self.tiles.as_ref().and_then(|t| t.credit.clone());
+        let (base, mut overlays): (Option<&mut dyn Tiles>, Vec<&mut dyn Tiles>) = match self.tiles.as_mut() {
+            Some(t) => {
+                let mut it = t.layers.iter_mut().map(|l| l as &mut dyn Tiles);
+                (it.next(), it.collect())
+            }
+            None => (None, Vec::new()),
+        };
+        let default_center = lon_lat(DEFAULT_CENTER_LON_LAT[0], DEFAULT_CENTER_LON_LAT[1]);
+        let mut map = Map::new(base, &mut self.memory, default_center)
+            .with_projection(&projection)
+            .zoom_with_ctrl(false)
+            .drag_pan_buttons(input.pan_buttons)
+            .double_click_to_zoom(input.double_click_zoom);
+        for o in overlays.drain(..) {
+            map = map.with_layer(o, 1.0);
+        }
+        let paint_started = std::time::Instant::now();
+        let out = map.show(ui, |ui, response, projector, _memory| {
+            let center = projector.unproject(response.rect.center().to_vec2());
+            let view = MapView::new(response.rect, [center.x(), center.y()], projector.zoom(), projection);
+            let painter = ui.painter().with_clip_rect(response.rect);
+            let dark = ui.visuals().dark_mode;
+            // ---- Layers, bottom first, with their reload flashes ----
+            let mut labels = Vec::new();
+            for (rank, e) in input.layers.iter().enumerate().filter(|(_, e)| e.layer.visible) {
+                let Some(cache) = caches.get(&e.layer.key) else { continue };
+                let highlight = Highlight {
+                    selected: input.selection.filter(|s| s.layer == e.layer.key).map(|s| s.feature),
+                    hovered: hover.as_ref().filter(|s| s.layer == e.layer.key).map(|s| s.feature),
+                };
+                let options = PaintOptions { highlight, english: input.english, layer_rank: rank };
+                paint_layer(&painter, &view, &e.layer, cache, options, &mut labels);
+                if let Some(flash) = &e.flash {
+                    paint_flash(&painter, &view, e, cache, flash);
+                }
+            }
+            // ---- Labels, scale bar, legend ----
+            place_labels(&painter, labels, 13.0 * text_scale, attribution.is_none() || !dark);
+            scale_bar(&painter, &view, dark, text_scale);
+            if input.legend {
+                let rows = legend_rows(input.layers.iter().map(|e| &e.layer), input.english);
+                let at = response.rect.left_bottom() + vec2(10.0, -50.0 * text_scale);
+                paint_legend(&painter, at, &rows, 12.0 * text_scale, dark);
+            }
+            // ---- Picking ----
+            let cursor = response.hover_pos().map(|p| view.screen_to_lon_lat(p));
+            let hovered = cursor.and_then(|ll| pick(input.layers, &view, ll));
+            let clicked = if response.clicked() && input.pick_on_click {
+                response.interact_pointer_pos().map(|p| pick(input.layers, &view, view.screen_to_lon_lat(p)))
+            } else {
+                None
+            };
+            (cursor, hovered, clicked, view)
+        });
+        let (cursor, hovered, clicked, view) = out.inner;
+        self.last_view = Some(view);
+        self.last_paint_ms = paint_started.elapsed().as_secs_f32() * 1000.0;
+        self.cursor_lon_lat = cursor;
+        self.hover = hovered;
+        if attribution.is_some() || input.data_line.is_some() {
+            let (text, url) = attribution.as_ref().map_or(("", ""), |a| (a.text.as_str(), a.url.as_str()));
+            attribution_overlay(ui, self.id.with("attribution"), out.response.rect, text, url, input.data_line.as_deref());
+        }
+        ViewOutput { response: out.response, view, clicked }
+    }
+
+    /// Centre and zoom so `bbox` fills the view. The legend sits at the bottom left over the
+    /// map: fit beside it, so it covers no data at the fitted view (when the map is wide enough
+    /// to spare the room).
+    fn apply_fit(&mut self, ui: &egui::Ui, rect: egui::Rect, bbox: BBox, input: &ViewInputs) {
+        let legend_w = if input.legend {
+            let rows = legend_rows(input.layers.iter().map(|e| &e.layer), input.english);
+            legend_size(ui.painter(), &rows, 12.0 * input.text_scale).x + 10.0
+        } else {
+            0.0
+        };
+        let inset = if rect.width() > 3.0 * legend_w { legend_w } else { 0.0 };
+        let beside = egui::Rect::from_min_max(rect.min + vec2(inset, 0.0), rect.max);
+        let (zoom, center) = MapView::fit(beside, bbox, 30.0, self.projection);
+        // The centre of the whole map, for the box centred in the part beside the legend.
+        let center = MapView::new(beside, center, zoom, self.projection).screen_to_lon_lat(rect.center());
+        self.center_at(center, zoom);
+    }
+}
+
+/// Reload changes, fading out: added in green, modified in orange, removed as red ghosts.
+fn paint_flash(painter: &egui::Painter, view: &MapView, e: &LayerEntry, cache: &LayerCache, flash: &Flash) {
+    let a = flash.strength();
+    let fade = |c: Color32| c.gamma_multiply(a.max(0.15));
+    let point_radius_pt = e.layer.style.point_radius_pt + 2.0;
+    for (idx, color) in
+        [(&flash.added, Color32::from_rgb(0, 200, 80)), (&flash.modified, Color32::from_rgb(255, 140, 0))]
+    {
+        for &i in idx {
+            if let Some(shape) = cache.shapes.get(i) {
+                paint_emphasis(painter, view, shape, fade(color), 4.0, point_radius_pt);
+            }
+        }
+    }
+    if let Some((layer, _)) = &flash.removed {
+        let removed = LayerCache::build_vector(layer, view.projection);
+        for shape in removed.shapes.iter() {
+            paint_emphasis(painter, view, shape, fade(Color32::from_rgb(230, 30, 30)), 3.0, point_radius_pt);
+        }
+    }
+}
+
+/// The topmost visible feature under `lon_lat`.
+fn pick(layers: &[LayerEntry], view: &MapView, lon_lat: [f64; 2]) -> Option<FeatureRef> {
+    let tolerance = PickTolerance { radius_m: PICK_TOLERANCE_PT * view.metres_per_point() };
+    layers.iter().rev().filter(|e| e.layer.visible).find_map(|e| {
+        e.layer
+            .index
+            .pick(&e.layer.features, lon_lat, tolerance)
+            .map(|i| FeatureRef { layer: e.layer.key.clone(), feature: i })
+    })
+}
+
+/// A metric scale bar at the bottom left: the longest round length under 120 points.
+fn scale_bar(painter: &egui::Painter, view: &MapView, dark: bool, text_scale: f32) {
+    let m_per_pt = view.metres_per_point();
+    if !m_per_pt.is_finite() || m_per_pt <= 0.0 {
+        return;
+    }
+    let max_m = 120.0 * text_scale as f64 * m_per_pt;
+    let steps = [1.0, 2.0, 5.0];
+    let mut len_m = 1.0;
+    'outer: for exp in 0..8 {
+        for s in steps {
+            let v = s * 10f64.powi(exp);
+            if v > max_m {
+                break 'outer;
+            }
+            len_m = v;
+        }
+    }
+    let len_pt = (len_m / m_per_pt) as f32;
+    let origin = view.rect.left_bottom() + vec2(14.0, -16.0 * text_scale);
+    let (fg, bg) = if dark {
+        (Color32::WHITE, Color32::from_black_alpha(160))
+    } else {
+        (Color32::BLACK, Color32::from_white_alpha(190))
+    };
+    let text = if len_m >= 1000.0 { format!("{} km", len_m / 1000.0) } else { format!("{len_m} m") };
+    painter.rect_filled(
+        egui::Rect::from_min_max(origin + vec2(-6.0, -10.0 - 12.0 * text_scale), origin + vec2(len_pt + 6.0, 6.0)),
+        3.0,
+        bg,
+    );
+    let stroke = Stroke::new(2.0 * text_scale.sqrt(), fg);
+    painter.line_segment([origin, origin + vec2(len_pt, 0.0)], stroke);
+    painter.line_segment([origin, origin + vec2(0.0, -6.0)], stroke);
+    painter.line_segment([origin + vec2(len_pt, 0.0), origin + vec2(len_pt, -6.0)], stroke);
+    painter.text(
+        origin + vec2(len_pt / 2.0, -8.0),
+        Align2::CENTER_BOTTOM,
+        text,
+        FontId::proportional(12.0 * text_scale),
+        fg,
+    );
+}
+
+/// The credits, always visible at the map's bottom-right corner: the data's (the layers shown
+/// that ask for one, e.g. the OpenStreetMap-derived outline) above the basemap's.
+fn attribution_overlay(ui: &mut egui::Ui, id: egui::Id, rect: egui::Rect, text: &str, url: &str, data: Option<&str>) {
+    let pos: Pos2 = rect.right_bottom() - vec2(6.0, 6.0);
+    egui::Area::new(id)
+        .fixed_pos(pos)
+        .pivot(Align2::RIGHT_BOTTOM)
+        .order(egui::Order::Foreground)
+        .show(ui.ctx(), |ui| {
+            egui::Frame::NONE
+                .fill(Color32::from_white_alpha(200))
+                .inner_margin(egui::Margin::symmetric(6, 2))
+                .corner_radius(3.0)
+                .show(ui, |ui| {
+                    ui.with_layout(egui::Layout::top_down(egui::Align::Max), |ui| {
+                        ui.spacing_mut().item_spacing.y = 1.0;
+                        if let Some(d) = data {
+                            ui.label(egui::RichText::new(d).size(11.0).color(Color32::BLACK));
+                        }
+                        if url.is_empty() {
+                            if !text.is_empty() {
+                                ui.label(egui::RichText::new(text).size(11.0).color(Color32::BLACK));
+                            }
+                        } else {
+                            ui.hyperlink_to(egui::RichText::new(text).size(11.0), url);
+                        }
+                    });
+                });
+        });
+}
