@@ -112,7 +112,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             k = k.wrapping_add(7919);
             let p = pos2((k % 1600) as f32, ((k / 1600) % 1000) as f32);
-            layer.index.pick(&layer.features, view.screen_to_lon_lat(p), tolerance)
+            layer.index.pick(&layer.features, view.screen_to_lon_lat(p).to_array(), tolerance)
         })
     });
 }

@@ -2,8 +2,10 @@
 //! `circle` and `coverage`.
 
 mod analysis;
+mod arg_error;
 mod convert;
 pub use analysis::{OverlayArgs, OverlayOp, StatsArgs, read_input, run_overlay, run_stats};
+pub use arg_error::ArgError;
 pub use convert::{parse_crs_arg, run_convert};
 
 use std::path::PathBuf;
@@ -196,12 +198,17 @@ pub struct InputArgs {
 
 impl InputArgs {
     /// The load options these arguments give, or the message for a bad argument.
-    pub fn options(&self) -> Result<LoadOptions, String> {
+    pub fn options(&self) -> Result<LoadOptions, ArgError> {
         let declared_crs = self.crs.as_deref().map(|c| parse_crs_arg(c, self.towgs84.as_deref())).transpose()?;
         if self.towgs84.is_some() && self.crs.is_none() {
-            return Err("--towgs84 needs --crs naming the grid it applies to (e.g. --crs EPSG:2385)".to_owned());
+            return Err(ArgError::SevenParametersWithoutCrs);
         }
-        let encoding = self.encoding.as_deref().map(str::parse::<crate::io::formats::TextEncoding>).transpose()?;
+        let encoding = self
+            .encoding
+            .as_deref()
+            .map(str::parse::<crate::io::formats::TextEncoding>)
+            .transpose()
+            .map_err(ArgError::Encoding)?;
         Ok(LoadOptions { declared_crs, encoding, layer: self.layer.clone() })
     }
 }
@@ -372,14 +379,14 @@ fn print_report(r: &FileReport) {
 // The life circle: `circle` and `coverage`, and the viewer's `--tool`/`--at`.
 
 /// The map tool named on the command line (`select`, `life-circle`, `measure`).
-pub fn parse_tool(name: &str) -> Result<crate::app::tools::Tool, String> {
+pub fn parse_tool(name: &str) -> Result<crate::app::tools::Tool, ArgError> {
     use crate::app::tools::Tool;
     match name.trim().to_ascii_lowercase().replace('_', "-").as_str() {
         "select" => Ok(Tool::Select),
         "life-circle" | "lifecircle" | "circle" => Ok(Tool::LifeCircle),
         "measure" => Ok(Tool::Measure),
         "nearby" => Ok(Tool::Nearby),
-        other => Err(format!("unknown tool “{other}”: use select, life-circle, measure or nearby")),
+        other => Err(ArgError::UnknownTool(other.to_owned())),
     }
 }
 
@@ -631,14 +638,14 @@ pub fn run_coverage(
     let report = match compute(areas, unit, &data.facilities, radius_m, data.network()) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("kuiwen-atlas coverage: {e}");
+            eprintln!("kuiwen-atlas coverage: {}", kuiwen_core::i18n::both(&e));
             return 2;
         }
     };
     if let Some(path) = csv
         && let Err(e) = report.write_csv(path, english_csv)
     {
-        eprintln!("kuiwen-atlas coverage: {e}");
+        eprintln!("kuiwen-atlas coverage: {}", kuiwen_core::i18n::both(&e));
         return 1;
     }
     if json {
@@ -714,7 +721,7 @@ pub fn run_population(json: bool, radius_m: Option<f64>, no_network: bool, targe
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("kuiwen-atlas coverage: {e}");
+            eprintln!("kuiwen-atlas coverage: {}", kuiwen_core::i18n::both(&e));
             return 2;
         }
     };
@@ -856,10 +863,11 @@ pub fn run_tiles(from: &str, out: &std::path::Path, zoom: &str, bbox: Option<&st
 }
 
 /// `WxH` (or `W×H`) in pixels.
-pub fn parse_size(text: &str) -> Result<[u32; 2], String> {
-    let (w, h) =
-        text.split_once(['x', 'X', '×']).ok_or_else(|| format!("size {text:?}: expected WxH, e.g. 1920x1080"))?;
-    let num = |s: &str| s.trim().parse::<u32>().map_err(|_| format!("size {text:?}: {s:?} is not a whole number"));
+pub fn parse_size(text: &str) -> Result<[u32; 2], ArgError> {
+    let (w, h) = text.split_once(['x', 'X', '×']).ok_or_else(|| ArgError::SizeFormat { text: text.to_owned() })?;
+    let num = |s: &str| {
+        s.trim().parse::<u32>().map_err(|_| ArgError::SizeNumber { text: text.to_owned(), part: s.to_owned() })
+    };
     Ok([num(w)?, num(h)?])
 }
 
@@ -921,7 +929,7 @@ pub fn run_render(a: RenderArgs) -> i32 {
     }
     let size_px = match parse_size(&a.size) {
         Ok(s) => s,
-        Err(e) => return fail(2, e),
+        Err(e) => return fail(2, e.to_string()),
     };
     if !(a.scale.is_finite() && (0.5..=4.0).contains(&a.scale)) {
         return fail(2, format!("--scale {}: use 0.5 to 4", a.scale));

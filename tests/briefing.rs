@@ -95,7 +95,10 @@ fn the_fly_between_slides_ends_on_the_slide_view_and_the_presenter_can_come_back
     let v = h.state().last_view().unwrap_or_else(|| panic!("no view"));
     assert!((v.zoom - zoom).abs() < 0.01, "zoom {} vs {zoom}", v.zoom);
     let here = v.screen_to_lon_lat(v.rect.center());
-    assert!((here[0] - center[0]).abs() < 1e-5 && (here[1] - center[1]).abs() < 1e-5, "{here:?} vs {center:?}");
+    assert!(
+        (here.lon_deg - center.lon_deg).abs() < 1e-5 && (here.lat_deg - center.lat_deg).abs() < 1e-5,
+        "{here:?} vs {center:?}"
+    );
     // Zoom in freely, then B brings the slide's view back.
     h.state_mut().set_zoom(zoom + 2.0);
     h.run_steps(2);

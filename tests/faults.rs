@@ -350,7 +350,8 @@ fn the_app_reports_a_failed_save_and_carries_on() {
     h.state_mut().save_workspace(&target);
     h.step();
     let app = h.state();
-    assert!(app.notices.iter().any(|n| n.error && n.text.contains("cannot write")), "{}", notices(app));
+    // In the interface's language (Chinese by default).
+    assert!(app.notices.iter().any(|n| n.error && n.text.contains("无法写入")), "{}", notices(app));
     assert!(!target.exists());
     assert!(!app.crash_dialog_open());
 }

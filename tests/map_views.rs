@@ -33,9 +33,9 @@ fn split_harness() -> Harness<'static, Split> {
         .map(|(i, l)| LayerEntry::new(l, i as u64 + 1))
         .collect();
     let all = layers.iter().fold(None, |acc, e| bbox_union(acc, e.layer.bbox)).expect("the layers have extents");
-    let mut left = MapViewState::new(MapProjection::WebMercator, None).with_id(egui::Id::new("left"));
+    let mut left = MapViewState::new(MapProjection::WebMercator, None).with_id(egui::Id::unique("left"));
     left.fit(all);
-    let mut right = MapViewState::new(MapProjection::WebMercator, None).with_id(egui::Id::new("right"));
+    let mut right = MapViewState::new(MapProjection::WebMercator, None).with_id(egui::Id::unique("right"));
     right.center_at(PARK_INSIDE, 15.0);
     let state = Split { layers, views: [left, right], selection: None, fonts_installed: false };
     Harness::builder().with_size([WIDTH_PT, HEIGHT_PT]).wgpu().build_ui_state(
@@ -111,6 +111,10 @@ fn two_views_of_the_same_layers_show_different_places() {
         .filter(|&(x, y)| img.get_pixel(x, y) != img.get_pixel(x + half, y))
         .count();
     assert!(differing > 1000, "the two views look alike ({differing} differing samples)");
+    // And the picture is the one reviewed (tests/snapshots/split_views.png).
+    if let Err(e) = h.try_snapshot_options("split_views", &common::snapshot_options()) {
+        panic!("{e}");
+    }
 }
 
 #[test]

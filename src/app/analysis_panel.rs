@@ -8,10 +8,12 @@ use std::time::Instant;
 
 use egui::{Align, Color32, Layout, RichText, Sense, Stroke};
 use egui_extras::{Column, TableBuilder};
+use kuiwen_core::Bilingual;
 
+use super::actions::Action;
 use super::attribute_table::key_label;
 use super::format::number;
-use super::save_dialog::{self, FileKind};
+use super::save_dialog;
 use super::tools::{MapInteraction, Tool};
 use super::{AtlasApp, FeatureRef, Lang, LayerEntry, Notice};
 use crate::analysis::life_circle::{DEFAULT_RADII_M, FacilityIndex};
@@ -50,28 +52,6 @@ impl Tab {
     }
 }
 
-/// What the panel asks the app to do.
-#[derive(Debug)]
-pub enum Action {
-    /// Select a feature and zoom to it.
-    Select(FeatureRef),
-    /// Add a result layer (replacing one with the same key) and show it.
-    AddLayer(Box<Layer>),
-    /// Add the current view as a slide of the briefing.
-    AddSlide(String),
-    /// Switch the map tool.
-    UseTool(Tool),
-    /// Tell the planner something.
-    Notice(Notice),
-    /// Save text (a CSV table) where the planner chooses.
-    SaveCsv {
-        /// Suggested file name.
-        name: String,
-        /// The file's contents.
-        text: String,
-    },
-}
-
 /// A finished statistics run.
 pub struct ZonalResult {
     /// The table.
@@ -106,12 +86,19 @@ pub struct NearbyResult {
     walking: bool,
 }
 
+/// Why an analysis failed, worded when it is shown (in the language of that moment).
+type Failure = Box<dyn Bilingual + Send>;
+
+fn failure(e: impl Bilingual + Send + 'static) -> Failure {
+    Box::new(e)
+}
+
 enum JobOutput {
     /// A finished layer (difference, union) to add as it is.
-    Layer(Result<Layer, String>),
-    Zonal(Result<ZonalResult, String>),
-    Overlay(Result<OverlayResult, String>),
-    Population(Result<PopulationCoverage, String>),
+    Layer(Result<Layer, Failure>),
+    Zonal(Result<ZonalResult, Failure>),
+    Overlay(Result<OverlayResult, Failure>),
+    Population(Result<PopulationCoverage, Failure>),
 }
 
 struct Job {
@@ -240,7 +227,7 @@ impl AnalysisPanel {
         let field = self.zonal_field.clone();
         self.spawn(ctx, move || {
             let t0 = Instant::now();
-            let table = zonal_stats(&features, &units, &units_name, field.as_deref()).map_err(|e| e.to_string());
+            let table = zonal_stats(&features, &units, &units_name, field.as_deref()).map_err(failure);
             JobOutput::Zonal(table.map(|table| ZonalResult {
                 table,
                 layer_key,
@@ -265,7 +252,7 @@ impl AnalysisPanel {
         );
         self.spawn(ctx, move || {
             let t0 = Instant::now();
-            let r = overlay::intersect(&fa, &a_name, &fb, &b_name, true).map_err(|e| e.to_string());
+            let r = overlay::intersect(&fa, &a_name, &fb, &b_name, true).map_err(failure);
             JobOutput::Overlay(r.map(|intersection| OverlayResult {
                 intersection,
                 a_key,
@@ -287,11 +274,11 @@ impl AnalysisPanel {
         self.spawn(ctx, move || {
             let net = match roads.as_ref().map(|r| WalkNetwork::from_layers(&[r])).transpose() {
                 Ok(n) => n,
-                Err(e) => return JobOutput::Population(Err(e.to_string())),
+                Err(e) => return JobOutput::Population(Err(failure(e))),
             };
             JobOutput::Population(
                 population_coverage(&areas, &index, net.as_ref(), DEFAULT_RADII_M, target, DEFAULT_SPACING_M)
-                    .map_err(|e| e.to_string()),
+                    .map_err(failure),
             )
         });
     }
@@ -311,7 +298,7 @@ impl AnalysisPanel {
             } else {
                 overlay::difference(&fa, &a_name, &fb, &b_name)
             };
-            JobOutput::Layer(features.map_err(|e| e.to_string()).map(|features| {
+            JobOutput::Layer(features.map_err(failure).map(|features| {
                 let style =
                     Style { fill: Rgba::rgba(117, 107, 177, 110), stroke: Rgba::rgb(84, 39, 143), ..Style::default() };
                 Layer::new(key, name_zh, name_en, LayerOrigin::Generated, features, style)
@@ -333,8 +320,9 @@ impl AnalysisPanel {
         let Some(job) = &self.job else { return };
         let Ok(out) = job.rx.try_recv() else { return };
         self.job = None;
-        let failed = |e: String| {
-            Action::Notice(Notice { text: format!("{}: {e}", lang.t("分析失败", "Analysis failed")), error: true })
+        let failed = |e: Failure| {
+            let text = format!("{}{}", lang.t("分析失败：", "Analysis failed: "), e.message(lang.english()));
+            Action::Notice(Notice { text, error: true })
         };
         match out {
             JobOutput::Zonal(Ok(r)) => {
@@ -359,12 +347,13 @@ impl AnalysisPanel {
     }
 
     /// Find the features of the chosen layer near `at` (a clicked point) or, without one, near
-    /// the selected feature.
+    /// the selected feature. The error is worded in `lang`.
     pub fn run_nearby(
         &mut self,
         layers: &[LayerEntry],
         selection: Option<&FeatureRef>,
         at: Option<[f64; 2]>,
+        lang: Lang,
     ) -> Result<(), String> {
         let Some(target) = find(layers, &self.nearby_layer) else { return Ok(()) };
         let query: geo::Geometry<f64> = match (at, selection) {
@@ -372,19 +361,23 @@ impl AnalysisPanel {
             (None, Some(s)) => find(layers, &s.layer)
                 .and_then(|e| e.layer.features.get(s.feature))
                 .and_then(|f| f.geometry.clone())
-                .ok_or_else(|| "选中的要素没有几何 / the selected feature has no geometry".to_owned())?,
+                .ok_or_else(|| lang.t("选中的要素没有几何图形", "the selected feature has no geometry").to_owned())?,
             (None, None) => {
-                return Err("请先在地图上单击一点或选中一个要素 / click the map or select a feature first".to_owned());
+                return Err(lang
+                    .t("请先在地图上单击一点或选中一个要素", "click the map or select a feature first")
+                    .to_owned());
             }
         };
         let d = self.nearby_distance_m;
         let hits = match (&query, self.nearby_walking) {
             (geo::Geometry::Point(p), true) => {
                 let roads: Vec<&Layer> = layers.iter().filter(|e| e.layer.key == "roads").map(|e| &e.layer).collect();
-                let net = WalkNetwork::from_layers(&roads).map_err(|e| e.to_string())?;
-                within_walk(&target.layer.features, &target.layer.index, &net, *p, d).map_err(|e| e.to_string())?
+                let net = WalkNetwork::from_layers(&roads).map_err(|e| e.message(lang.english()))?;
+                within_walk(&target.layer.features, &target.layer.index, &net, *p, d)
+                    .map_err(|e| e.message(lang.english()))?
             }
-            _ => within_distance(&target.layer.features, &target.layer.index, &query, d).map_err(|e| e.to_string())?,
+            _ => within_distance(&target.layer.features, &target.layer.index, &query, d)
+                .map_err(|e| e.message(lang.english()))?,
         };
         // The same hit never lists itself when querying from a feature of the same layer.
         let hits = hits
@@ -399,6 +392,12 @@ impl AnalysisPanel {
         self.nearby =
             Some(NearbyResult { hits, layer_key: target.layer.key.clone(), outline, at, walking: self.nearby_walking });
         Ok(())
+    }
+
+    /// The window, when open, drawn for the app. Returns what the app should do.
+    pub fn panel_ui(&mut self, ui: &mut egui::Ui, app: &AtlasApp) -> Vec<Action> {
+        let ctx = ui.ctx().clone();
+        self.ui(&ctx, &app.layers, app.selection.as_ref(), app.tool, app.lang())
     }
 
     /// The window, when open. Returns what the app should do.
@@ -463,6 +462,7 @@ impl AnalysisPanel {
         lang: Lang,
         actions: &mut Vec<Action>,
     ) {
+        // ---- Form ----
         let english = lang.english();
         egui::Grid::new("zonal_form").num_columns(2).show(ui, |ui| {
             let label = ui.label(lang.t("统计图层", "Layer"));
@@ -499,6 +499,7 @@ impl AnalysisPanel {
             self.run_zonal(layers, ctx);
         }
         self.busy_line(ui, lang);
+        // ---- Result: summary ----
         let Some(r) = &self.zonal else { return };
         ui.separator();
         let (zh, en) = &r.title;
@@ -522,6 +523,7 @@ impl AnalysisPanel {
             })
             .weak(),
         );
+        // ---- Result: actions ----
         ui.horizontal(|ui| {
             if ui
                 .button(lang.t("分级设色", "Choropleth"))
@@ -552,7 +554,9 @@ impl AnalysisPanel {
                 .on_hover_text(lang.t("把当前视图作为一页幻灯片", "Add the current view as a slide"))
                 .clicked()
             {
-                actions.push(Action::AddSlide(if english { en.clone() } else { zh.clone() }));
+                let title = if english { en.clone() } else { zh.clone() };
+                actions.push(Action::Notice(added_to_briefing(&title, lang)));
+                actions.push(Action::AddSlide(title));
             }
         });
         let measure_header = match r.kind {
@@ -563,6 +567,7 @@ impl AnalysisPanel {
         let sum_keys: Vec<String> =
             r.table.fields.iter().filter(|k| r.table.units.iter().any(|u| u.sums.contains_key(*k))).cloned().collect();
         let mut clicked = None;
+        // ---- Result: table ----
         let mut titles = vec![lang.t("单元", "Unit").to_owned(), lang.t("数量", "Count").to_owned()];
         titles.extend(measure_header.map(str::to_owned));
         titles.push(lang.t("密度（个/km²）", "Per km²").to_owned());
@@ -611,7 +616,7 @@ impl AnalysisPanel {
             .default_open(true)
             .show(ui, |ui| bar_chart(ui, &r.table, &r.units, english));
         if let Some(unit) = clicked {
-            actions.push(Action::Select(FeatureRef { layer: r.units_key.clone(), feature: unit }));
+            actions.push(Action::SelectAndZoom(FeatureRef { layer: r.units_key.clone(), feature: unit }));
         }
     }
 
@@ -625,6 +630,7 @@ impl AnalysisPanel {
         lang: Lang,
         actions: &mut Vec<Action>,
     ) {
+        // ---- Form ----
         let english = lang.english();
         egui::Grid::new("overlay_form").num_columns(2).show(ui, |ui| {
             let label = ui.label(lang.t("图层 A", "Layer A"));
@@ -655,6 +661,7 @@ impl AnalysisPanel {
             }
         });
         self.busy_line(ui, lang);
+        // ---- Result: summary ----
         let Some(r) = &self.overlay else { return };
         ui.separator();
         let (zh, en) = &r.title;
@@ -680,6 +687,7 @@ impl AnalysisPanel {
             })
             .weak(),
         );
+        // ---- Result: actions ----
         ui.horizontal(|ui| {
             if ui.button(lang.t("添加为图层", "Add as layer")).clicked() {
                 let style = Style {
@@ -706,9 +714,12 @@ impl AnalysisPanel {
                 });
             }
             if ui.button(lang.t("加入简报", "Add to briefing")).clicked() {
-                actions.push(Action::AddSlide(if english { en.clone() } else { zh.clone() }));
+                let title = if english { en.clone() } else { zh.clone() };
+                actions.push(Action::Notice(added_to_briefing(&title, lang)));
+                actions.push(Action::AddSlide(title));
             }
         });
+        // ---- Result: table ----
         let mut clicked = None;
         let titles =
             [("A", "A"), ("B", "B"), ("面积（公顷）", "Area (ha)"), ("亩", "mu"), ("占 A", "of A"), ("占 B", "of B")];
@@ -750,7 +761,7 @@ impl AnalysisPanel {
                 });
             });
         if let Some(b) = clicked {
-            actions.push(Action::Select(FeatureRef { layer: r.b_key.clone(), feature: b }));
+            actions.push(Action::SelectAndZoom(FeatureRef { layer: r.b_key.clone(), feature: b }));
         }
     }
 
@@ -765,6 +776,7 @@ impl AnalysisPanel {
         lang: Lang,
         actions: &mut Vec<Action>,
     ) {
+        // ---- Form ----
         let english = lang.english();
         egui::Grid::new("nearby_form").num_columns(2).show(ui, |ui| {
             let label = ui.label(lang.t("查询图层", "Layer"));
@@ -796,11 +808,12 @@ impl AnalysisPanel {
             if ui
                 .add_enabled(selection.is_some(), egui::Button::new(lang.t("以选中要素查询", "Around the selection")))
                 .clicked()
-                && let Err(e) = self.run_nearby(layers, selection, None)
+                && let Err(e) = self.run_nearby(layers, selection, None, lang)
             {
                 actions.push(Action::Notice(Notice { text: e, error: true }));
             }
         });
+        // ---- Result: summary ----
         let Some(r) = &self.nearby else { return };
         ui.separator();
         let target = find(layers, &r.layer_key);
@@ -813,6 +826,7 @@ impl AnalysisPanel {
             })
             .strong(),
         );
+        // ---- Result: list of hits ----
         let mut clicked = None;
         egui::ScrollArea::vertical().max_height(300.0).id_salt("nearby_list").show(ui, |ui| {
             for h in &r.hits {
@@ -865,7 +879,7 @@ impl AnalysisPanel {
             ))));
         }
         if let Some(i) = clicked {
-            actions.push(Action::Select(FeatureRef { layer: r.layer_key.clone(), feature: i }));
+            actions.push(Action::SelectAndZoom(FeatureRef { layer: r.layer_key.clone(), feature: i }));
         }
     }
 }
@@ -874,6 +888,7 @@ impl AnalysisPanel {
     // ---- 生活圈人口覆盖 ------------------------------------------------------------------------
 
     fn population_ui(&mut self, ui: &mut egui::Ui, ctx: &egui::Context, layers: &[LayerEntry], lang: Lang) {
+        // ---- Form ----
         let english = lang.english();
         ui.label(
             RichText::new(lang.t(
@@ -901,6 +916,7 @@ impl AnalysisPanel {
             self.run_population(layers, ctx);
         }
         self.busy_line(ui, lang);
+        // ---- Result: scope ----
         let Some(r) = &self.population else { return };
         ui.separator();
         let everywhere = lang.t("全区", "District").to_owned();
@@ -940,6 +956,7 @@ impl AnalysisPanel {
             })
             .strong(),
         );
+        // ---- Result: table ----
         let scope = self.population_scope.clone();
         let target = r.target_pct;
         let titles = [
@@ -1082,46 +1099,9 @@ fn bar_chart(ui: &mut egui::Ui, table: &ZonalTable, units: &[Feature], english: 
 }
 
 /// Carry out the panel's actions.
-pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
+/// Before the frame: a table being saved reports where it went.
+pub(super) fn logic(app: &mut AtlasApp) {
     app.analysis_save = save_dialog::poll(app.analysis_save.take(), app.lang(), &mut app.notices);
-    let ctx = ui.ctx().clone();
-    let actions = app.analysis.ui(&ctx, &app.layers, app.selection.as_ref(), app.tool, app.lang());
-    for a in actions {
-        match a {
-            Action::Select(r) => app.select_and_zoom(r),
-            Action::AddLayer(layer) => {
-                let generation = app.bump();
-                match app.layers.iter_mut().find(|e| e.layer.key == layer.key) {
-                    Some(e) => {
-                        e.layer = *layer;
-                        e.generation = generation;
-                    }
-                    None => app.push_layer(*layer),
-                }
-            }
-            Action::AddSlide(title) => {
-                let slide = app.slide_from_view(&title);
-                app.briefing.add_slide(slide);
-                let lang = app.lang();
-                app.notices.push(Notice {
-                    text: format!("{}：{title}", lang.t("已加入简报", "Added to the briefing")),
-                    error: false,
-                });
-            }
-            Action::UseTool(t) => app.tool = t,
-            Action::Notice(n) => app.notices.push(n),
-            Action::SaveCsv { name, text } => {
-                let lang = app.lang();
-                app.analysis_save = Some(save_dialog::save_async(
-                    &ctx,
-                    lang.t("导出统计表", "Export the table"),
-                    &name,
-                    FileKind { name: "CSV", extensions: &["csv"] },
-                    move || Ok(text.into_bytes()),
-                ));
-            }
-        }
-    }
 }
 
 /// The nearby tool on the map: a click queries around the point; the query's outline and what it
@@ -1130,7 +1110,8 @@ pub(super) fn on_map(app: &mut AtlasApp, map: &MapInteraction) {
     if let Some(p) = map.clicked_lon_lat() {
         app.analysis.open = true;
         app.analysis.tab = Tab::Nearby;
-        if let Err(e) = app.analysis.run_nearby(&app.layers, None, Some(p)) {
+        let lang = app.lang();
+        if let Err(e) = app.analysis.run_nearby(&app.layers, None, Some(p), lang) {
             app.notices.push(Notice { text: e, error: true });
         }
     }
@@ -1160,4 +1141,9 @@ fn paint(app: &AtlasApp, map: &MapInteraction) {
         };
         map.painter.circle_stroke(map.view.lon_lat_to_screen([p.x(), p.y()]), 7.0, Stroke::new(2.5, colour));
     }
+}
+
+/// The notice for a result put on a slide.
+fn added_to_briefing(title: &str, lang: Lang) -> Notice {
+    Notice { text: format!("{}：{title}", lang.t("已加入简报", "Added to the briefing")), error: false }
 }

@@ -4,12 +4,13 @@
 
 use egui::{Color32, RichText};
 
+use super::actions::{Action, Window};
 use super::{AtlasApp, Lang};
 use crate::basemap::Basemap;
 use crate::basemap::health::{TileFailure, TileStatus};
 
 /// The switcher: built-in basemaps, recent custom and local ones, and the way to the settings.
-pub(super) fn switcher(app: &mut AtlasApp, ui: &mut egui::Ui) {
+pub(super) fn switcher(app: &AtlasApp, ui: &mut egui::Ui) -> Vec<Action> {
     let lang = app.lang();
     let current = app.persisted.basemap.clone();
     let mut chosen = None;
@@ -47,19 +48,14 @@ pub(super) fn switcher(app: &mut AtlasApp, ui: &mut egui::Ui) {
                 settings = true;
             }
         });
+    let mut actions = Vec::new();
     if settings {
-        app.basemap_settings.open = true;
+        actions.push(Action::Open(Window::BasemapSettings));
     }
     if let Some(b) = chosen.filter(|b| *b != current) {
-        if let Basemap::PmTiles(p) | Basemap::Folder(p) = &b
-            && !p.exists()
-        {
-            app.notices.push(super::settings::missing_file_notice(lang, p));
-            app.persisted.basemap_prefs.recent.retain(|r| *r != b);
-            return;
-        }
-        app.set_basemap(b);
+        actions.push(Action::UseBasemap(b));
     }
+    actions
 }
 
 /// What the status bar says about the basemap, and whether it is a problem.

@@ -1,6 +1,7 @@
 //! The briefing window: the slide list (go to, add the current view, rename, notes, reorder,
 //! delete), start presenting, and export to PNG and PDF in the background.
 
+use kuiwen_core::Bilingual;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -8,8 +9,9 @@ use std::sync::mpsc::{Receiver, channel};
 
 use egui::RichText;
 
+use super::actions::Action;
 use super::{AtlasApp, Lang, Notice};
-use crate::export::{ExportError, RenderRequest, Views, render, write_outputs};
+use crate::export::{ImageExportError, RenderRequest, Views, render, write_outputs};
 
 /// Sizes offered for exported images (pixels at 1×).
 const SIZES: [([u32; 2], &str, &str); 4] = [
@@ -33,7 +35,7 @@ pub enum ExportKind {
 /// Messages from the export thread.
 enum ExportMsg {
     Progress(usize, usize),
-    Done(Result<Vec<PathBuf>, ExportError>),
+    Done(Result<Vec<PathBuf>, ImageExportError>),
 }
 
 /// An export running on its own thread.
@@ -46,214 +48,269 @@ pub struct ExportJob {
 /// Export and dialog state of the briefing window.
 #[derive(Default)]
 pub struct BriefingUi {
+    /// The window is open.
+    pub window_open: bool,
+    /// Title typed for the next slide.
+    pub new_title: String,
     job: Option<ExportJob>,
     dialog: Option<Receiver<Option<ExportKind>>>,
 }
 
-pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
+/// Before the frame: an export's chosen path starts it; a finished export says where it wrote.
+pub(super) fn logic(app: &mut AtlasApp) {
     poll_export(app);
-    if !app.briefing.window_open {
-        return;
-    }
-    let lang = app.lang();
-    let mut open = app.briefing.window_open;
-    egui::Window::new(lang.t("简报", "Briefing"))
-        .id(egui::Id::unique("briefing_window"))
-        .open(&mut open)
-        .default_width(380.0)
-        .default_pos(ui.ctx().content_rect().right_top() + egui::vec2(-400.0, 60.0))
-        .show(ui.ctx(), |ui| window_contents(app, ui, lang));
-    app.briefing.window_open = open;
 }
 
-fn window_contents(app: &mut AtlasApp, ui: &mut egui::Ui, lang: Lang) {
-    ui.horizontal(|ui| {
-        if ui.button(RichText::new(lang.t("从头放映 (F5)", "Present from start (F5)")).strong()).clicked() {
-            app.start_presenting(0);
+impl BriefingUi {
+    /// Draw the window when open. Everything it changes in the briefing comes back as actions.
+    pub fn ui(&mut self, ui: &mut egui::Ui, app: &AtlasApp) -> Vec<Action> {
+        let mut actions = Vec::new();
+        if !self.window_open {
+            return actions;
         }
-        if ui.button(lang.t("从当前页放映", "From this slide")).clicked() {
-            let i = app.briefing.current;
-            app.start_presenting(i);
-        }
-    });
-    if app.briefing.builtin {
-        ui.label(
-            RichText::new(lang.t(
-                "内置简报：由奎文区数据生成。编辑后随工作空间保存。",
-                "Built-in briefing, made from the Kuiwen data. Once edited it is saved with the workspace.",
-            ))
-            .weak(),
-        );
+        let lang = app.lang();
+        let mut open = self.window_open;
+        egui::Window::new(lang.t("简报", "Briefing"))
+            .id(egui::Id::unique("briefing_window"))
+            .open(&mut open)
+            .default_width(380.0)
+            .default_pos(ui.ctx().content_rect().right_top() + egui::vec2(-400.0, 60.0))
+            .show(ui.ctx(), |ui| self.contents(ui, app, lang, &mut actions));
+        self.window_open = open;
+        actions
     }
-    ui.separator();
-    ui.horizontal(|ui| {
-        ui.add(
-            egui::TextEdit::singleline(&mut app.briefing.new_title)
-                .hint_text(lang.t("新幻灯片标题", "New slide title"))
-                .desired_width(200.0),
-        );
-        if ui.button(lang.t("添加当前视图", "Add current view")).clicked() {
-            let title = if app.briefing.new_title.trim().is_empty() {
-                format!("{} {}", lang.t("视图", "View"), app.briefing.slides.len() + 1)
-            } else {
-                app.briefing.new_title.trim().to_owned()
-            };
-            let slide = app.slide_from_view(&title);
-            app.briefing.add_slide(slide);
-            app.briefing.new_title.clear();
-        }
-    });
-    ui.add_space(4.0);
-    let english = lang.english();
-    let mut action: Option<(usize, SlideAction)> = None;
-    egui::ScrollArea::vertical().max_height(220.0).show(ui, |ui| {
-        for (i, s) in app.briefing.slides.iter().enumerate() {
-            ui.horizontal(|ui| {
-                let label = format!("{}. {}", i + 1, s.caption(english));
-                if ui.selectable_label(i == app.briefing.current, label).clicked() {
-                    action = Some((i, SlideAction::Show));
-                }
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if ui.small_button(lang.t("删除", "Delete")).clicked() {
-                        action = Some((i, SlideAction::Delete));
-                    }
-                    if ui.add_enabled(i + 1 < app.briefing.slides.len(), egui::Button::new("↓").small()).clicked() {
-                        action = Some((i, SlideAction::Down));
-                    }
-                    if ui.add_enabled(i > 0, egui::Button::new("↑").small()).clicked() {
-                        action = Some((i, SlideAction::Up));
-                    }
-                });
-            });
-        }
-    });
-    if let Some((i, a)) = action {
-        apply_action(app, i, a);
-    }
-    if let Some(i) = Some(app.briefing.current).filter(|&i| i < app.briefing.slides.len()) {
-        ui.separator();
-        let mut edited = false;
-        let slide = &mut app.briefing.slides[i];
-        egui::Grid::new("slide_edit").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
-            ui.label(lang.t("标题", "Title"));
-            // Editing the title edits the caption in the interface language.
-            let title = match (&mut slide.title_en, english) {
-                (Some(en), true) => en,
-                _ => &mut slide.title,
-            };
-            edited |= ui.add(egui::TextEdit::singleline(title).desired_width(260.0)).changed();
-            ui.end_row();
-            ui.label(lang.t("副标题", "Subtitle"));
-            let sub = match (&mut slide.subtitle_en, english) {
-                (Some(en), true) => en,
-                _ => &mut slide.subtitle,
-            };
-            edited |= ui.add(egui::TextEdit::singleline(sub).desired_width(260.0)).changed();
-            ui.end_row();
-            ui.label(lang.t("讲稿", "Notes"));
-            edited |=
-                ui.add(egui::TextEdit::multiline(&mut slide.notes).desired_rows(3).desired_width(260.0)).changed();
-            ui.end_row();
+
+    fn contents(&mut self, ui: &mut egui::Ui, app: &AtlasApp, lang: Lang, actions: &mut Vec<Action>) {
+        let briefing = &app.briefing;
+        // ---- Presenting and the briefing's origin ----
+        ui.horizontal(|ui| {
+            if ui.button(RichText::new(lang.t("从头放映 (F5)", "Present from start (F5)")).strong()).clicked() {
+                actions.push(Action::Present(0));
+            }
+            if ui.button(lang.t("从当前页放映", "From this slide")).clicked() {
+                actions.push(Action::Present(briefing.current));
+            }
         });
-        if ui.button(lang.t("用当前视图更新此页", "Update this slide to the current view")).clicked() {
-            let old = app.briefing.slides[i].clone();
-            let mut fresh = app.slide_from_view(&old.title);
-            fresh.title_en = old.title_en;
-            fresh.subtitle = old.subtitle;
-            fresh.subtitle_en = old.subtitle_en;
-            fresh.notes = old.notes;
-            app.briefing.slides[i] = fresh;
-            edited = true;
+        if briefing.builtin {
+            ui.label(
+                RichText::new(lang.t(
+                    "内置简报：由奎文区数据生成。编辑后随工作空间保存。",
+                    "Built-in briefing, made from the Kuiwen data. Once edited it is saved with the workspace.",
+                ))
+                .weak(),
+            );
         }
-        if edited {
-            app.briefing.builtin = false;
+        ui.separator();
+        // ---- New slide from the view ----
+        ui.horizontal(|ui| {
+            ui.add(
+                egui::TextEdit::singleline(&mut self.new_title)
+                    .hint_text(lang.t("新幻灯片标题", "New slide title"))
+                    .desired_width(200.0),
+            );
+            if ui.button(lang.t("添加当前视图", "Add current view")).clicked() {
+                let title = if self.new_title.trim().is_empty() {
+                    format!("{} {}", lang.t("视图", "View"), briefing.slides.len() + 1)
+                } else {
+                    self.new_title.trim().to_owned()
+                };
+                actions.push(Action::AddSlide(title));
+                self.new_title.clear();
+            }
+        });
+        ui.add_space(4.0);
+        // ---- Slide list ----
+        let english = lang.english();
+        egui::ScrollArea::vertical().max_height(220.0).show(ui, |ui| {
+            let count = briefing.slides.len();
+            for (i, s) in briefing.slides.iter().enumerate() {
+                ui.horizontal(|ui| {
+                    let label = format!("{}. {}", i + 1, s.caption(english));
+                    if ui.selectable_label(i == briefing.current, label).clicked() {
+                        actions.push(Action::GoToSlide(i));
+                    }
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        if ui.small_button(lang.t("删除", "Delete")).clicked() {
+                            actions.push(Action::EditBriefing(BriefingEdit::Delete(i)));
+                        }
+                        if ui.add_enabled(i + 1 < count, egui::Button::new("↓").small()).clicked() {
+                            actions.push(Action::EditBriefing(BriefingEdit::Move { from: i, to: i + 1 }));
+                        }
+                        if ui.add_enabled(i > 0, egui::Button::new("↑").small()).clicked() {
+                            actions.push(Action::EditBriefing(BriefingEdit::Move { from: i, to: i - 1 }));
+                        }
+                    });
+                });
+            }
+        });
+        // ---- The current slide's details ----
+        if let Some(slide) = briefing.slides.get(briefing.current) {
+            let i = briefing.current;
+            ui.separator();
+            // Editing the title edits the caption in the interface language.
+            let mut title = match (&slide.title_en, english) {
+                (Some(en), true) => en.clone(),
+                _ => slide.title.clone(),
+            };
+            let mut subtitle = match (&slide.subtitle_en, english) {
+                (Some(en), true) => en.clone(),
+                _ => slide.subtitle.clone(),
+            };
+            let mut notes = slide.notes.clone();
+            let mut edited = false;
+            egui::Grid::new("slide_edit").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
+                ui.label(lang.t("标题", "Title"));
+                edited |= ui.add(egui::TextEdit::singleline(&mut title).desired_width(260.0)).changed();
+                ui.end_row();
+                ui.label(lang.t("副标题", "Subtitle"));
+                edited |= ui.add(egui::TextEdit::singleline(&mut subtitle).desired_width(260.0)).changed();
+                ui.end_row();
+                ui.label(lang.t("讲稿", "Notes"));
+                edited |= ui.add(egui::TextEdit::multiline(&mut notes).desired_rows(3).desired_width(260.0)).changed();
+                ui.end_row();
+            });
+            if edited {
+                actions.push(Action::EditBriefing(BriefingEdit::Texts { index: i, english, title, subtitle, notes }));
+            }
+            if ui.button(lang.t("用当前视图更新此页", "Update this slide to the current view")).clicked() {
+                actions.push(Action::EditBriefing(BriefingEdit::UpdateView(i)));
+            }
         }
+        if !briefing.builtin && ui.button(lang.t("恢复内置简报", "Restore the built-in briefing")).clicked() {
+            actions.push(Action::EditBriefing(BriefingEdit::RestoreBuiltin));
+        }
+        // ---- Export ----
+        ui.separator();
+        self.export_section(ui, app, lang, actions);
     }
-    if !app.briefing.builtin && ui.button(lang.t("恢复内置简报", "Restore the built-in briefing")).clicked() {
-        app.briefing =
-            super::present::BriefingState { window_open: true, ..super::present::BriefingState::builtin(&app.layers) };
-    }
-    ui.separator();
-    export_section(app, ui, lang);
-}
 
-#[derive(Clone, Copy)]
-enum SlideAction {
-    Show,
-    Up,
-    Down,
-    Delete,
-}
-
-fn apply_action(app: &mut AtlasApp, i: usize, a: SlideAction) {
-    let slides = &mut app.briefing.slides;
-    match a {
-        SlideAction::Show => {
-            app.go_to_slide(i, true);
+    fn export_section(&mut self, ui: &mut egui::Ui, app: &AtlasApp, lang: Lang, actions: &mut Vec<Action>) {
+        ui.label(RichText::new(lang.t("导出图片与 PDF", "Export images and PDF")).strong());
+        let mut prefs = app.persisted.present.clone();
+        let current = SIZES.iter().find(|(s, _, _)| *s == prefs.export_size_px);
+        let shown = current.map_or_else(
+            || format!("{}×{}", prefs.export_size_px[0], prefs.export_size_px[1]),
+            |(_, zh, en)| lang.t(zh, en).to_owned(),
+        );
+        ui.horizontal(|ui| {
+            ui.label(lang.t("尺寸", "Size"));
+            egui::ComboBox::from_id_salt("export_size").selected_text(shown).show_ui(ui, |ui| {
+                for (size, zh, en) in SIZES {
+                    ui.selectable_value(&mut prefs.export_size_px, size, lang.t(zh, en));
+                }
+            });
+            ui.checkbox(&mut prefs.export_2x, lang.t("2 倍（打印）", "2× (print)"));
+        });
+        if prefs.export_size_px != app.persisted.present.export_size_px
+            || prefs.export_2x != app.persisted.present.export_2x
+        {
+            actions.push(Action::SetPresentPrefs(Box::new(prefs)));
+        }
+        if let Some(job) = &self.job {
+            ui.horizontal(|ui| {
+                let (done, total) = job.progress;
+                ui.add(
+                    egui::ProgressBar::new(if total == 0 { 0.0 } else { done as f32 / total as f32 })
+                        .text(format!("{} {done}/{total}", lang.t("正在导出", "Exporting")))
+                        .desired_width(220.0),
+                );
+                if ui.button(lang.t("取消", "Cancel")).clicked() {
+                    job.cancel.store(true, Ordering::Relaxed);
+                }
+            });
             return;
         }
-        SlideAction::Up if i > 0 => {
-            slides.swap(i, i - 1);
-            app.briefing.current = i - 1;
-        }
-        SlideAction::Down if i + 1 < slides.len() => {
-            slides.swap(i, i + 1);
-            app.briefing.current = i + 1;
-        }
-        SlideAction::Delete if i < slides.len() => {
-            slides.remove(i);
-            app.briefing.current = app.briefing.current.min(slides.len().saturating_sub(1));
-        }
-        _ => return,
+        let busy = self.dialog.is_some();
+        let title = app.briefing.slides.first().map(|s| s.title.clone()).unwrap_or_else(|| "奎文规划一张图".to_owned());
+        ui.horizontal_wrapped(|ui| {
+            ui.add_enabled_ui(!busy, |ui| {
+                if ui.button(lang.t("当前视图 PNG…", "Current view PNG…")).clicked() {
+                    self.dialog = Some(ask_path(ui.ctx(), ExportKindAsk::CurrentView, title.clone()));
+                }
+                if ui.button(lang.t("全部幻灯片 PNG…", "All slides PNG…")).clicked() {
+                    self.dialog = Some(ask_path(ui.ctx(), ExportKindAsk::AllSlides, title.clone()));
+                }
+                if ui.button(lang.t("简报 PDF…", "Briefing PDF…")).clicked() {
+                    self.dialog = Some(ask_path(ui.ctx(), ExportKindAsk::Pdf, title.clone()));
+                }
+            });
+        });
     }
-    app.briefing.builtin = false;
 }
 
-fn export_section(app: &mut AtlasApp, ui: &mut egui::Ui, lang: Lang) {
-    ui.label(RichText::new(lang.t("导出图片与 PDF", "Export images and PDF")).strong());
-    let prefs = &mut app.persisted.present;
-    let current = SIZES.iter().find(|(s, _, _)| *s == prefs.export_size_px);
-    let shown = current.map_or_else(
-        || format!("{}×{}", prefs.export_size_px[0], prefs.export_size_px[1]),
-        |(_, zh, en)| lang.t(zh, en).to_owned(),
-    );
-    ui.horizontal(|ui| {
-        ui.label(lang.t("尺寸", "Size"));
-        egui::ComboBox::from_id_salt("export_size").selected_text(shown).show_ui(ui, |ui| {
-            for (size, zh, en) in SIZES {
-                ui.selectable_value(&mut prefs.export_size_px, size, lang.t(zh, en));
+/// A change to the briefing from its window.
+#[derive(Debug)]
+pub enum BriefingEdit {
+    /// Move a slide to another place.
+    Move {
+        /// Where it is.
+        from: usize,
+        /// Where it goes.
+        to: usize,
+    },
+    /// Delete a slide.
+    Delete(usize),
+    /// New texts for a slide, in the interface's language.
+    Texts {
+        /// The slide.
+        index: usize,
+        /// The texts are the English ones (where the slide has English texts).
+        english: bool,
+        /// Title.
+        title: String,
+        /// Subtitle.
+        subtitle: String,
+        /// Speaker's notes.
+        notes: String,
+    },
+    /// Put the map's current view into the slide, keeping its texts.
+    UpdateView(usize),
+    /// Back to the built-in briefing.
+    RestoreBuiltin,
+}
+
+impl AtlasApp {
+    /// Apply a change made in the briefing window; any change makes the briefing the planner's.
+    pub(super) fn edit_briefing(&mut self, edit: BriefingEdit) {
+        let slides = &mut self.briefing.slides;
+        match edit {
+            BriefingEdit::Move { from, to } if from < slides.len() && to < slides.len() => {
+                slides.swap(from, to);
+                self.briefing.current = to;
             }
-        });
-        ui.checkbox(&mut prefs.export_2x, lang.t("2 倍（打印）", "2× (print)"));
-    });
-    if let Some(job) = &app.ui_briefing.job {
-        ui.horizontal(|ui| {
-            let (done, total) = job.progress;
-            ui.add(
-                egui::ProgressBar::new(if total == 0 { 0.0 } else { done as f32 / total as f32 })
-                    .text(format!("{} {done}/{total}", lang.t("正在导出", "Exporting")))
-                    .desired_width(220.0),
-            );
-            if ui.button(lang.t("取消", "Cancel")).clicked() {
-                job.cancel.store(true, Ordering::Relaxed);
+            BriefingEdit::Delete(i) if i < slides.len() => {
+                slides.remove(i);
+                self.briefing.current = self.briefing.current.min(slides.len().saturating_sub(1));
             }
-        });
-        return;
+            BriefingEdit::Texts { index, english, title, subtitle, notes } => {
+                let Some(slide) = slides.get_mut(index) else { return };
+                match (&mut slide.title_en, english) {
+                    (Some(en), true) => *en = title,
+                    _ => slide.title = title,
+                }
+                match (&mut slide.subtitle_en, english) {
+                    (Some(en), true) => *en = subtitle,
+                    _ => slide.subtitle = subtitle,
+                }
+                slide.notes = notes;
+            }
+            BriefingEdit::UpdateView(i) => {
+                let Some(old) = slides.get(i).cloned() else { return };
+                let mut fresh = self.slide_from_view(&old.title);
+                fresh.title_en = old.title_en;
+                fresh.subtitle = old.subtitle;
+                fresh.subtitle_en = old.subtitle_en;
+                fresh.notes = old.notes;
+                self.briefing.slides[i] = fresh;
+            }
+            BriefingEdit::RestoreBuiltin => {
+                self.briefing = super::present::Briefing::builtin(&self.layers);
+                return;
+            }
+            _ => return,
+        }
+        self.briefing.builtin = false;
     }
-    let busy = app.ui_briefing.dialog.is_some();
-    ui.horizontal_wrapped(|ui| {
-        ui.add_enabled_ui(!busy, |ui| {
-            if ui.button(lang.t("当前视图 PNG…", "Current view PNG…")).clicked() {
-                ask_path(app, ExportKindAsk::CurrentView);
-            }
-            if ui.button(lang.t("全部幻灯片 PNG…", "All slides PNG…")).clicked() {
-                ask_path(app, ExportKindAsk::AllSlides);
-            }
-            if ui.button(lang.t("简报 PDF…", "Briefing PDF…")).clicked() {
-                ask_path(app, ExportKindAsk::Pdf);
-            }
-        });
-    });
 }
 
 #[derive(Clone, Copy)]
@@ -263,11 +320,11 @@ enum ExportKindAsk {
     Pdf,
 }
 
-/// Ask where to write, with the system dialog on its own thread (rfd's async dialog).
-fn ask_path(app: &mut AtlasApp, kind: ExportKindAsk) {
+/// Ask where to write, with the system dialog on its own thread (rfd's async dialog); the answer
+/// comes on the returned channel.
+fn ask_path(ctx: &egui::Context, kind: ExportKindAsk, title: String) -> Receiver<Option<ExportKind>> {
     let (tx, rx) = channel();
-    let ctx = app.egui_ctx.clone();
-    let title = app.briefing.slides.first().map(|s| s.title.clone()).unwrap_or_else(|| "奎文规划一张图".to_owned());
+    let ctx = ctx.clone();
     std::thread::spawn(move || {
         let dialog = rfd::AsyncFileDialog::new();
         let chosen = pollster::block_on(async move {
@@ -292,7 +349,7 @@ fn ask_path(app: &mut AtlasApp, kind: ExportKindAsk) {
         let _ = tx.send(chosen);
         ctx.request_repaint();
     });
-    app.ui_briefing.dialog = Some(rx);
+    rx
 }
 
 /// Start an export on its own thread: the app state goes over as a workspace file (layers by
@@ -304,7 +361,7 @@ pub fn start_export(app: &mut AtlasApp, kind: ExportKind) {
     ws.bookmarks = app.briefing.slides.clone();
     let tmp = std::env::temp_dir().join(format!("kuiwen-export-{}-{}.kuiwen.json", std::process::id(), app.bump()));
     if let Err(e) = ws.save(&tmp) {
-        app.notices.push(Notice { text: e.to_string(), error: true });
+        app.notices.push(Notice { text: e.message(lang.english()), error: true });
         return;
     }
     let prefs = app.persisted.present.clone();
@@ -314,7 +371,7 @@ pub fn start_export(app: &mut AtlasApp, kind: ExportKind) {
                 .briefing
                 .slides
                 .get(app.briefing.current)
-                .filter(|_| app.briefing.presenting)
+                .filter(|_| app.presenting.active)
                 .map(|s| s.caption(lang.english()).to_owned())
                 .unwrap_or_else(|| lang.t("奎文规划一张图", "Kuiwen Atlas").to_owned());
             Views::Custom(Box::new(app.slide_from_view(&title)))
@@ -391,10 +448,13 @@ fn poll_export(app: &mut AtlasApp) {
                 ),
                 error: false,
             },
-            Err(ExportError::Cancelled) => {
+            Err(ImageExportError::Cancelled) => {
                 Notice { text: lang.t("已取消导出", "Export cancelled").to_owned(), error: false }
             }
-            Err(e) => Notice { text: format!("{}: {e}", lang.t("导出失败", "Export failed")), error: true },
+            Err(e) => Notice {
+                text: format!("{}{}", lang.t("导出失败：", "Export failed: "), e.message(lang.english())),
+                error: true,
+            },
         });
     }
 }

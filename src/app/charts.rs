@@ -16,6 +16,7 @@ use egui::{Align, Align2, Color32, ColorImage, Layout, Rect, RichText};
 use egui_plot::{AxisHints, Bar, BarChart, Corner, GridMark, Legend, Plot, PlotItem, PlotPoint, Text, VLine};
 use serde_json::json;
 
+use super::actions::Action;
 use super::attribute_table::key_label;
 use super::format::{number, property_value};
 use super::save_dialog::{self, FileKind, PendingSave};
@@ -143,104 +144,6 @@ const PALETTE: [Color32; 8] = [
     Color32::from_rgb(23, 190, 207),
 ];
 
-/// Show the window when open.
-pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
-    app.charts.save = save_dialog::poll(app.charts.save.take(), app.lang(), &mut app.notices);
-    take_screenshot(app, ui.ctx());
-    if !app.charts.open {
-        return;
-    }
-    let lang = app.lang();
-    let mut open = true;
-    let mut clicked: Option<FeatureRef> = None;
-    let mut export = false;
-    let ctx = ui.ctx().clone();
-    let content = ctx.content_rect();
-    egui::Window::new(lang.t("统计图表", "Charts"))
-        .id(egui::Id::unique("charts_window"))
-        .open(&mut open)
-        .default_size([760.0, 560.0])
-        .min_height(420.0)
-        .default_pos(content.center() - egui::vec2(360.0, 300.0))
-        .show(&ctx, |ui| {
-            ui.horizontal_wrapped(|ui| {
-                for c in Chart::ALL {
-                    let (zh, en) = c.label();
-                    ui.selectable_value(&mut app.charts.chart, c, lang.t(zh, en));
-                }
-                ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-                    export = ui
-                        .add_enabled(
-                            app.charts.chart != Chart::LayerStats,
-                            egui::Button::new(lang.t("导出 PNG", "Export PNG")),
-                        )
-                        .on_hover_text(lang.t("把当前图表存为 PNG 图片", "Save the chart as a PNG image"))
-                        .clicked();
-                });
-            });
-            ui.separator();
-            match app.charts.chart {
-                Chart::LayerStats => {
-                    app.charts.chart_rect = None;
-                    app.charts.plot_frame = None;
-                    layer_stats(app, ui);
-                }
-                chart => {
-                    if chart == Chart::Households {
-                        subdistrict_filter(app, ui);
-                    }
-                    let data = match chart {
-                        Chart::ParkInvestment => park_investment(app, lang),
-                        Chart::ParkArea => park_area(app, lang),
-                        Chart::Households => households(app, lang),
-                        _ => grids_per_subdistrict(app, lang),
-                    };
-                    let (zh, en) = chart.label();
-                    let title = lang.t(zh, en).to_owned();
-                    let (rect, frame, hit) = bar_chart(ui, &title, &data, lang);
-                    app.charts.chart_rect = Some(rect);
-                    app.charts.plot_frame = frame.map(|f| (f, data.categories.len()));
-                    clicked = hit;
-                }
-            }
-        });
-    if let Some(r) = clicked {
-        app.select_and_zoom(r);
-    }
-    if export && app.charts.chart_rect.is_some() {
-        let (tx, rx) = channel();
-        let repaint = ctx.clone();
-        ctx.request_screenshot(move |image| {
-            let _ = tx.send(image);
-            repaint.request_repaint();
-        });
-        app.charts.shot = Some(rx);
-    }
-    if !open {
-        app.charts.open = false;
-    }
-}
-
-/// When the requested screenshot arrives, crop the chart and ask where to save it.
-fn take_screenshot(app: &mut AtlasApp, ctx: &egui::Context) {
-    let Some(rx) = &app.charts.shot else { return };
-    let Ok(image) = rx.try_recv() else { return };
-    app.charts.shot = None;
-    let Some(rect) = app.charts.chart_rect else { return };
-    let cropped = image.region(&rect, Some(ctx.pixels_per_point()));
-    app.charts.last_export_px = Some(cropped.size);
-    let lang = app.lang();
-    let (zh, en) = app.charts.chart.label();
-    let name = format!("{}.png", lang.t(zh, en));
-    app.charts.save = Some(save_dialog::save_async(
-        ctx,
-        lang.t("导出图表", "Export the chart"),
-        &name,
-        FileKind { name: "PNG", extensions: &["png"] },
-        move || encode_png(&cropped),
-    ));
-}
-
 /// Encode an egui image as PNG (opaque where the screen was).
 pub fn encode_png(image: &ColorImage) -> Result<Vec<u8>, String> {
     let [w, h] = image.size;
@@ -254,6 +157,7 @@ pub fn encode_png(image: &ColorImage) -> Result<Vec<u8>, String> {
 /// Draw a horizontal bar chart; returns its rectangle, the plot's data frame and the feature of a
 /// clicked bar.
 fn bar_chart(ui: &mut egui::Ui, title: &str, data: &BarData, lang: Lang) -> (Rect, Option<Rect>, Option<FeatureRef>) {
+    // ---- Layout ----
     let n = data.categories.len();
     let top = ui.cursor().min;
     ui.label(RichText::new(title).strong().size(16.0));
@@ -276,6 +180,7 @@ fn bar_chart(ui: &mut egui::Ui, title: &str, data: &BarData, lang: Lang) -> (Rec
     let mut frame = None;
     let width = ui.available_width();
     let text_color = ui.visuals().text_color();
+    // ---- Bars, axis and labels ----
     egui::ScrollArea::vertical()
         .max_height((ui.available_height() - 40.0).max(200.0))
         .auto_shrink([false, false])
@@ -387,6 +292,7 @@ fn bar_chart(ui: &mut egui::Ui, title: &str, data: &BarData, lang: Lang) -> (Rec
                 }
             }
         });
+    // ---- Note and the chart's rectangle ----
     if let Some(note) = &data.note {
         ui.label(RichText::new(note).weak().small());
     }
@@ -477,79 +383,6 @@ fn park_area(app: &AtlasApp, lang: Lang) -> BarData {
     }
 }
 
-fn subdistrict_filter(app: &mut AtlasApp, ui: &mut egui::Ui) {
-    let lang = app.lang();
-    let names: Vec<String> =
-        features_of(app, "subdistricts").iter().filter_map(|(_, f)| f.name().map(str::to_owned)).collect();
-    let current = app.charts.subdistrict.clone().unwrap_or_else(|| lang.t("全部街道", "All subdistricts").to_owned());
-    egui::ComboBox::new("chart_subdistrict", lang.t("街道", "Subdistrict")).selected_text(current).show_ui(ui, |ui| {
-        if ui.selectable_label(app.charts.subdistrict.is_none(), lang.t("全部街道", "All subdistricts")).clicked() {
-            app.charts.subdistrict = None;
-        }
-        for n in names {
-            let on = app.charts.subdistrict.as_deref() == Some(n.as_str());
-            if ui.selectable_label(on, &n).clicked() {
-                app.charts.subdistrict = Some(n);
-            }
-        }
-    });
-}
-
-fn households(app: &AtlasApp, lang: Lang) -> BarData {
-    let english = lang.english();
-    let filter = app.charts.subdistrict.as_deref();
-    // Subdistricts in the order of their layer, communities by households within each.
-    let order: Vec<String> =
-        features_of(app, "subdistricts").iter().filter_map(|(_, f)| f.name().map(str::to_owned)).collect();
-    let mut rows: Vec<(usize, String, String, f64)> = features_of(app, "communities")
-        .into_iter()
-        .filter_map(|(i, f)| {
-            let sd = f.prop_str("subdistrict").unwrap_or("").to_owned();
-            let h = f.prop_f64("households")?;
-            Some((i, f.display_name(english).unwrap_or("—").to_owned(), sd, h))
-        })
-        .filter(|r| filter.is_none_or(|s| r.2 == s))
-        .collect();
-    let rank = |sd: &str| order.iter().position(|o| o == sd).unwrap_or(usize::MAX);
-    rows.sort_by(|a, b| rank(&a.2).cmp(&rank(&b.2)).then(b.3.total_cmp(&a.3)));
-    let mut groups: Vec<String> = Vec::new();
-    for r in &rows {
-        if !groups.contains(&r.2) {
-            groups.push(r.2.clone());
-        }
-    }
-    let series = groups
-        .iter()
-        .enumerate()
-        .map(|(g, sd)| Series {
-            name: if english { sd_english(app, sd) } else { sd.clone() },
-            color: PALETTE[g % PALETTE.len()],
-            values: rows.iter().map(|r| (r.2 == *sd).then_some(r.3)).collect(),
-        })
-        .collect();
-    let total: f64 = rows.iter().map(|r| r.3).sum();
-    let mean = if rows.is_empty() { 0.0 } else { total / rows.len() as f64 };
-    BarData {
-        categories: rows
-            .iter()
-            .map(|r| (r.1.clone(), Some(FeatureRef { layer: "communities".into(), feature: r.0 })))
-            .collect(),
-        series,
-        grouped: false,
-        unit: lang.t("户", "households").to_owned(),
-        reference: (!rows.is_empty()).then(|| (mean, format!("{} {}", lang.t("平均", "mean"), number(mean, 0)))),
-        note: Some(format!(
-            "{} {} {} {} {} {}",
-            rows.len(),
-            lang.t("个社区，共", "communities, in all"),
-            number(total, 0),
-            lang.t("户；平均", "households; mean"),
-            number(mean, 0),
-            lang.t("户（生成数据，围绕报道的“6000户左右”）。", "(generated around the article's \"about 6000\")."),
-        )),
-    }
-}
-
 fn sd_english(app: &AtlasApp, zh: &str) -> String {
     features_of(app, "subdistricts")
         .iter()
@@ -602,79 +435,6 @@ fn grids_per_subdistrict(app: &AtlasApp, lang: Lang) -> BarData {
     }
 }
 
-/// The statistics table of one layer: count, and count/sum/mean/min/max per numeric property.
-fn layer_stats(app: &mut AtlasApp, ui: &mut egui::Ui) {
-    let lang = app.lang();
-    let english = lang.english();
-    let key = app
-        .charts
-        .stats_layer
-        .clone()
-        .filter(|k| app.layer(k).is_some())
-        .or_else(|| app.table.layer.clone().filter(|k| app.layer(k).is_some()))
-        .or_else(|| app.layer("communities").map(|e| e.layer.key.clone()))
-        .or_else(|| app.layers.last().map(|e| e.layer.key.clone()));
-    let Some(key) = key else {
-        ui.label(lang.t("没有图层", "No layers"));
-        return;
-    };
-    let mut chosen = None;
-    let current = app.layer(&key).map(|e| e.layer.name(english).to_owned()).unwrap_or_default();
-    egui::ComboBox::new("stats_layer", lang.t("统计图层", "Statistics of"))
-        .selected_text(current)
-        .width(180.0)
-        .show_ui(ui, |ui| {
-            for e in app.layers.iter().rev() {
-                let label = format!("{} · {}", e.layer.name(english), e.layer.features.len());
-                if ui.selectable_label(e.layer.key == key, label).clicked() {
-                    chosen = Some(e.layer.key.clone());
-                }
-            }
-        });
-    if let Some(k) = chosen {
-        app.charts.stats_layer = Some(k);
-        return;
-    }
-    let Some(e) = app.layer(&key) else { return };
-    let stats = numeric_stats(&e.layer.features);
-    let area: f64 = e.layer.features.iter().filter_map(|f| f.geometry.as_ref()).map(area_m2).sum();
-    ui.label(
-        RichText::new(format!("{}: {} {}", e.layer.name(english), stats.count, lang.t("个要素", "features"))).strong(),
-    );
-    if area > 0.0 {
-        ui.label(format!("{} {} km²", lang.t("总面积（椭球）", "Total area (geodesic)"), number(area / 1e6, 3)));
-    }
-    if stats.numeric.is_empty() {
-        ui.label(lang.t("此图层没有数值属性。", "This layer has no numeric properties."));
-        return;
-    }
-    egui::ScrollArea::both().auto_shrink([false, true]).show(ui, |ui| {
-        egui::Grid::new("layer_stats").num_columns(6).striped(true).spacing([18.0, 4.0]).show(ui, |ui| {
-            ui.label(RichText::new(lang.t("属性", "Property")).strong());
-            for h in [
-                lang.t("数量", "Count"),
-                lang.t("合计", "Sum"),
-                lang.t("平均", "Mean"),
-                lang.t("最小", "Min"),
-                lang.t("最大", "Max"),
-            ] {
-                right(ui, RichText::new(h).strong());
-            }
-            ui.end_row();
-            for n in &stats.numeric {
-                ui.label(key_label(&n.key, lang)).on_hover_text(&n.key);
-                let fmt = |x: f64| property_value(&n.key, &json!(x), lang);
-                right(ui, n.count.to_string());
-                right(ui, if is_additive_key(&n.key) { fmt(n.sum) } else { "—".to_owned() });
-                right(ui, fmt(n.mean));
-                right(ui, fmt(n.min));
-                right(ui, fmt(n.max));
-                ui.end_row();
-            }
-        });
-    });
-}
-
 /// A right-aligned cell of a fixed width (a right-to-left layout alone would take the rest of the
 /// row and push the last column to the window's edge).
 fn right(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>) {
@@ -684,6 +444,267 @@ fn right(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>) {
         ui.set_min_width(size.x);
         ui.label(text)
     });
+}
+
+/// The window: the bar charts and the statistics table.
+impl ChartsState {
+    /// Draw the window when open; a clicked bar comes back as an action.
+    pub fn ui(&mut self, ui: &mut egui::Ui, app: &AtlasApp) -> Vec<Action> {
+        let mut actions = Vec::new();
+        self.show(app, ui, &mut actions);
+        actions
+    }
+
+    /// Show the window when open.
+    fn show(&mut self, app: &AtlasApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        let mut notices = Vec::new();
+        self.save = save_dialog::poll(self.save.take(), app.lang(), &mut notices);
+        actions.extend(notices.into_iter().map(Action::Notice));
+        self.take_screenshot(app, ui.ctx());
+        if !self.open {
+            return;
+        }
+        let lang = app.lang();
+        let mut open = true;
+        let mut clicked: Option<FeatureRef> = None;
+        let mut export = false;
+        let ctx = ui.ctx().clone();
+        let content = ctx.content_rect();
+        egui::Window::new(lang.t("统计图表", "Charts"))
+            .id(egui::Id::unique("charts_window"))
+            .open(&mut open)
+            .default_size([760.0, 560.0])
+            .min_height(420.0)
+            .default_pos(content.center() - egui::vec2(360.0, 300.0))
+            .show(&ctx, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    for c in Chart::ALL {
+                        let (zh, en) = c.label();
+                        ui.selectable_value(&mut self.chart, c, lang.t(zh, en));
+                    }
+                    ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                        export = ui
+                            .add_enabled(
+                                self.chart != Chart::LayerStats,
+                                egui::Button::new(lang.t("导出 PNG", "Export PNG")),
+                            )
+                            .on_hover_text(lang.t("把当前图表存为 PNG 图片", "Save the chart as a PNG image"))
+                            .clicked();
+                    });
+                });
+                ui.separator();
+                match self.chart {
+                    Chart::LayerStats => {
+                        self.chart_rect = None;
+                        self.plot_frame = None;
+                        self.layer_stats(app, ui);
+                    }
+                    chart => {
+                        if chart == Chart::Households {
+                            self.subdistrict_filter(app, ui);
+                        }
+                        let data = match chart {
+                            Chart::ParkInvestment => park_investment(app, lang),
+                            Chart::ParkArea => park_area(app, lang),
+                            Chart::Households => self.households(app, lang),
+                            _ => grids_per_subdistrict(app, lang),
+                        };
+                        let (zh, en) = chart.label();
+                        let title = lang.t(zh, en).to_owned();
+                        let (rect, frame, hit) = bar_chart(ui, &title, &data, lang);
+                        self.chart_rect = Some(rect);
+                        self.plot_frame = frame.map(|f| (f, data.categories.len()));
+                        clicked = hit;
+                    }
+                }
+            });
+        if let Some(r) = clicked {
+            actions.push(Action::SelectAndZoom(r));
+        }
+        if export && self.chart_rect.is_some() {
+            let (tx, rx) = channel();
+            let repaint = ctx.clone();
+            ctx.request_screenshot(move |image| {
+                let _ = tx.send(image);
+                repaint.request_repaint();
+            });
+            self.shot = Some(rx);
+        }
+        if !open {
+            self.open = false;
+        }
+    }
+
+    /// When the requested screenshot arrives, crop the chart and ask where to save it.
+    fn take_screenshot(&mut self, app: &AtlasApp, ctx: &egui::Context) {
+        let Some(rx) = &self.shot else { return };
+        let Ok(image) = rx.try_recv() else { return };
+        self.shot = None;
+        let Some(rect) = self.chart_rect else { return };
+        let cropped = image.region(&rect, Some(ctx.pixels_per_point()));
+        self.last_export_px = Some(cropped.size);
+        let lang = app.lang();
+        let (zh, en) = self.chart.label();
+        let name = format!("{}.png", lang.t(zh, en));
+        self.save = Some(save_dialog::save_async(
+            ctx,
+            lang.t("导出图表", "Export the chart"),
+            &name,
+            FileKind { name: "PNG", extensions: &["png"] },
+            move || encode_png(&cropped),
+        ));
+    }
+
+    fn subdistrict_filter(&mut self, app: &AtlasApp, ui: &mut egui::Ui) {
+        let lang = app.lang();
+        let names: Vec<String> =
+            features_of(app, "subdistricts").iter().filter_map(|(_, f)| f.name().map(str::to_owned)).collect();
+        let current = self.subdistrict.clone().unwrap_or_else(|| lang.t("全部街道", "All subdistricts").to_owned());
+        egui::ComboBox::new("chart_subdistrict", lang.t("街道", "Subdistrict")).selected_text(current).show_ui(
+            ui,
+            |ui| {
+                if ui.selectable_label(self.subdistrict.is_none(), lang.t("全部街道", "All subdistricts")).clicked()
+                {
+                    self.subdistrict = None;
+                }
+                for n in names {
+                    let on = self.subdistrict.as_deref() == Some(n.as_str());
+                    if ui.selectable_label(on, &n).clicked() {
+                        self.subdistrict = Some(n);
+                    }
+                }
+            },
+        );
+    }
+
+    fn households(&mut self, app: &AtlasApp, lang: Lang) -> BarData {
+        let english = lang.english();
+        let filter = self.subdistrict.as_deref();
+        // Subdistricts in the order of their layer, communities by households within each.
+        let order: Vec<String> =
+            features_of(app, "subdistricts").iter().filter_map(|(_, f)| f.name().map(str::to_owned)).collect();
+        let mut rows: Vec<(usize, String, String, f64)> = features_of(app, "communities")
+            .into_iter()
+            .filter_map(|(i, f)| {
+                let sd = f.prop_str("subdistrict").unwrap_or("").to_owned();
+                let h = f.prop_f64("households")?;
+                Some((i, f.display_name(english).unwrap_or("—").to_owned(), sd, h))
+            })
+            .filter(|r| filter.is_none_or(|s| r.2 == s))
+            .collect();
+        let rank = |sd: &str| order.iter().position(|o| o == sd).unwrap_or(usize::MAX);
+        rows.sort_by(|a, b| rank(&a.2).cmp(&rank(&b.2)).then(b.3.total_cmp(&a.3)));
+        let mut groups: Vec<String> = Vec::new();
+        for r in &rows {
+            if !groups.contains(&r.2) {
+                groups.push(r.2.clone());
+            }
+        }
+        let series = groups
+            .iter()
+            .enumerate()
+            .map(|(g, sd)| Series {
+                name: if english { sd_english(app, sd) } else { sd.clone() },
+                color: PALETTE[g % PALETTE.len()],
+                values: rows.iter().map(|r| (r.2 == *sd).then_some(r.3)).collect(),
+            })
+            .collect();
+        let total: f64 = rows.iter().map(|r| r.3).sum();
+        let mean = if rows.is_empty() { 0.0 } else { total / rows.len() as f64 };
+        BarData {
+            categories: rows
+                .iter()
+                .map(|r| (r.1.clone(), Some(FeatureRef { layer: "communities".into(), feature: r.0 })))
+                .collect(),
+            series,
+            grouped: false,
+            unit: lang.t("户", "households").to_owned(),
+            reference: (!rows.is_empty()).then(|| (mean, format!("{} {}", lang.t("平均", "mean"), number(mean, 0)))),
+            note: Some(format!(
+                "{} {} {} {} {} {}",
+                rows.len(),
+                lang.t("个社区，共", "communities, in all"),
+                number(total, 0),
+                lang.t("户；平均", "households; mean"),
+                number(mean, 0),
+                lang.t("户（生成数据，围绕报道的“6000户左右”）。", "(generated around the article's \"about 6000\")."),
+            )),
+        }
+    }
+
+    /// The statistics table of one layer: count, and count/sum/mean/min/max per numeric property.
+    fn layer_stats(&mut self, app: &AtlasApp, ui: &mut egui::Ui) {
+        let lang = app.lang();
+        let english = lang.english();
+        let key = app
+            .charts
+            .stats_layer
+            .clone()
+            .filter(|k| app.layer(k).is_some())
+            .or_else(|| app.table.layer.clone().filter(|k| app.layer(k).is_some()))
+            .or_else(|| app.layer("communities").map(|e| e.layer.key.clone()))
+            .or_else(|| app.layers.last().map(|e| e.layer.key.clone()));
+        let Some(key) = key else {
+            ui.label(lang.t("没有图层", "No layers"));
+            return;
+        };
+        let mut chosen = None;
+        let current = app.layer(&key).map(|e| e.layer.name(english).to_owned()).unwrap_or_default();
+        egui::ComboBox::new("stats_layer", lang.t("统计图层", "Statistics of"))
+            .selected_text(current)
+            .width(180.0)
+            .show_ui(ui, |ui| {
+                for e in app.layers.iter().rev() {
+                    let label = format!("{} · {}", e.layer.name(english), e.layer.features.len());
+                    if ui.selectable_label(e.layer.key == key, label).clicked() {
+                        chosen = Some(e.layer.key.clone());
+                    }
+                }
+            });
+        if let Some(k) = chosen {
+            self.stats_layer = Some(k);
+            return;
+        }
+        let Some(e) = app.layer(&key) else { return };
+        let stats = numeric_stats(&e.layer.features);
+        let area: f64 = e.layer.features.iter().filter_map(|f| f.geometry.as_ref()).map(area_m2).sum();
+        ui.label(
+            RichText::new(format!("{}: {} {}", e.layer.name(english), stats.count, lang.t("个要素", "features")))
+                .strong(),
+        );
+        if area > 0.0 {
+            ui.label(format!("{} {} km²", lang.t("总面积（椭球）", "Total area (geodesic)"), number(area / 1e6, 3)));
+        }
+        if stats.numeric.is_empty() {
+            ui.label(lang.t("此图层没有数值属性。", "This layer has no numeric properties."));
+            return;
+        }
+        egui::ScrollArea::both().auto_shrink([false, true]).show(ui, |ui| {
+            egui::Grid::new("layer_stats").num_columns(6).striped(true).spacing([18.0, 4.0]).show(ui, |ui| {
+                ui.label(RichText::new(lang.t("属性", "Property")).strong());
+                for h in [
+                    lang.t("数量", "Count"),
+                    lang.t("合计", "Sum"),
+                    lang.t("平均", "Mean"),
+                    lang.t("最小", "Min"),
+                    lang.t("最大", "Max"),
+                ] {
+                    right(ui, RichText::new(h).strong());
+                }
+                ui.end_row();
+                for n in &stats.numeric {
+                    ui.label(key_label(&n.key, lang)).on_hover_text(&n.key);
+                    let fmt = |x: f64| property_value(&n.key, &json!(x), lang);
+                    right(ui, n.count.to_string());
+                    right(ui, if is_additive_key(&n.key) { fmt(n.sum) } else { "—".to_owned() });
+                    right(ui, fmt(n.mean));
+                    right(ui, fmt(n.min));
+                    right(ui, fmt(n.max));
+                    ui.end_row();
+                }
+            });
+        });
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The life of file layers: open (dialog, drag-and-drop, command line, recent list), watch,
 //! reload with the last good version kept, what changed, and workspaces.
 
+use kuiwen_core::Bilingual;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -256,7 +257,7 @@ fn watch(app: &mut AtlasApp, path: &Path) {
         match FileWatcher::new(move || ctx.request_repaint()) {
             Ok(w) => app.watcher = Some(w),
             Err(e) => {
-                app.notices.push(Notice { text: e.to_string(), error: true });
+                app.notices.push(Notice { text: e.message(app.lang().english()), error: true });
                 return;
             }
         }
@@ -264,7 +265,7 @@ fn watch(app: &mut AtlasApp, path: &Path) {
     if let Some(w) = app.watcher.as_mut()
         && let Err(e) = w.watch(path)
     {
-        app.notices.push(Notice { text: e.to_string(), error: true });
+        app.notices.push(Notice { text: e.message(app.lang().english()), error: true });
     }
 }
 
@@ -408,7 +409,7 @@ impl AtlasApp {
             .collect();
         let view = self.map.last_view.map(|v| {
             let c = v.screen_to_lon_lat(v.rect.center());
-            ViewState { center_lon_lat: c, zoom: v.zoom }
+            ViewState { center_lon_lat: c.to_array(), zoom: v.zoom }
         });
         // The built-in briefing is made afresh from the data at every start: only a briefing the
         // planner made or edited is saved.
@@ -449,20 +450,22 @@ impl AtlasApp {
                     error: false,
                 });
             }
-            Err(e) => self.notices.push(Notice { text: e.to_string(), error: true }),
+            Err(e) => self.notices.push(Notice { text: e.message(self.lang().english()), error: true }),
         }
     }
 
     /// Open a workspace: embedded layers take its order, style and visibility; its files load in
     /// the background; a missing file is reported by name and the rest still opens.
     pub fn open_workspace(&mut self, path: &Path) {
+        // ---- Read the file ----
         let ws = match Workspace::load(path) {
             Ok(ws) => ws,
             Err(e) => {
-                self.notices.push(Notice { text: e.to_string(), error: true });
+                self.notices.push(Notice { text: e.message(self.lang().english()), error: true });
                 return;
             }
         };
+        // ---- Close the files of the open workspace ----
         // The workspace's files and results replace the ones open now.
         let file_keys: Vec<String> = self
             .layers
@@ -473,6 +476,7 @@ impl AtlasApp {
         for k in file_keys {
             self.remove_layer(&k);
         }
+        // ---- Embedded layers: order, style, visibility ----
         // Embedded layers: reorder to the workspace's order, apply style and visibility.
         let mut order: Vec<String> = Vec::new();
         let mut missing = Vec::new();
@@ -521,6 +525,7 @@ impl AtlasApp {
             }
         }
         self.layers.sort_by_key(|e| order.iter().position(|k| *k == e.layer.key).unwrap_or(usize::MAX));
+        // ---- Basemap, slides and view ----
         // Keys in custom tile URLs are saved as `***`: put the user's own back (from the recent
         // list), for the workspace's basemap and its slides' alike.
         let known = self.persisted.basemap_prefs.recent.iter().chain([&self.persisted.basemap]);
@@ -547,6 +552,7 @@ impl AtlasApp {
             self.briefing.builtin = false;
             self.briefing.current = 0;
         }
+        // ---- Report ----
         remember_recent(self, path);
         let lang = self.lang();
         if missing.is_empty() {

@@ -3,6 +3,7 @@
 use egui::{Panel, RichText};
 use serde_json::Value;
 
+use super::actions::Action;
 use super::format::{number, property_value};
 use super::{AtlasApp, Lang};
 use crate::analysis::measure::{AreaUnits, area_m2, format_distance, length_m, perimeter_m};
@@ -12,11 +13,26 @@ use crate::model::provenance::{self, Accuracy};
 /// Properties shown in the header rather than the table.
 const HEADER_KEYS: [&str; 4] = ["name", "name_en", "category", "id"];
 
-pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
+/// The feature details panel. It keeps nothing yet; it is a struct so what it will keep (the
+/// card's collapsed sections) lives with it.
+#[derive(Default)]
+pub struct InfoPanel {}
+
+impl InfoPanel {
+    /// Draw the panel for the app's selection; "zoom to" and "clear" come back as actions.
+    pub fn ui(&mut self, ui: &mut egui::Ui, app: &AtlasApp) -> Vec<Action> {
+        let mut actions = Vec::new();
+        show(app, ui, &mut actions);
+        actions
+    }
+}
+
+fn show(app: &AtlasApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
     let lang = app.lang();
     Panel::right("info").resizable(true).default_size(330.0).show(ui, |ui| {
         ui.heading(lang.t("要素信息", "Feature details"));
         ui.separator();
+        // ---- Nothing selected: where the data comes from ----
         let Some(sel) = app.selection.clone() else {
             ui.label(lang.t(
                 "在地图上单击一个片区、园区、网格或设施，或使用上方搜索。",
@@ -28,6 +44,7 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
         };
         let Some(entry) = app.layer(&sel.layer) else { return };
         let Some(f) = entry.layer.features.get(sel.feature) else { return };
+        // ---- The feature's name and buttons ----
         let name = f.display_name(lang.english()).unwrap_or("—").to_owned();
         ui.label(RichText::new(&name).size(20.0).strong());
         if let (Some(en), false) = (f.name_en(), lang.english()) {
@@ -40,6 +57,7 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
             clear = ui.button(lang.t("取消选择", "Clear selection")).clicked();
         });
         egui::ScrollArea::vertical().show(ui, |ui| {
+            // ---- Summary: layer, category, accuracy, measures ----
             egui::Grid::new("summary").num_columns(2).striped(true).spacing([12.0, 4.0]).show(ui, |ui| {
                 ui.label(lang.t("图层", "Layer"));
                 ui.label(entry.layer.name(lang.english()));
@@ -95,6 +113,7 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
                     }
                 }
             });
+            // ---- All properties ----
             ui.add_space(8.0);
             ui.label(RichText::new(lang.t("属性", "Properties")).strong());
             egui::Grid::new("props").num_columns(2).striped(true).spacing([12.0, 4.0]).min_col_width(90.0).show(
@@ -115,10 +134,11 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
                 },
             );
         });
+        // ---- After drawing: what was asked ----
         if zoom {
-            app.select_and_zoom(sel);
+            actions.push(Action::SelectAndZoom(sel));
         } else if clear {
-            app.selection = None;
+            actions.push(Action::Select(None));
         }
     });
 }

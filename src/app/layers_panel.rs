@@ -2,6 +2,7 @@
 
 use egui::{Panel, RichText, Slider};
 
+use super::actions::Action;
 use super::{AtlasApp, Lang, LayerEntry};
 use crate::model::GeometryKind;
 use crate::model::{Classification, LayerOrigin};
@@ -61,13 +62,7 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
             }
         });
     });
-    for a in actions {
-        match a {
-            Action::Reload(k) => app.reload_layer(&k),
-            Action::Remove(k) => app.remove_layer(&k),
-            Action::Export(k, crs) => super::source_panel::export_layer(app, &k, crs),
-        }
-    }
+    app.apply(actions);
     if let Some(i) = move_up {
         app.layers.swap(i, i + 1);
     }
@@ -98,14 +93,6 @@ fn swatch(ui: &mut egui::Ui, layer: &crate::model::Layer) {
             p.rect_stroke(r, 2.0, stroke, egui::StrokeKind::Inside);
         }
     }
-}
-
-/// What the layer list asks the app to do after drawing.
-enum Action {
-    Reload(String),
-    Remove(String),
-    /// Export the layer in this coordinate system.
-    Export(String, crate::io::crs::Crs),
 }
 
 /// Progress bars with a cancel button for files being read.
@@ -153,10 +140,10 @@ fn layer_details(ui: &mut egui::Ui, e: &mut LayerEntry, idx: usize, lang: Lang, 
                         .weak(),
                 );
                 if let Some(crs) = super::source_panel::export_buttons(ui, e, idx, lang) {
-                    actions.push(Action::Export(e.layer.key.clone(), crs));
+                    actions.push(Action::ExportLayer(e.layer.key.clone(), crs));
                 }
                 if ui.small_button(lang.t("移除图层", "Remove layer")).clicked() {
-                    actions.push(Action::Remove(e.layer.key.clone()));
+                    actions.push(Action::RemoveLayer(e.layer.key.clone()));
                 }
             }
             if let LayerOrigin::File { path } = &e.layer.origin {
@@ -166,17 +153,17 @@ fn layer_details(ui: &mut egui::Ui, e: &mut LayerEntry, idx: usize, lang: Lang, 
                 });
                 ui.horizontal(|ui| {
                     if ui.small_button(lang.t("重新载入", "Reload")).clicked() {
-                        actions.push(Action::Reload(e.layer.key.clone()));
+                        actions.push(Action::ReloadLayer(e.layer.key.clone()));
                     }
                     if ui.small_button(lang.t("移除图层", "Remove layer")).clicked() {
-                        actions.push(Action::Remove(e.layer.key.clone()));
+                        actions.push(Action::RemoveLayer(e.layer.key.clone()));
                     }
                 });
                 if super::source_panel::source_settings(ui, e, idx, lang) {
-                    actions.push(Action::Reload(e.layer.key.clone()));
+                    actions.push(Action::ReloadLayer(e.layer.key.clone()));
                 }
                 if let Some(crs) = super::source_panel::export_buttons(ui, e, idx, lang) {
-                    actions.push(Action::Export(e.layer.key.clone(), crs));
+                    actions.push(Action::ExportLayer(e.layer.key.clone(), crs));
                 }
                 if !e.changes.is_empty() {
                     egui::CollapsingHeader::new(format!("{} ({})", lang.t("变更记录", "Changes"), e.changes.len()))

@@ -13,7 +13,9 @@
 use egui::epaint::{Mesh, PathShape, PathStroke};
 use egui::{Align2, Color32, FontId, Panel, Pos2, RichText, Shape, Stroke, vec2};
 use geo::{BoundingRect, Geometry, InteriorPoint, Polygon, TriangulateEarcut};
+use kuiwen_core::Bilingual;
 
+use super::actions::Action;
 use super::save_dialog::{self, FileKind, PendingSave};
 use super::tools::{MapInteraction, Tool};
 use super::{AtlasApp, Lang, LayerEntry};
@@ -23,7 +25,7 @@ use crate::analysis::life_circle::{
     NetworkContext, RING_MINUTES, analyze_with_reach, category_name, checklist_item, snap_facilities,
 };
 use crate::analysis::measure::format_distance;
-use crate::analysis::network::{Snap, WalkNetwork};
+use crate::analysis::network::{NetworkError, Snap, WalkNetwork};
 use crate::model::GeometryKind;
 use crate::render::{LayerCache, MapView};
 
@@ -99,7 +101,7 @@ struct NetworkCache {
     layer: String,
     generation: u64,
     facilities_generation: u64,
-    result: Result<(WalkNetwork, Vec<Option<Snap>>), String>,
+    result: Result<(WalkNetwork, Vec<Option<Snap>>), NetworkError>,
 }
 
 /// What a circle's result depends on.
@@ -176,7 +178,7 @@ impl LifeCircleState {
                     n.layer != e.layer.key || n.generation != e.generation || n.facilities_generation != *fg
                 });
                 if stale {
-                    let result = WalkNetwork::from_layers(&[&e.layer]).map_err(|err| err.to_string()).map(|net| {
+                    let result = WalkNetwork::from_layers(&[&e.layer]).map(|net| {
                         let snaps = snap_facilities(&net, index);
                         (net, snaps)
                     });
@@ -272,11 +274,15 @@ pub(super) fn apply_start(app: &mut AtlasApp, at: Option<[f64; 2]>, coverage: bo
 
 /// Fit the view to the 15-minute ring with room around it.
 fn fit_circle(app: &mut AtlasApp, center: [f64; 2]) {
-    let r = app.life_circle.params.radius_m(Level::Min15) * 1.5;
-    let ring = crate::analysis::life_circle::geodesic_circle(center, r, 32);
-    if let Some(b) = ring.bounding_rect() {
-        app.fit([b.min().x, b.min().y, b.max().x, b.max().y]);
-    }
+    let b = circle_bbox(app.life_circle.params.radius_m(Level::Min15), center);
+    app.fit(b);
+}
+
+/// The box around a 15-minute ring of this radius with room around it.
+fn circle_bbox(radius_15min_m: f64, center: [f64; 2]) -> crate::model::BBox {
+    let ring = crate::analysis::life_circle::geodesic_circle(center, radius_15min_m * 1.5, 32);
+    ring.bounding_rect()
+        .map_or([center[0], center[1], center[0], center[1]], |b| [b.min().x, b.min().y, b.max().x, b.max().y])
 }
 
 /// Handle map input while the life-circle tool is active: a click places the centre.
@@ -466,178 +472,434 @@ fn paint_circle(painter: &egui::Painter, view: &MapView, c: &CircleView, lang: L
     );
 }
 
-/// The side panel of the tool.
-pub(super) fn show_panel(app: &mut AtlasApp, ui: &mut egui::Ui) {
-    app.life_circle.save = save_dialog::poll(app.life_circle.save.take(), app.lang(), &mut app.notices);
-    app.life_circle.refresh(&app.layers);
-    let lang = app.lang();
-    Panel::right("life_circle").resizable(true).default_size(380.0).show(ui, |ui| {
-        ui.heading(lang.t("15分钟生活圈", "15-minute life circle"));
-        ui.label(
-            RichText::new(lang.t(
-                "GB 50180-2018《城市居住区规划设计标准》。在地图上单击放置圆心，或在下方选择社区、网格或片区。圆圈仅为示意，标准以步行距离为准。",
-                "GB 50180-2018 residential planning standard. Click the map to place the centre, or pick a community, grid or district below. Circles are indicative; the standard measures walking distance.",
-            ))
-            .weak(),
-        );
-        ui.separator();
-        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-            centre_section(app, ui, lang);
-            ui.separator();
-            settings_section(app, ui, lang);
-            ui.separator();
-            results_section(app, ui, lang);
-            ui.separator();
-            coverage_section(app, ui, lang);
-        });
-    });
-}
-
 // ------------------------------------------------------------------------------------------------
-// Panel sections
+// The panel
 
-fn centre_section(app: &mut AtlasApp, ui: &mut egui::Ui, lang: Lang) {
-    match app.life_circle.center {
-        Some(c) => ui.label(format!("{} {:.5}°E, {:.5}°N", lang.t("圆心", "Centre"), c[0], c[1])),
-        None => ui.label(RichText::new(lang.t("尚未放置圆心", "No centre placed yet")).italics()),
-    };
-    let mut chosen: Option<[f64; 2]> = None;
-    let current = PICK_LAYERS.iter().find(|(k, _, _)| *k == app.life_circle.pick_layer).unwrap_or(&PICK_LAYERS[0]);
-    egui::ComboBox::new("lc_pick_layer", lang.t("按类型选取圆心", "Pick the centre from"))
-        .selected_text(lang.t(current.1, current.2))
-        .width(150.0)
-        .show_ui(ui, |ui| {
-            for (key, zh, en) in PICK_LAYERS {
-                if app.layer(key).is_some() {
-                    ui.selectable_value(&mut app.life_circle.pick_layer, key, lang.t(zh, en));
-                }
-            }
+/// The side panel of the tool.
+impl LifeCircleState {
+    /// Draw the panel (while the tool is active); a centre picked from a list comes back as a
+    /// fit of the map.
+    pub fn ui(&mut self, ui: &mut egui::Ui, app: &AtlasApp) -> Vec<Action> {
+        let mut actions = Vec::new();
+        self.show_panel(app, ui, &mut actions);
+        actions
+    }
+
+    fn show_panel(&mut self, app: &AtlasApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        let mut notices = Vec::new();
+        self.save = save_dialog::poll(self.save.take(), app.lang(), &mut notices);
+        actions.extend(notices.into_iter().map(Action::Notice));
+        self.refresh(&app.layers);
+        let lang = app.lang();
+        Panel::right("life_circle").resizable(true).default_size(380.0).show(ui, |ui| {
+            ui.heading(lang.t("15分钟生活圈", "15-minute life circle"));
+            ui.label(
+                RichText::new(lang.t(
+                    "GB 50180-2018《城市居住区规划设计标准》。在地图上单击放置圆心，或在下方选择社区、网格或片区。圆圈仅为示意，标准以步行距离为准。",
+                    "GB 50180-2018 residential planning standard. Click the map to place the centre, or pick a community, grid or district below. Circles are indicative; the standard measures walking distance.",
+                ))
+                .weak(),
+            );
+            ui.separator();
+            egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+                self.centre_section(app, ui, lang, actions);
+                ui.separator();
+                self.settings_section(app, ui, lang);
+                ui.separator();
+                self.results_section(ui, lang);
+                ui.separator();
+                self.coverage_section(app, ui, lang);
+            });
         });
-    if let Some(e) = app.layer(app.life_circle.pick_layer) {
-        egui::ComboBox::new("lc_pick_feature", lang.t("以其内部点为圆心", "centred on its interior point"))
-            .selected_text(lang.t("选择…", "choose…"))
+    }
+
+    fn centre_section(&mut self, app: &AtlasApp, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
+        match self.center {
+            Some(c) => ui.label(format!("{} {:.5}°E, {:.5}°N", lang.t("圆心", "Centre"), c[0], c[1])),
+            None => ui.label(RichText::new(lang.t("尚未放置圆心", "No centre placed yet")).italics()),
+        };
+        let mut chosen: Option<[f64; 2]> = None;
+        let current = PICK_LAYERS.iter().find(|(k, _, _)| *k == self.pick_layer).unwrap_or(&PICK_LAYERS[0]);
+        egui::ComboBox::new("lc_pick_layer", lang.t("按类型选取圆心", "Pick the centre from"))
+            .selected_text(lang.t(current.1, current.2))
             .width(150.0)
-            .height(360.0)
             .show_ui(ui, |ui| {
-                for f in &e.layer.features {
-                    let name = f.display_name(lang.english()).unwrap_or("—");
-                    if ui.selectable_label(false, name).clicked() {
-                        chosen = f.geometry.as_ref().and_then(representative_point);
+                for (key, zh, en) in PICK_LAYERS {
+                    if app.layer(key).is_some() {
+                        ui.selectable_value(&mut self.pick_layer, key, lang.t(zh, en));
                     }
                 }
             });
+        if let Some(e) = app.layer(self.pick_layer) {
+            egui::ComboBox::new("lc_pick_feature", lang.t("以其内部点为圆心", "centred on its interior point"))
+                .selected_text(lang.t("选择…", "choose…"))
+                .width(150.0)
+                .height(360.0)
+                .show_ui(ui, |ui| {
+                    for f in &e.layer.features {
+                        let name = f.display_name(lang.english()).unwrap_or("—");
+                        if ui.selectable_label(false, name).clicked() {
+                            chosen = f.geometry.as_ref().and_then(representative_point);
+                        }
+                    }
+                });
+        }
+        let selected_point = app
+            .selection
+            .as_ref()
+            .and_then(|s| app.layer(&s.layer).and_then(|e| e.layer.features.get(s.feature)))
+            .and_then(|f| f.geometry.as_ref())
+            .and_then(representative_point);
+        let button = ui
+            .add_enabled(
+                selected_point.is_some(),
+                egui::Button::new(lang.t("以所选要素为圆心", "Centre on the selected feature")),
+            )
+            .on_hover_text(lang.t(
+                "用“选择”工具或搜索选中一个要素，以其内部点为圆心",
+                "Select a feature (Select tool or search); its interior point becomes the centre",
+            ));
+        if button.clicked() {
+            chosen = selected_point;
+        }
+        if let Some(c) = chosen {
+            self.center = Some(c);
+            actions.push(Action::Fit(circle_bbox(self.params.radius_m(Level::Min15), c)));
+        }
     }
-    let selected_point = app
-        .selection
-        .as_ref()
-        .and_then(|s| app.layer(&s.layer).and_then(|e| e.layer.features.get(s.feature)))
-        .and_then(|f| f.geometry.as_ref())
-        .and_then(representative_point);
-    let button = ui
-        .add_enabled(
-            selected_point.is_some(),
-            egui::Button::new(lang.t("以所选要素为圆心", "Centre on the selected feature")),
-        )
-        .on_hover_text(lang.t(
-            "用“选择”工具或搜索选中一个要素，以其内部点为圆心",
-            "Select a feature (Select tool or search); its interior point becomes the centre",
+
+    fn settings_section(&mut self, app: &AtlasApp, ui: &mut egui::Ui, lang: Lang) {
+        ui.label(RichText::new(lang.t("半径与步速", "Radii and walking speed")).strong());
+        let st = &mut *self;
+        egui::Grid::new("lc_params").num_columns(3).spacing([10.0, 4.0]).show(ui, |ui| {
+            for (k, minutes) in RING_MINUTES.iter().enumerate() {
+                let label = ui.label(RichText::new(lang_minutes(lang, *minutes)).color(RING_COLORS[k]));
+                ui.add(
+                    egui::DragValue::new(&mut st.params.radii_m[k]).range(10.0..=MAX_RADIUS_M).speed(5.0).suffix(" m"),
+                )
+                .labelled_by(label.id);
+                ui.label(format!(
+                    "≈ {:.1} {}",
+                    st.params.minutes_for(st.params.radii_m[k]),
+                    lang.t("分钟步行", "min on foot")
+                ));
+                ui.end_row();
+            }
+            let label = ui.label(lang.t("步速", "Walking speed"));
+            ui.add(
+                egui::DragValue::new(&mut st.params.speed_m_per_min).range(10.0..=200.0).speed(1.0).suffix(" m/min"),
+            )
+            .labelled_by(label.id);
+            ui.label("");
+            ui.end_row();
+        });
+        ui.horizontal(|ui| {
+            if ui
+                .button(lang.t("按步速推算半径", "Radii from speed"))
+                .on_hover_text(lang.t("半径 = 分钟 × 步速", "radius = minutes × speed"))
+                .clicked()
+            {
+                st.params.radii_m = st.params.radii_from_speed();
+            }
+            if ui
+                .button(lang.t("恢复标准值", "Standard values"))
+                .on_hover_text(lang.t("300 / 500 / 1000 米，60 米/分钟", "300 / 500 / 1000 m, 60 m/min"))
+                .clicked()
+            {
+                st.params = CircleParams { radii_m: DEFAULT_RADII_M, ..CircleParams::default() };
+            }
+        });
+        ui.checkbox(&mut st.use_network, lang.t("沿路网计算步行距离", "Walking distance along streets"));
+        if st.use_network {
+            let current =
+                app.layers.iter().find(|e| e.layer.key == st.network_layer).map(|e| e.layer.name(lang.english()));
+            let mut chosen = None;
+            egui::ComboBox::new("lc_network_layer", lang.t("路网图层", "Street layer"))
+                .selected_text(current.unwrap_or(lang.t("（无）", "(none)")))
+                .show_ui(ui, |ui| {
+                    for e in app.layers.iter().filter(|e| e.layer.main_kind() == GeometryKind::Line) {
+                        if ui.selectable_label(e.layer.key == st.network_layer, e.layer.name(lang.english())).clicked()
+                        {
+                            chosen = Some(e.layer.key.clone());
+                        }
+                    }
+                });
+            if let Some(k) = chosen {
+                st.network_layer = k;
+            }
+            match &st.network {
+                Some(NetworkCache { result: Ok((net, _)), .. }) => {
+                    ui.label(
+                        RichText::new(format!(
+                            "{}{}",
+                            if lang.english() {
+                                format!("Network: {} nodes, {} segments. ", net.node_count(), net.edge_count())
+                            } else {
+                                format!("路网：{} 个节点、{} 条路段。", net.node_count(), net.edge_count())
+                            },
+                            lang.t(
+                                "只沿该图层的道路步行，圆心和设施到最近道路的直线距离计入；小区内部道路未计入，结果偏保守。",
+                                "Walks follow this layer's streets only, plus the straight walk from the centre and from each facility to its nearest street; paths inside blocks are not included, so the result is conservative."
+                            )
+                        ))
+                        .weak(),
+                    );
+                }
+                Some(NetworkCache { result: Err(e), .. }) => {
+                    ui.colored_label(Color32::from_rgb(200, 30, 30), e.message(lang.english()));
+                }
+                None => {
+                    ui.label(RichText::new(lang.t("未找到该线图层", "That line layer is not open")).weak());
+                }
+            }
+        }
+        if let Err(e) = st.params.validate() {
+            ui.colored_label(Color32::from_rgb(200, 30, 30), e.message(lang.english()));
+        }
+    }
+
+    fn results_section(&mut self, ui: &mut egui::Ui, lang: Lang) {
+        let Some((_, view)) = &self.circle else {
+            ui.label(
+                lang.t("放置圆心后显示各圈设施与配套清单。", "Place a centre to see the facilities and the checklist."),
+            );
+            return;
+        };
+        let r = &view.report;
+        let walking = r.network_access_m.is_some();
+        let en = lang.english();
+        // ---- Facilities per ring ----
+        ui.label(RichText::new(lang.t("各圈设施数", "Facilities per ring")).strong());
+        if walking {
+            ui.label(RichText::new(lang.t("每格：直线 / 沿路网步行", "each cell: straight line / on foot")).weak());
+        }
+        egui::Grid::new("lc_counts").num_columns(4).striped(true).spacing([10.0, 3.0]).show(ui, |ui| {
+            ui.label(lang.t("类别", "Category"));
+            for (k, ring) in r.rings.iter().enumerate() {
+                ui.label(RichText::new(lang_minutes(lang, ring.minutes)).color(RING_COLORS[k]).strong());
+            }
+            ui.end_row();
+            let categories: Vec<&String> =
+                r.rings.last().map(|ring| ring.facilities.keys().collect()).unwrap_or_default();
+            let mut ordered: Vec<&String> = CHECKLIST
+                .iter()
+                .filter_map(|i| categories.iter().find(|c| c.as_str() == i.category).copied())
+                .collect();
+            ordered.extend(categories.iter().filter(|c| checklist_item(c).is_none()).copied());
+            for cat in ordered {
+                ui.label(category_name(cat, en));
+                for ring in &r.rings {
+                    let n = ring.facilities.get(cat).copied().unwrap_or(0);
+                    let cell = match ring.network_facilities.as_ref() {
+                        Some(m) => format!("{n} / {}", m.get(cat).copied().unwrap_or(0)),
+                        None => n.to_string(),
+                    };
+                    ui.label(if n == 0 { RichText::new(cell).weak() } else { RichText::new(cell) });
+                }
+                ui.end_row();
+            }
+        });
+        if walking {
+            ui.label(RichText::new(lang.t("步行可达面积 / 圆面积", "Walkable area / circle area")).strong());
+            for (k, ring) in r.rings.iter().enumerate() {
+                if let Some(a) = ring.network_area_m2 {
+                    let pct = if ring.circle_area_m2 > 0.0 { 100.0 * a / ring.circle_area_m2 } else { 0.0 };
+                    ui.label(
+                        RichText::new(format!(
+                            "{}: {:.2} / {:.2} km² ({pct:.0}%)",
+                            lang_minutes(lang, ring.minutes),
+                            a / 1e6,
+                            ring.circle_area_m2 / 1e6
+                        ))
+                        .color(RING_COLORS[k]),
+                    );
+                }
+            }
+            if let Some(a) = r.network_access_m {
+                ui.label(
+                    RichText::new(format!(
+                        "{} {}",
+                        lang.t("圆心到最近道路", "Centre to nearest street"),
+                        format_distance(a)
+                    ))
+                    .weak(),
+                );
+            }
+        }
+        // ---- Checklist ----
+        ui.add_space(6.0);
+        ui.label(RichText::new(lang.t("配套设施清单（GB 50180-2018）", "Facility checklist (GB 50180-2018)")).strong());
+        ui.label(
+            RichText::new(
+                lang.t(
+                    "每一级也须具备下一级的全部设施",
+                    "Each level must also have every facility of the levels below",
+                ),
+            )
+            .weak(),
+        );
+        for level in Level::ALL.iter().rev() {
+            let (ok, all) = r.level_score(*level);
+            let (zh, en_name) = level.label();
+            let walk = r
+                .level_network_score(*level)
+                .map(|(w, _)| format!(" · {} {w}/{all}", lang.t("步行", "walking")))
+                .unwrap_or_default();
+            let title = format!(
+                "{} · {} · {} {ok}/{all}{walk}",
+                lang.t(zh, en_name),
+                format_distance(self.params.radius_m(*level)),
+                lang.t("直线", "straight")
+            );
+            egui::CollapsingHeader::new(title)
+                .id_salt(("lc_level", level.minutes()))
+                .default_open(*level == Level::Min15)
+                .show(ui, |ui| {
+                    egui::Grid::new(("lc_checklist", level.minutes()))
+                        .num_columns(3)
+                        .striped(true)
+                        .spacing([8.0, 3.0])
+                        .show(ui, |ui| {
+                            ui.label(lang.t("设施", "Facility"));
+                            ui.label(lang.t("直线", "Straight line"));
+                            ui.label(lang.t("沿路网步行", "On foot"));
+                            ui.end_row();
+                            for e in r.level_entries(*level) {
+                                let item = checklist_item(&e.category);
+                                let name = item.map(|i| i.name(en).to_owned()).unwrap_or_else(|| e.category.clone());
+                                let label = ui.label(name);
+                                if let Some(i) = item {
+                                    let (cz, ce) = i.concern.label();
+                                    label.on_hover_text(format!(
+                                        "{}：{} · {}",
+                                        lang.t("标准条目", "Standard item"),
+                                        lang.t(i.standard_zh, i.standard_en),
+                                        lang.t(cz, ce)
+                                    ));
+                                }
+                                ui.label(present_text(lang, Some(e.present), e.nearest_m));
+                                ui.label(present_text(lang, e.network_present, e.network_nearest_m));
+                                ui.end_row();
+                            }
+                        });
+                });
+        }
+        // ---- Who the 15-minute ring covers ----
+        ui.add_space(6.0);
+        ui.label(RichText::new(lang.t("十五分钟圈覆盖", "Covered by the 15-minute ring")).strong());
+        ui.label(format!(
+            "{} {} · {} {} · {} {:.0} {}",
+            r.communities.len(),
+            lang.t("个社区", "communities"),
+            r.grids.len(),
+            lang.t("个网格", "grids"),
+            lang.t("约", "about"),
+            r.households_covered,
+            lang.t("户（按面积比例）", "households (pro rata by area)")
         ));
-    if button.clicked() {
-        chosen = selected_point;
+        egui::CollapsingHeader::new(lang.t("涉及的社区", "Communities touched"))
+            .id_salt("lc_touched_communities")
+            .show(ui, |ui| {
+                for c in &r.communities {
+                    ui.label(format!(
+                        "{} · {} · {:.0}% · {:.0} {}",
+                        c.name,
+                        c.parent.as_deref().unwrap_or("—"),
+                        100.0 * c.share_inside,
+                        c.households_inside.unwrap_or(0.0),
+                        lang.t("户", "households")
+                    ));
+                }
+            });
+        egui::CollapsingHeader::new(lang.t("涉及的网格", "Grids touched")).id_salt("lc_touched_grids").show(ui, |ui| {
+            for g in &r.grids {
+                ui.label(format!("{} · {:.0}%", g.name, 100.0 * g.share_inside));
+            }
+        });
     }
-    if let Some(c) = chosen {
-        app.life_circle.center = Some(c);
-        fit_circle(app, c);
+
+    fn coverage_section(&mut self, app: &AtlasApp, ui: &mut egui::Ui, lang: Lang) {
+        let st = &mut *self;
+        ui.checkbox(&mut st.coverage, lang.t("覆盖模式：按配套清单着色", "Coverage mode: colour by the checklist"));
+        if !st.coverage {
+            return;
+        }
+        ui.horizontal(|ui| {
+            ui.radio_value(&mut st.coverage_unit, CoverageUnit::Communities, lang.t("社区", "Communities"));
+            ui.radio_value(&mut st.coverage_unit, CoverageUnit::Grids, lang.t("网格", "Grids"));
+        });
+        let has_network = st.network_context().is_some();
+        ui.horizontal(|ui| {
+            ui.radio_value(&mut st.coverage_by_walking, false, lang.t("直线距离", "Straight line"));
+            ui.add_enabled_ui(has_network, |ui| {
+                ui.radio_value(&mut st.coverage_by_walking, true, lang.t("沿路网步行", "On foot"));
+            });
+        });
+        if !has_network {
+            st.coverage_by_walking = false;
+        }
+        // The first frame after switching on computes it (refresh runs before the panel next frame).
+        let Some((_, report)) = &st.coverage_cache else {
+            ui.label(lang.t("计算中…", "Computing…"));
+            ui.ctx().request_repaint();
+            return;
+        };
+        if report.unit != st.coverage_unit {
+            ui.ctx().request_repaint();
+        }
+        // ---- Legend ----
+        let counts = class_counts(report, st.coverage_by_walking);
+        let labels = class_labels(CHECKLIST.len());
+        let (unit_zh, unit_en) = report.unit.label();
+        for (k, (_, color)) in COVERAGE_CLASSES.iter().enumerate() {
+            ui.horizontal(|ui| {
+                let (rect, _) = ui.allocate_exact_size(vec2(22.0, 13.0), egui::Sense::hover());
+                ui.painter().rect_filled(rect, 2.0, *color);
+                ui.label(if lang.english() {
+                    format!("{} items met: {} {unit_en}", labels[k], counts[k])
+                } else {
+                    format!("满足 {} 项：{} 个{unit_zh}", labels[k], counts[k])
+                });
+            });
+        }
+        // ---- Summary ----
+        let lines = report.summary_lines(lang.english());
+        if let Some(first) = lines.first() {
+            ui.label(RichText::new(first).strong());
+        }
+        egui::CollapsingHeader::new(lang.t("分项统计", "By item"))
+            .id_salt("lc_coverage_items")
+            .default_open(true)
+            .show(ui, |ui| {
+                for l in lines.iter().skip(1) {
+                    ui.label(l);
+                }
+            });
+        if ui
+            .button(lang.t("导出 CSV", "Export CSV"))
+            .on_hover_text(lang.t("UTF-8（带 BOM），Excel 可直接打开", "UTF-8 with BOM, opens in Excel"))
+            .clicked()
+        {
+            let report = report.clone();
+            let english = lang.english();
+            let name = match report.unit {
+                CoverageUnit::Communities => "coverage_communities.csv",
+                CoverageUnit::Grids => "coverage_grids.csv",
+            };
+            st.save = Some(save_dialog::save_async(
+                &app.egui_ctx,
+                lang.t("导出覆盖统计", "Export coverage"),
+                name,
+                FileKind { name: "CSV", extensions: &["csv"] },
+                move || Ok(report.to_csv(english).into_bytes()),
+            ));
+        }
     }
 }
 
 /// A point inside a polygon (or on a line, or the point itself).
 fn representative_point(g: &Geometry<f64>) -> Option<[f64; 2]> {
     g.interior_point().map(|p| [p.x(), p.y()])
-}
-
-fn settings_section(app: &mut AtlasApp, ui: &mut egui::Ui, lang: Lang) {
-    ui.label(RichText::new(lang.t("半径与步速", "Radii and walking speed")).strong());
-    let st = &mut app.life_circle;
-    egui::Grid::new("lc_params").num_columns(3).spacing([10.0, 4.0]).show(ui, |ui| {
-        for (k, minutes) in RING_MINUTES.iter().enumerate() {
-            let label = ui.label(RichText::new(lang_minutes(lang, *minutes)).color(RING_COLORS[k]));
-            ui.add(egui::DragValue::new(&mut st.params.radii_m[k]).range(10.0..=MAX_RADIUS_M).speed(5.0).suffix(" m"))
-                .labelled_by(label.id);
-            ui.label(format!(
-                "≈ {:.1} {}",
-                st.params.minutes_for(st.params.radii_m[k]),
-                lang.t("分钟步行", "min on foot")
-            ));
-            ui.end_row();
-        }
-        let label = ui.label(lang.t("步速", "Walking speed"));
-        ui.add(egui::DragValue::new(&mut st.params.speed_m_per_min).range(10.0..=200.0).speed(1.0).suffix(" m/min"))
-            .labelled_by(label.id);
-        ui.label("");
-        ui.end_row();
-    });
-    ui.horizontal(|ui| {
-        if ui
-            .button(lang.t("按步速推算半径", "Radii from speed"))
-            .on_hover_text(lang.t("半径 = 分钟 × 步速", "radius = minutes × speed"))
-            .clicked()
-        {
-            st.params.radii_m = st.params.radii_from_speed();
-        }
-        if ui
-            .button(lang.t("恢复标准值", "Standard values"))
-            .on_hover_text(lang.t("300 / 500 / 1000 米，60 米/分钟", "300 / 500 / 1000 m, 60 m/min"))
-            .clicked()
-        {
-            st.params = CircleParams { radii_m: DEFAULT_RADII_M, ..CircleParams::default() };
-        }
-    });
-    ui.checkbox(&mut st.use_network, lang.t("沿路网计算步行距离", "Walking distance along streets"));
-    if st.use_network {
-        let current = app.layers.iter().find(|e| e.layer.key == st.network_layer).map(|e| e.layer.name(lang.english()));
-        let mut chosen = None;
-        egui::ComboBox::new("lc_network_layer", lang.t("路网图层", "Street layer"))
-            .selected_text(current.unwrap_or(lang.t("（无）", "(none)")))
-            .show_ui(ui, |ui| {
-                for e in app.layers.iter().filter(|e| e.layer.main_kind() == GeometryKind::Line) {
-                    if ui.selectable_label(e.layer.key == st.network_layer, e.layer.name(lang.english())).clicked() {
-                        chosen = Some(e.layer.key.clone());
-                    }
-                }
-            });
-        if let Some(k) = chosen {
-            st.network_layer = k;
-        }
-        match &st.network {
-            Some(NetworkCache { result: Ok((net, _)), .. }) => {
-                ui.label(
-                    RichText::new(format!(
-                        "{}{}",
-                        if lang.english() {
-                            format!("Network: {} nodes, {} segments. ", net.node_count(), net.edge_count())
-                        } else {
-                            format!("路网：{} 个节点、{} 条路段。", net.node_count(), net.edge_count())
-                        },
-                        lang.t(
-                            "只沿该图层的道路步行，圆心和设施到最近道路的直线距离计入；小区内部道路未计入，结果偏保守。",
-                            "Walks follow this layer's streets only, plus the straight walk from the centre and from each facility to its nearest street; paths inside blocks are not included, so the result is conservative."
-                        )
-                    ))
-                    .weak(),
-                );
-            }
-            Some(NetworkCache { result: Err(e), .. }) => {
-                ui.colored_label(Color32::from_rgb(200, 30, 30), e);
-            }
-            None => {
-                ui.label(RichText::new(lang.t("未找到该线图层", "That line layer is not open")).weak());
-            }
-        }
-    }
-    if let Err(e) = st.params.validate() {
-        ui.colored_label(Color32::from_rgb(200, 30, 30), e.to_string());
-    }
 }
 
 fn lang_minutes(lang: Lang, minutes: u32) -> String {
@@ -657,238 +919,5 @@ fn present_text(lang: Lang, present: Option<bool>, distance_m: Option<f64>) -> R
                 .unwrap_or_else(|| lang.t("无此设施", "none").to_owned())
         ))
         .color(Color32::from_rgb(200, 30, 30)),
-    }
-}
-
-fn results_section(app: &mut AtlasApp, ui: &mut egui::Ui, lang: Lang) {
-    let Some((_, view)) = &app.life_circle.circle else {
-        ui.label(
-            lang.t("放置圆心后显示各圈设施与配套清单。", "Place a centre to see the facilities and the checklist."),
-        );
-        return;
-    };
-    let r = &view.report;
-    let walking = r.network_access_m.is_some();
-    let en = lang.english();
-    // ---- Facilities per ring ----
-    ui.label(RichText::new(lang.t("各圈设施数", "Facilities per ring")).strong());
-    if walking {
-        ui.label(RichText::new(lang.t("每格：直线 / 沿路网步行", "each cell: straight line / on foot")).weak());
-    }
-    egui::Grid::new("lc_counts").num_columns(4).striped(true).spacing([10.0, 3.0]).show(ui, |ui| {
-        ui.label(lang.t("类别", "Category"));
-        for (k, ring) in r.rings.iter().enumerate() {
-            ui.label(RichText::new(lang_minutes(lang, ring.minutes)).color(RING_COLORS[k]).strong());
-        }
-        ui.end_row();
-        let categories: Vec<&String> = r.rings.last().map(|ring| ring.facilities.keys().collect()).unwrap_or_default();
-        let mut ordered: Vec<&String> =
-            CHECKLIST.iter().filter_map(|i| categories.iter().find(|c| c.as_str() == i.category).copied()).collect();
-        ordered.extend(categories.iter().filter(|c| checklist_item(c).is_none()).copied());
-        for cat in ordered {
-            ui.label(category_name(cat, en));
-            for ring in &r.rings {
-                let n = ring.facilities.get(cat).copied().unwrap_or(0);
-                let cell = match ring.network_facilities.as_ref() {
-                    Some(m) => format!("{n} / {}", m.get(cat).copied().unwrap_or(0)),
-                    None => n.to_string(),
-                };
-                ui.label(if n == 0 { RichText::new(cell).weak() } else { RichText::new(cell) });
-            }
-            ui.end_row();
-        }
-    });
-    if walking {
-        ui.label(RichText::new(lang.t("步行可达面积 / 圆面积", "Walkable area / circle area")).strong());
-        for (k, ring) in r.rings.iter().enumerate() {
-            if let Some(a) = ring.network_area_m2 {
-                let pct = if ring.circle_area_m2 > 0.0 { 100.0 * a / ring.circle_area_m2 } else { 0.0 };
-                ui.label(
-                    RichText::new(format!(
-                        "{}: {:.2} / {:.2} km² ({pct:.0}%)",
-                        lang_minutes(lang, ring.minutes),
-                        a / 1e6,
-                        ring.circle_area_m2 / 1e6
-                    ))
-                    .color(RING_COLORS[k]),
-                );
-            }
-        }
-        if let Some(a) = r.network_access_m {
-            ui.label(
-                RichText::new(format!(
-                    "{} {}",
-                    lang.t("圆心到最近道路", "Centre to nearest street"),
-                    format_distance(a)
-                ))
-                .weak(),
-            );
-        }
-    }
-    // ---- Checklist ----
-    ui.add_space(6.0);
-    ui.label(RichText::new(lang.t("配套设施清单（GB 50180-2018）", "Facility checklist (GB 50180-2018)")).strong());
-    ui.label(
-        RichText::new(
-            lang.t("每一级也须具备下一级的全部设施", "Each level must also have every facility of the levels below"),
-        )
-        .weak(),
-    );
-    for level in Level::ALL.iter().rev() {
-        let (ok, all) = r.level_score(*level);
-        let (zh, en_name) = level.label();
-        let walk = r
-            .level_network_score(*level)
-            .map(|(w, _)| format!(" · {} {w}/{all}", lang.t("步行", "walking")))
-            .unwrap_or_default();
-        let title = format!(
-            "{} · {} · {} {ok}/{all}{walk}",
-            lang.t(zh, en_name),
-            format_distance(app.life_circle.params.radius_m(*level)),
-            lang.t("直线", "straight")
-        );
-        egui::CollapsingHeader::new(title)
-            .id_salt(("lc_level", level.minutes()))
-            .default_open(*level == Level::Min15)
-            .show(ui, |ui| {
-                egui::Grid::new(("lc_checklist", level.minutes()))
-                    .num_columns(3)
-                    .striped(true)
-                    .spacing([8.0, 3.0])
-                    .show(ui, |ui| {
-                        ui.label(lang.t("设施", "Facility"));
-                        ui.label(lang.t("直线", "Straight line"));
-                        ui.label(lang.t("沿路网步行", "On foot"));
-                        ui.end_row();
-                        for e in r.level_entries(*level) {
-                            let item = checklist_item(&e.category);
-                            let name = item.map(|i| i.name(en).to_owned()).unwrap_or_else(|| e.category.clone());
-                            let label = ui.label(name);
-                            if let Some(i) = item {
-                                let (cz, ce) = i.concern.label();
-                                label.on_hover_text(format!(
-                                    "{}：{} · {}",
-                                    lang.t("标准条目", "Standard item"),
-                                    lang.t(i.standard_zh, i.standard_en),
-                                    lang.t(cz, ce)
-                                ));
-                            }
-                            ui.label(present_text(lang, Some(e.present), e.nearest_m));
-                            ui.label(present_text(lang, e.network_present, e.network_nearest_m));
-                            ui.end_row();
-                        }
-                    });
-            });
-    }
-    // ---- Who the 15-minute ring covers ----
-    ui.add_space(6.0);
-    ui.label(RichText::new(lang.t("十五分钟圈覆盖", "Covered by the 15-minute ring")).strong());
-    ui.label(format!(
-        "{} {} · {} {} · {} {:.0} {}",
-        r.communities.len(),
-        lang.t("个社区", "communities"),
-        r.grids.len(),
-        lang.t("个网格", "grids"),
-        lang.t("约", "about"),
-        r.households_covered,
-        lang.t("户（按面积比例）", "households (pro rata by area)")
-    ));
-    egui::CollapsingHeader::new(lang.t("涉及的社区", "Communities touched")).id_salt("lc_touched_communities").show(
-        ui,
-        |ui| {
-            for c in &r.communities {
-                ui.label(format!(
-                    "{} · {} · {:.0}% · {:.0} {}",
-                    c.name,
-                    c.parent.as_deref().unwrap_or("—"),
-                    100.0 * c.share_inside,
-                    c.households_inside.unwrap_or(0.0),
-                    lang.t("户", "households")
-                ));
-            }
-        },
-    );
-    egui::CollapsingHeader::new(lang.t("涉及的网格", "Grids touched")).id_salt("lc_touched_grids").show(ui, |ui| {
-        for g in &r.grids {
-            ui.label(format!("{} · {:.0}%", g.name, 100.0 * g.share_inside));
-        }
-    });
-}
-
-fn coverage_section(app: &mut AtlasApp, ui: &mut egui::Ui, lang: Lang) {
-    let st = &mut app.life_circle;
-    ui.checkbox(&mut st.coverage, lang.t("覆盖模式：按配套清单着色", "Coverage mode: colour by the checklist"));
-    if !st.coverage {
-        return;
-    }
-    ui.horizontal(|ui| {
-        ui.radio_value(&mut st.coverage_unit, CoverageUnit::Communities, lang.t("社区", "Communities"));
-        ui.radio_value(&mut st.coverage_unit, CoverageUnit::Grids, lang.t("网格", "Grids"));
-    });
-    let has_network = st.network_context().is_some();
-    ui.horizontal(|ui| {
-        ui.radio_value(&mut st.coverage_by_walking, false, lang.t("直线距离", "Straight line"));
-        ui.add_enabled_ui(has_network, |ui| {
-            ui.radio_value(&mut st.coverage_by_walking, true, lang.t("沿路网步行", "On foot"));
-        });
-    });
-    if !has_network {
-        st.coverage_by_walking = false;
-    }
-    // The first frame after switching on computes it (refresh runs before the panel next frame).
-    let Some((_, report)) = &st.coverage_cache else {
-        ui.label(lang.t("计算中…", "Computing…"));
-        ui.ctx().request_repaint();
-        return;
-    };
-    if report.unit != st.coverage_unit {
-        ui.ctx().request_repaint();
-    }
-    // ---- Legend ----
-    let counts = class_counts(report, st.coverage_by_walking);
-    let labels = class_labels(CHECKLIST.len());
-    let (unit_zh, unit_en) = report.unit.label();
-    for (k, (_, color)) in COVERAGE_CLASSES.iter().enumerate() {
-        ui.horizontal(|ui| {
-            let (rect, _) = ui.allocate_exact_size(vec2(22.0, 13.0), egui::Sense::hover());
-            ui.painter().rect_filled(rect, 2.0, *color);
-            ui.label(if lang.english() {
-                format!("{} items met: {} {unit_en}", labels[k], counts[k])
-            } else {
-                format!("满足 {} 项：{} 个{unit_zh}", labels[k], counts[k])
-            });
-        });
-    }
-    // ---- Summary ----
-    let lines = report.summary_lines(lang.english());
-    if let Some(first) = lines.first() {
-        ui.label(RichText::new(first).strong());
-    }
-    egui::CollapsingHeader::new(lang.t("分项统计", "By item")).id_salt("lc_coverage_items").default_open(true).show(
-        ui,
-        |ui| {
-            for l in lines.iter().skip(1) {
-                ui.label(l);
-            }
-        },
-    );
-    if ui
-        .button(lang.t("导出 CSV", "Export CSV"))
-        .on_hover_text(lang.t("UTF-8（带 BOM），Excel 可直接打开", "UTF-8 with BOM, opens in Excel"))
-        .clicked()
-    {
-        let report = report.clone();
-        let english = lang.english();
-        let name = match report.unit {
-            CoverageUnit::Communities => "coverage_communities.csv",
-            CoverageUnit::Grids => "coverage_grids.csv",
-        };
-        st.save = Some(save_dialog::save_async(
-            &app.egui_ctx,
-            lang.t("导出覆盖统计", "Export coverage"),
-            name,
-            FileKind { name: "CSV", extensions: &["csv"] },
-            move || Ok(report.to_csv(english).into_bytes()),
-        ));
     }
 }

@@ -108,7 +108,7 @@ impl Loader {
             }))
             .unwrap_or_else(|payload| {
                 Err(LoadError::Internal {
-                    path: path.display().to_string(),
+                    path: path.clone(),
                     message: super::crash::scrub(&super::crash::panic_text(payload.as_ref())),
                 })
             });

@@ -14,7 +14,7 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
         let lang = app.lang();
         let tool = app.tool;
         // A briefing carries the data credit in its own line (present.rs).
-        let data_credits = if app.briefing.presenting { Vec::new() } else { app.data_credits() };
+        let data_credits = if app.presenting.active { Vec::new() } else { app.data_credits() };
         let data_line = (!data_credits.is_empty())
             .then(|| format!("{}{}", lang.t("数据 ", "Data "), data_credits.join(lang.t("；", "; "))));
         let input = ViewInputs {
@@ -23,7 +23,7 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
             english: lang.english(),
             text_scale: app.overlay_text_scale(),
             // A briefing always shows its legend.
-            legend: app.persisted.show_legend || app.briefing.presenting,
+            legend: app.persisted.show_legend || app.presenting.active,
             data_line,
             pick_on_click: tool == Tool::Select,
             pan_buttons: multi_select::pan_buttons(tool, ui),
@@ -34,8 +34,11 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
             app.selection = hit;
         }
         // Tools get the map's response after it is drawn, and paint on top of the layers.
-        let interaction =
-            MapInteraction { response: out.response.clone(), view: out.view, painter: ui.painter_at(out.response.rect) };
+        let interaction = MapInteraction {
+            response: out.response.clone(),
+            view: out.view,
+            painter: ui.painter_at(out.response.rect),
+        };
         match app.tool {
             Tool::Select => multi_select::on_map(app, &interaction),
             Tool::LifeCircle => life_circle_panel::on_map(app, &interaction),

@@ -11,7 +11,7 @@ use walkers::{Map, MapMemory, Tiles, lon_lat};
 use super::files::Flash;
 use super::{FeatureRef, LayerEntry};
 use crate::basemap::{ActiveBasemap, MapProjection};
-use crate::model::{BBox, PickTolerance};
+use crate::model::{BBox, LonLat, PickTolerance};
 use crate::render::legend::{legend_rows, legend_size, paint_legend};
 use crate::render::{Highlight, LayerCache, MapView, PaintOptions, paint_emphasis, paint_layer, place_labels};
 
@@ -40,7 +40,7 @@ pub struct MapViewState {
     /// The view of the last painted frame (for tools and tests that need screen positions).
     pub last_view: Option<MapView>,
     /// The pointer's position on the map in the last frame.
-    pub cursor_lon_lat: Option<[f64; 2]>,
+    pub cursor_lon_lat: Option<LonLat>,
     /// The feature under the pointer.
     pub hover: Option<FeatureRef>,
     /// CPU time of the last frame (tiles, layers, labels), for the status bar read-out.
@@ -115,8 +115,9 @@ impl MapViewState {
     }
 
     /// Centre on a place at a zoom level now.
-    pub fn center_at(&mut self, center_lon_lat: [f64; 2], zoom: f64) {
-        self.memory.center_at(lon_lat(center_lon_lat[0], center_lon_lat[1]));
+    pub fn center_at(&mut self, center: impl Into<LonLat>, zoom: f64) {
+        let c = center.into();
+        self.memory.center_at(lon_lat(c.lon_deg, c.lat_deg));
         let _ = self.memory.set_zoom(zoom);
     }
 
@@ -210,9 +211,9 @@ impl MapViewState {
             }
             // ---- Picking ----
             let cursor = response.hover_pos().map(|p| view.screen_to_lon_lat(p));
-            let hovered = cursor.and_then(|ll| pick(input.layers, &view, ll));
+            let hovered = cursor.and_then(|ll| pick(input.layers, &view, ll.to_array()));
             let clicked = if response.clicked() && input.pick_on_click {
-                response.interact_pointer_pos().map(|p| pick(input.layers, &view, view.screen_to_lon_lat(p)))
+                response.interact_pointer_pos().map(|p| pick(input.layers, &view, view.screen_to_lon_lat(p).to_array()))
             } else {
                 None
             };
@@ -225,7 +226,14 @@ impl MapViewState {
         self.hover = hovered;
         if attribution.is_some() || input.data_line.is_some() {
             let (text, url) = attribution.as_ref().map_or(("", ""), |a| (a.text.as_str(), a.url.as_str()));
-            attribution_overlay(ui, self.id.with("attribution"), out.response.rect, text, url, input.data_line.as_deref());
+            attribution_overlay(
+                ui,
+                self.id.with("attribution"),
+                out.response.rect,
+                text,
+                url,
+                input.data_line.as_deref(),
+            );
         }
         ViewOutput { response: out.response, view, clicked }
     }
@@ -330,11 +338,9 @@ fn scale_bar(painter: &egui::Painter, view: &MapView, dark: bool, text_scale: f3
 /// that ask for one, e.g. the OpenStreetMap-derived outline) above the basemap's.
 fn attribution_overlay(ui: &mut egui::Ui, id: egui::Id, rect: egui::Rect, text: &str, url: &str, data: Option<&str>) {
     let pos: Pos2 = rect.right_bottom() - vec2(6.0, 6.0);
-    egui::Area::new(id)
-        .fixed_pos(pos)
-        .pivot(Align2::RIGHT_BOTTOM)
-        .order(egui::Order::Foreground)
-        .show(ui.ctx(), |ui| {
+    egui::Area::new(id).fixed_pos(pos).pivot(Align2::RIGHT_BOTTOM).order(egui::Order::Foreground).show(
+        ui.ctx(),
+        |ui| {
             egui::Frame::NONE
                 .fill(Color32::from_white_alpha(200))
                 .inner_margin(egui::Margin::symmetric(6, 2))
@@ -354,5 +360,6 @@ fn attribution_overlay(ui: &mut egui::Ui, id: egui::Id, rect: egui::Rect, text: 
                         }
                     });
                 });
-        });
+        },
+    );
 }

@@ -199,7 +199,7 @@ pub(super) fn on_map(app: &mut AtlasApp, map: &MapInteraction) {
     let (pointer, snapped) = match hover {
         Some(pos) => match snap_allowed.then(|| snap_vertex(&app.layers, &map.view, pos)).flatten() {
             Some(v) => (Some(v), true),
-            None => (Some(map.view.screen_to_lon_lat(pos)), false),
+            None => (Some(map.view.screen_to_lon_lat(pos).to_array()), false),
         },
         None => (None, false),
     };
@@ -227,7 +227,7 @@ pub(super) fn on_map(app: &mut AtlasApp, map: &MapInteraction) {
             let p = snap_allowed
                 .then(|| snap_vertex(&app.layers, &map.view, pos))
                 .flatten()
-                .unwrap_or_else(|| map.view.screen_to_lon_lat(pos));
+                .unwrap_or_else(|| map.view.screen_to_lon_lat(pos).to_array());
             app.measure.vertices.push(p);
         }
         app.measure.finish();
@@ -246,7 +246,7 @@ pub(super) fn on_map(app: &mut AtlasApp, map: &MapInteraction) {
             let p = snap_allowed
                 .then(|| snap_vertex(&app.layers, &map.view, pos))
                 .flatten()
-                .unwrap_or_else(|| map.view.screen_to_lon_lat(pos));
+                .unwrap_or_else(|| map.view.screen_to_lon_lat(pos).to_array());
             app.measure.vertices.push(p);
         }
     }
@@ -255,7 +255,7 @@ pub(super) fn on_map(app: &mut AtlasApp, map: &MapInteraction) {
 
 /// The nearest vertex of a visible layer within [`SNAP_RADIUS_PT`] of `pos`.
 fn snap_vertex(layers: &[LayerEntry], view: &MapView, pos: Pos2) -> Option<[f64; 2]> {
-    let ll = view.screen_to_lon_lat(pos);
+    let ll = view.screen_to_lon_lat(pos).to_array();
     let radius_m = f64::from(SNAP_RADIUS_PT) * view.metres_per_point() * 1.5;
     // A search box only (spherical metres per degree); the distance test below is in screen points.
     let dlat = radius_m / 111_320.0;
@@ -281,6 +281,7 @@ fn snap_vertex(layers: &[LayerEntry], view: &MapView, pos: Pos2) -> Option<[f64;
 
 /// The window with the live reading and the tool's actions.
 fn measure_window(app: &mut AtlasApp, ctx: &egui::Context, map_rect: egui::Rect) {
+    // ---- The window ----
     let lang = app.lang();
     let mut keep = false;
     let mut export = false;
@@ -372,6 +373,7 @@ fn measure_window(app: &mut AtlasApp, ctx: &egui::Context, map_rect: egui::Rect)
                 clear = ui.button(lang.t("清除", "Clear")).clicked();
             });
         });
+    // ---- After drawing: what was asked ----
     if keep {
         keep_as_layer(app);
     }

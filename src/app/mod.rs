@@ -1,6 +1,7 @@
 //! The egui application: panels around a walkers map. One file per panel; this one holds the
 //! state they share and the frame loop.
 
+pub mod actions;
 pub mod analysis_panel;
 pub mod attribute_table;
 mod basemap_ui;
@@ -11,7 +12,7 @@ mod files;
 pub mod fonts;
 pub mod format;
 pub mod i18n;
-mod info_panel;
+pub mod info_panel;
 mod layers_panel;
 mod life_circle_panel;
 mod loading;
@@ -25,18 +26,19 @@ pub mod settings;
 pub mod source_panel;
 mod status_bar;
 pub mod tools;
-mod top_bar;
+pub mod top_bar;
 
+use kuiwen_core::Bilingual;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
 use crate::basemap::health::TileStatus;
 use crate::basemap::{ActiveBasemap, Basemap};
 use crate::io::embedded;
 use crate::model::{BBox, Layer, bbox_union};
 pub use i18n::Lang;
 use loading::Loader;
+use serde::{Deserialize, Serialize};
 
 /// What the app remembers between runs (eframe storage).
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -187,8 +189,10 @@ pub struct AtlasApp {
     pub layers: Vec<LayerEntry>,
     /// The selected feature.
     pub selection: Option<FeatureRef>,
-    /// Text in the search box.
-    pub search: String,
+    /// The top bar: menus, search, tools, basemap.
+    pub top_bar: top_bar::TopBar,
+    /// The feature details panel on the right.
+    pub info: info_panel::InfoPanel,
     /// The active map tool.
     pub tool: tools::Tool,
     /// Messages for the user.
@@ -212,7 +216,9 @@ pub struct AtlasApp {
     /// A file whose coordinate system the planner is asked for.
     pub crs_question: Option<source_panel::CrsQuestion>,
     /// The briefing: slides, presenting, export.
-    pub briefing: present::BriefingState,
+    pub briefing: present::Briefing,
+    /// Presenting the briefing: full screen, flying from slide to slide.
+    pub presenting: present::Presenting,
     /// Export jobs and dialogs of the briefing window.
     ui_briefing: briefing_panel::BriefingUi,
     /// A slide whose extent is fitted once the map knows its size.
@@ -249,7 +255,8 @@ impl AtlasApp {
         let layers = match embedded::load_all() {
             Ok(layers) => layers,
             Err((file, e)) => {
-                notices.push(Notice { text: format!("{file}: {e}"), error: true });
+                let english = persisted.lang.english();
+                notices.push(Notice { text: format!("{file}: {}", e.message(english)), error: true });
                 Vec::new()
             }
         };
@@ -258,7 +265,8 @@ impl AtlasApp {
             persisted,
             layers: Vec::new(),
             selection: None,
-            search: String::new(),
+            top_bar: Default::default(),
+            info: Default::default(),
             tool: tools::Tool::Select,
             notices,
             measure: Default::default(),
@@ -271,6 +279,7 @@ impl AtlasApp {
             layer_export: None,
             crs_question: None,
             briefing: Default::default(),
+            presenting: Default::default(),
             pending_slide_fit: None,
             ui_briefing: Default::default(),
             basemap_fixed: start.exporting && start.basemap.is_some(),
@@ -287,8 +296,8 @@ impl AtlasApp {
         for layer in layers {
             app.push_layer(layer);
         }
-        app.briefing = present::BriefingState::builtin(&app.layers);
-        app.briefing.exporting = start.exporting;
+        app.briefing = present::Briefing::builtin(&app.layers);
+        app.presenting.exporting = start.exporting;
         app.map.pending_fit = app.all_bbox();
         app.set_basemap(app.persisted.basemap.clone());
         if let Some(k) = &start.table {
@@ -464,32 +473,53 @@ impl AtlasApp {
         present::presenting_keys(self, &ctx);
         present::apply_theme(self, &ctx);
         present::before_map(self, &ctx);
-        if self.briefing.presenting {
+        if self.presenting.active {
             // Full screen for the audience: the map and its overlays, no panels.
             map_panel::show(self, ui);
             present::overlays(self, ui);
             self.note_first_frame();
             return;
         }
-        top_bar::show(self, ui);
+        // ---- Jobs that report between frames (saves, exports) ----
+        analysis_panel::logic(self);
+        briefing_panel::logic(self);
+        // ---- Panels around the map (each owns its state; its actions are applied after it) ----
+        self.panel(ui, |app| &mut app.top_bar, top_bar::TopBar::ui);
         status_bar::show(self, ui);
-        attribute_table::show(self, ui);
+        self.panel(ui, |app| &mut app.table, attribute_table::AttributeTable::ui);
         layers_panel::show(self, ui);
-        info_panel::show(self, ui);
+        self.panel(ui, |app| &mut app.info, info_panel::InfoPanel::ui);
         if self.tool == tools::Tool::LifeCircle {
-            life_circle_panel::show_panel(self, ui);
+            self.panel(ui, |app| &mut app.life_circle, life_circle_panel::LifeCircleState::ui);
         }
+        // ---- The map, with the active tool ----
         map_panel::show(self, ui);
-        charts::show(self, ui);
-        analysis_panel::show(self, ui);
+        // ---- Windows over the map ----
+        self.panel(ui, |app| &mut app.charts, charts::ChartsState::ui);
+        self.panel(ui, |app| &mut app.analysis, analysis_panel::AnalysisPanel::panel_ui);
         settings::show(self, ui);
-        multi_select::show_summary(self, ui);
-        briefing_panel::show(self, ui);
-        source_panel::crs_question(self, ui);
+        let actions = multi_select::summary_window(self, ui);
+        self.apply(actions);
+        self.panel(ui, |app| &mut app.ui_briefing, briefing_panel::BriefingUi::ui);
+        let actions = source_panel::crs_question(self, ui);
+        self.apply(actions);
         self.note_first_frame();
         if self.loader.busy() {
             ui.ctx().request_repaint_after(Duration::from_millis(100));
         }
+    }
+
+    /// Draw a panel that owns its state: it reads the app, and what it asks for is applied after.
+    fn panel<P: Default>(
+        &mut self,
+        ui: &mut egui::Ui,
+        field: fn(&mut Self) -> &mut P,
+        draw: fn(&mut P, &mut egui::Ui, &Self) -> Vec<actions::Action>,
+    ) {
+        let mut panel = std::mem::take(field(self));
+        let actions = draw(&mut panel, ui, self);
+        *field(self) = panel;
+        self.apply(actions);
     }
 
     fn note_first_frame(&mut self) {

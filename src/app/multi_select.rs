@@ -5,6 +5,7 @@
 use egui::{Color32, Pos2, Rect, RichText, Shape, Stroke};
 use serde_json::json;
 
+use super::actions::Action;
 use super::attribute_table::key_label;
 use super::format::{number, property_value};
 use super::measure_tool::MEASURE_LAYER;
@@ -67,7 +68,7 @@ pub(super) fn on_map(app: &mut AtlasApp, map: &MapInteraction) {
         if rect.width() > 3.0 && rect.height() > 3.0 {
             let ring = [rect.left_top(), rect.right_top(), rect.right_bottom(), rect.left_bottom()]
                 .iter()
-                .map(|p| map.view.screen_to_lon_lat(*p))
+                .map(|p| map.view.screen_to_lon_lat(*p).to_array())
                 .collect();
             select_in_ring(app, ring);
         }
@@ -157,10 +158,12 @@ pub(super) fn paint_overlay(app: &AtlasApp, map: &MapInteraction) {
 }
 
 /// The summary window, shown while something is selected.
-pub(super) fn show_summary(app: &mut AtlasApp, ui: &mut egui::Ui) {
+pub(super) fn summary_window(app: &AtlasApp, ui: &mut egui::Ui) -> Vec<Action> {
+    let mut actions = Vec::new();
     if app.multi.area.is_none() {
-        return;
+        return actions;
     }
+    // ---- The window ----
     let lang = app.lang();
     let english = lang.english();
     let mut open = true;
@@ -251,20 +254,26 @@ pub(super) fn show_summary(app: &mut AtlasApp, ui: &mut egui::Ui) {
             ui.separator();
             clear_it = ui.button(lang.t("清除选择", "Clear selection")).clicked();
         });
+    // ---- After drawing: what was asked ----
     if let Some(r) = zoom_to {
-        app.select_and_zoom(r);
+        actions.push(Action::SelectAndZoom(r));
     }
     if let Some(l) = new_layer {
-        app.multi.layer = l;
-        reselect(app);
+        actions.push(Action::MultiSelectLayer(l));
     }
     if let Some(k) = show_table {
-        app.table.open_layer(&k);
-        app.table.only_selection = true;
+        actions.push(Action::TableOfSelection(k));
     }
     if clear_it || !open {
-        clear(app);
+        actions.push(Action::ClearMultiSelection);
     }
+    actions
+}
+
+/// Summarize the selection of another layer (None: every visible layer).
+pub(super) fn select_layer(app: &mut AtlasApp, layer: Option<String>) {
+    app.multi.layer = layer;
+    reselect(app);
 }
 
 /// Count, area, length and the sums and means of the numeric properties of one layer's part.

@@ -11,6 +11,7 @@ use super::{AtlasApp, FeatureRef, Lang, tools::Tool};
 use crate::analysis::briefing::builtin_briefing;
 use crate::analysis::measure::{AreaUnits, area_m2};
 use crate::basemap::health::TileStatus;
+use crate::model::LonLat;
 use crate::model::briefing::{Slide, SlideFeature, SlideLayer, SlideLifeCircle};
 use crate::render::MapView;
 
@@ -108,7 +109,7 @@ impl Fly {
 }
 
 /// Where a slide puts the map on a screen rectangle: (zoom, centre lon/lat).
-pub fn slide_target(slide: &Slide, rect: Rect, projection: crate::basemap::MapProjection) -> (f64, [f64; 2]) {
+pub fn slide_target(slide: &Slide, rect: Rect, projection: crate::basemap::MapProjection) -> (f64, LonLat) {
     match slide.extent {
         Some(extent) => {
             // The caption band covers the top of the map: fit the extent below it.
@@ -119,46 +120,24 @@ pub fn slide_target(slide: &Slide, rect: Rect, projection: crate::basemap::MapPr
             let shifted = view.screen_to_lon_lat(rect.center() - vec2(0.0, CAPTION_BAND_PT / 2.0));
             (zoom, shifted)
         }
-        None => (slide.zoom, slide.center_lon_lat),
+        None => (slide.zoom, slide.center_lon_lat.into()),
     }
 }
 
-/// Briefing state: the slides, the presentation, the editor window.
+/// The briefing: the slides in presenting order and the one last shown. It is the planner's
+/// document (saved in workspaces as bookmarks); presenting it is [`Presenting`], editing it the
+/// briefing window's.
 #[derive(Default)]
-pub struct BriefingState {
+pub struct Briefing {
     /// The slides in presenting order.
     pub slides: Vec<Slide>,
     /// The slides are the built-in briefing, untouched (so it is not written into workspaces).
     pub builtin: bool,
     /// The slide last shown or picked in the list.
     pub current: usize,
-    /// Presenting now.
-    pub presenting: bool,
-    /// A render for export: no animation, no presenter controls.
-    pub exporting: bool,
-    /// The fly in progress.
-    pub fly: Option<Fly>,
-    /// Show "3 / 5" in the caption (not for a one-off exported view).
-    pub show_counter: bool,
-    /// Where the current slide puts the map (zoom, centre), to offer "back to the slide".
-    pub(super) target: Option<(f64, [f64; 2])>,
-    /// The high-contrast style is the one set on the context.
-    pub(super) high_contrast_applied: bool,
-    /// Darken all but a circle around the pointer.
-    pub spotlight: bool,
-    /// Draw the life circle of the current slide.
-    pub life_circle: Option<SlideLifeCircle>,
-    /// The editor window is open.
-    pub window_open: bool,
-    /// The map rectangle the current slide was fitted to.
-    pub(super) fitted_rect: Option<Rect>,
-    /// How many layers there were when the slide's layer states were applied.
-    pub(super) layers_applied: usize,
-    /// Title typed for the next slide.
-    pub new_title: String,
 }
 
-impl BriefingState {
+impl Briefing {
     /// Add a slide at the end and make it the current one; the briefing is the planner's now.
     pub fn add_slide(&mut self, slide: Slide) {
         self.slides.push(slide);
@@ -169,7 +148,49 @@ impl BriefingState {
     /// The built-in briefing for these layers.
     pub fn builtin(layers: &[super::LayerEntry]) -> Self {
         let slides = builtin_briefing(&layers.iter().map(|e| &e.layer).collect::<Vec<_>>());
-        Self { slides, builtin: true, show_counter: true, ..Default::default() }
+        Self { slides, builtin: true, current: 0 }
+    }
+}
+
+/// Presenting mode: full screen, the current slide's view reached by a fly, the spotlight, the
+/// slide's life circle. Nothing here is saved.
+pub struct Presenting {
+    /// Presenting now.
+    pub active: bool,
+    /// A render for export: no animation, no presenter controls.
+    pub exporting: bool,
+    /// The fly in progress.
+    pub fly: Option<Fly>,
+    /// Show "3 / 5" in the caption (not for a one-off exported view).
+    pub show_counter: bool,
+    /// Where the current slide puts the map (zoom, centre), to offer "back to the slide".
+    pub(super) target: Option<(f64, LonLat)>,
+    /// The high-contrast style is the one set on the context.
+    pub(super) high_contrast_applied: bool,
+    /// Darken all but a circle around the pointer.
+    pub spotlight: bool,
+    /// Draw the life circle of the current slide.
+    pub life_circle: Option<SlideLifeCircle>,
+    /// The map rectangle the current slide was fitted to.
+    pub(super) fitted_rect: Option<Rect>,
+    /// How many layers there were when the slide's layer states were applied.
+    pub(super) layers_applied: usize,
+}
+
+impl Default for Presenting {
+    fn default() -> Self {
+        Self {
+            active: false,
+            exporting: false,
+            fly: None,
+            show_counter: true,
+            target: None,
+            high_contrast_applied: false,
+            spotlight: false,
+            life_circle: None,
+            fitted_rect: None,
+            layers_applied: 0,
+        }
     }
 }
 
@@ -181,7 +202,7 @@ impl AtlasApp {
 
     /// The slide on screen while presenting.
     pub fn presenting_slide(&self) -> Option<usize> {
-        self.briefing.presenting.then_some(self.briefing.current)
+        self.presenting.active.then_some(self.briefing.current)
     }
 
     /// Start presenting at slide `from` (full screen, panels hidden).
@@ -193,8 +214,8 @@ impl AtlasApp {
             });
             return;
         }
-        self.briefing.presenting = true;
-        if !self.briefing.exporting {
+        self.presenting.active = true;
+        if !self.presenting.exporting {
             self.egui_ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(true));
         }
         self.go_to_slide(from.min(self.briefing.slides.len() - 1), false);
@@ -202,9 +223,9 @@ impl AtlasApp {
 
     /// Leave presenting: panels come back, the window leaves full screen.
     pub fn stop_presenting(&mut self) {
-        self.briefing.presenting = false;
-        self.briefing.spotlight = false;
-        self.briefing.fly = None;
+        self.presenting.active = false;
+        self.presenting.spotlight = false;
+        self.presenting.fly = None;
         self.egui_ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(false));
     }
 
@@ -224,34 +245,34 @@ impl AtlasApp {
             }
         }
         self.selection = slide.selected.as_ref().and_then(|s| self.find_slide_feature(s));
-        self.briefing.life_circle = slide.life_circle;
+        self.presenting.life_circle = slide.life_circle;
         if let Some(lc) = slide.life_circle {
             self.life_circle.center = Some(lc.center_lon_lat);
             self.life_circle.coverage = lc.coverage;
             // Presenting, the circle is an overlay and clicks open info cards; at the desk the
             // slide opens the life-circle tool with its panel, ready to explore.
-            self.tool = if self.briefing.presenting { Tool::Select } else { Tool::LifeCircle };
-        } else if self.briefing.presenting && self.tool == Tool::LifeCircle {
+            self.tool = if self.presenting.active { Tool::Select } else { Tool::LifeCircle };
+        } else if self.presenting.active && self.tool == Tool::LifeCircle {
             self.tool = Tool::Select;
         }
-        let rect = self.map.last_rect.filter(|_| !self.briefing.exporting);
+        let rect = self.map.last_rect.filter(|_| !self.presenting.exporting);
         match rect {
             Some(rect) if animate => {
                 let (zoom, center) = slide_target(&slide, rect, self.map.projection);
-                self.briefing.fitted_rect = Some(rect);
+                self.presenting.fitted_rect = Some(rect);
                 let now_s = self.egui_ctx.input(|i| i.time);
                 let here = self.map.memory.detached().map(|p| self.map.projection.normalized(p.x(), p.y()));
-                let from_center = here.or_else(|| self.map.last_view.map(|v| v.center_norm));
+                let from_center = here.or_else(|| self.map.last_view.map(|v| [v.center_norm.x, v.center_norm.y]));
                 if let Some(from) = from_center {
-                    let to = self.map.projection.normalized(center[0], center[1]);
-                    self.briefing.fly =
+                    let to = self.map.projection.normalized(center.lon_deg, center.lat_deg);
+                    self.presenting.fly =
                         Some(Fly::new(from, self.map.memory.zoom(), to, zoom, rect.width() as f64, now_s));
                 }
-                self.briefing.target = Some((zoom, center));
+                self.presenting.target = Some((zoom, center));
             }
             _ => {
-                self.briefing.fly = None;
-                self.briefing.target = None;
+                self.presenting.fly = None;
+                self.presenting.target = None;
                 if slide.extent.is_some() {
                     self.pending_slide_fit = Some(i);
                 } else {
@@ -264,7 +285,7 @@ impl AtlasApp {
 
     /// The slide's layer visibility and styles (again when a file layer arrives later).
     fn apply_slide_layers(&mut self, slide: &Slide) {
-        self.briefing.layers_applied = self.layers.len();
+        self.presenting.layers_applied = self.layers.len();
         if let Some(layers) = &slide.layers {
             for e in &mut self.layers {
                 match layers.iter().find(|l| l.key == e.layer.key) {
@@ -293,7 +314,8 @@ impl AtlasApp {
             Some(v) => {
                 let a = v.screen_to_lon_lat(v.rect.left_bottom());
                 let b = v.screen_to_lon_lat(v.rect.right_top());
-                (v.screen_to_lon_lat(v.rect.center()), v.zoom, Some([a[0], a[1], b[0], b[1]]))
+                let center = v.screen_to_lon_lat(v.rect.center()).to_array();
+                (center, v.zoom, Some([a.lon_deg, a.lat_deg, b.lon_deg, b.lat_deg]))
             }
             None => ([119.197, 36.708], 12.0, self.all_bbox()),
         };
@@ -321,7 +343,7 @@ impl AtlasApp {
             (Tool::LifeCircle, Some(c)) => {
                 Some(SlideLifeCircle { center_lon_lat: c, coverage: self.life_circle.coverage })
             }
-            _ => self.briefing.life_circle,
+            _ => self.presenting.life_circle,
         };
         slide
     }
@@ -331,7 +353,7 @@ impl AtlasApp {
     /// waiting for the next frame.
     pub fn is_settled(&self) -> bool {
         !self.loader.busy()
-            && self.briefing.fly.is_none()
+            && self.presenting.fly.is_none()
             && self.map.pending_fit.is_none()
             && self.pending_slide_fit.is_none()
             && !self.map.any_pending(&self.layers)
@@ -344,18 +366,18 @@ impl AtlasApp {
 
     /// Text size of the map overlays (legend, labels, scale bar): larger while presenting.
     pub fn overlay_text_scale(&self) -> f32 {
-        if self.briefing.presenting { self.persisted.present.text_scale.clamp(0.8, 3.0) } else { 1.0 }
+        if self.presenting.active { self.persisted.present.text_scale.clamp(0.8, 3.0) } else { 1.0 }
     }
 
     /// High-contrast presenting.
     pub fn high_contrast(&self) -> bool {
-        self.briefing.presenting && self.persisted.present.high_contrast
+        self.presenting.active && self.persisted.present.high_contrast
     }
 }
 
 /// F5 starts presenting from the first slide, Shift+F5 from the current one (as in slide software).
 pub(super) fn start_keys(app: &mut AtlasApp, ctx: &egui::Context) {
-    if app.briefing.presenting {
+    if app.presenting.active {
         return;
     }
     if ctx.input_mut(|i| i.consume_key(Modifiers::SHIFT, Key::F5)) {
@@ -369,7 +391,7 @@ pub(super) fn start_keys(app: &mut AtlasApp, ctx: &egui::Context) {
 /// While presenting: what clickers and keyboards send. Consumed before any widget sees them, so a
 /// focused button never takes Space a second time.
 pub(super) fn presenting_keys(app: &mut AtlasApp, ctx: &egui::Context) {
-    if !app.briefing.presenting || app.briefing.exporting {
+    if !app.presenting.active || app.presenting.exporting {
         return;
     }
     let pressed = |keys: &[Key]| ctx.input_mut(|i| keys.iter().any(|k| i.consume_key(Modifiers::NONE, *k)));
@@ -392,7 +414,7 @@ pub(super) fn presenting_keys(app: &mut AtlasApp, ctx: &egui::Context) {
     } else if pressed(&[Key::B]) {
         app.go_to_slide(cur, true);
     } else if pressed(&[Key::S]) {
-        app.briefing.spotlight = !app.briefing.spotlight;
+        app.presenting.spotlight = !app.presenting.spotlight;
     } else if pressed(&[Key::Plus, Key::Equals]) {
         step_text_scale(app, 1);
     } else if pressed(&[Key::Minus]) {
@@ -416,26 +438,25 @@ pub(super) fn before_map(app: &mut AtlasApp, ctx: &egui::Context) {
         app.pending_slide_fit = None;
         if let Some(slide) = app.briefing.slides.get(i) {
             let (zoom, center) = slide_target(slide, rect, app.map.projection);
-            app.map.memory.center_at(lon_lat(center[0], center[1]));
-            let _ = app.map.memory.set_zoom(zoom);
-            app.briefing.target = Some((zoom, center));
-            app.briefing.fitted_rect = Some(rect);
+            app.map.center_at(center, zoom);
+            app.presenting.target = Some((zoom, center));
+            app.presenting.fitted_rect = Some(rect);
             app.map.pending_fit = None;
         }
     }
     // The window changed size (full screen arrived, a projector was plugged in): fit the slide
     // again, unless the presenter has moved away from it.
-    if app.briefing.presenting
-        && app.briefing.fly.is_none()
+    if app.presenting.active
+        && app.presenting.fly.is_none()
         && app.pending_slide_fit.is_none()
-        && let (Some(rect), Some(fitted)) = (app.map.last_rect, app.briefing.fitted_rect)
+        && let (Some(rect), Some(fitted)) = (app.map.last_rect, app.presenting.fitted_rect)
         && rect != fitted
         && !moved_from_slide(app)
     {
         app.pending_slide_fit = Some(app.briefing.current);
         ctx.request_repaint();
     }
-    if let (Some(fly), Some(rect)) = (app.briefing.fly, app.map.last_rect) {
+    if let (Some(fly), Some(rect)) = (app.presenting.fly, app.map.last_rect) {
         let now_s = ctx.input(|i| i.time);
         match fly.at(now_s) {
             Some((c, w)) => {
@@ -446,39 +467,38 @@ pub(super) fn before_map(app: &mut AtlasApp, ctx: &egui::Context) {
                 ctx.request_repaint();
             }
             None => {
-                app.briefing.fly = None;
-                if let Some((zoom, c)) = app.briefing.target {
-                    app.map.memory.center_at(lon_lat(c[0], c[1]));
-                    let _ = app.map.memory.set_zoom(zoom);
+                app.presenting.fly = None;
+                if let Some((zoom, c)) = app.presenting.target {
+                    app.map.center_at(c, zoom);
                 }
             }
         }
     }
     // A file layer of the workspace arrived after the slide was shown: give it the slide's state.
-    if app.briefing.presenting
-        && app.layers.len() != app.briefing.layers_applied
+    if app.presenting.active
+        && app.layers.len() != app.presenting.layers_applied
         && let Some(slide) = app.briefing.slides.get(app.briefing.current).cloned()
     {
         app.apply_slide_layers(&slide);
     }
-    if app.briefing.life_circle.is_some() && (app.briefing.presenting || app.briefing.window_open) {
+    if app.presenting.life_circle.is_some() && (app.presenting.active || app.ui_briefing.window_open) {
         app.life_circle.refresh(&app.layers);
     }
 }
 
 /// Whether the map should draw the slide's life circle.
 pub(super) fn shows_life_circle(app: &AtlasApp) -> bool {
-    app.briefing.life_circle.is_some() && app.briefing.presenting
+    app.presenting.life_circle.is_some() && app.presenting.active
 }
 
 /// High-contrast interface while presenting (black, white and yellow), the chosen theme otherwise.
 /// Applied when that changes, not every frame: a new style makes egui lay text out again.
 pub(super) fn apply_theme(app: &mut AtlasApp, ctx: &egui::Context) {
     let hc = app.high_contrast();
-    if hc == app.briefing.high_contrast_applied {
+    if hc == app.presenting.high_contrast_applied {
         return;
     }
-    app.briefing.high_contrast_applied = hc;
+    app.presenting.high_contrast_applied = hc;
     if hc {
         let mut v = egui::Visuals::dark();
         // White text everywhere but on the yellow of a switched-on control, where black reads.
@@ -510,19 +530,19 @@ pub(super) fn overlays(app: &mut AtlasApp, ui: &mut egui::Ui) {
     let hc = app.high_contrast();
     // Above the map, below the caption, card and controls (which are foreground areas).
     let painter = ui.ctx().layer_painter(egui::LayerId::new(egui::Order::Middle, egui::Id::unique("present")));
-    if app.briefing.spotlight
-        && !app.briefing.exporting
+    if app.presenting.spotlight
+        && !app.presenting.exporting
         && let Some(p) = ui.ctx().pointer_hover_pos()
     {
         spotlight(&painter, rect, p, 150.0 * scale);
     }
-    let counter = app.briefing.show_counter.then_some((app.briefing.current, app.briefing.slides.len()));
+    let counter = app.presenting.show_counter.then_some((app.briefing.current, app.briefing.slides.len()));
     let Some(slide) = app.briefing.slides.get(app.briefing.current) else { return };
     caption(ui, rect, slide, lang, scale, hc, counter);
     north_arrow(&painter, rect.right_top() + vec2(-44.0 * scale, CAPTION_BAND_PT * scale.min(1.6) + 40.0), scale, hc);
     data_credit(&painter, rect, lang, scale, app.basemap_credit().is_some(), &app.data_credits());
     info_card(app, ui, rect, scale, hc);
-    if !app.briefing.exporting {
+    if !app.presenting.exporting {
         presenter_bar(app, ui, rect, lang);
     }
 }
@@ -700,7 +720,7 @@ fn info_card(app: &mut AtlasApp, ui: &egui::Ui, rect: Rect, scale: f32, hc: bool
                     ui.set_width(width - 32.0);
                     ui.horizontal(|ui| {
                         ui.label(RichText::new(&name).size(26.0 * scale.min(1.8)).strong().color(fg));
-                        if !app.briefing.exporting {
+                        if !app.presenting.exporting {
                             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                                 close = ui.button(lang.t("关闭", "Close")).clicked();
                             });
@@ -733,9 +753,11 @@ fn info_card(app: &mut AtlasApp, ui: &egui::Ui, rect: Rect, scale: f32, hc: bool
 
 /// The presenter has panned or zoomed away from the slide's view.
 fn moved_from_slide(app: &AtlasApp) -> bool {
-    app.briefing.target.is_some_and(|(z, c)| {
+    app.presenting.target.is_some_and(|(z, c)| {
         let here = app.map.last_view.map(|v| (v.zoom, v.screen_to_lon_lat(v.rect.center())));
-        here.is_some_and(|(hz, hc)| (hz - z).abs() > 0.05 || (hc[0] - c[0]).abs() + (hc[1] - c[1]).abs() > 1e-4)
+        here.is_some_and(|(hz, hc)| {
+            (hz - z).abs() > 0.05 || (hc.lon_deg - c.lon_deg).abs() + (hc.lat_deg - c.lat_deg).abs() > 1e-4
+        })
     })
 }
 
@@ -744,7 +766,7 @@ fn moved_from_slide(app: &AtlasApp) -> bool {
 fn presenter_bar(app: &mut AtlasApp, ui: &egui::Ui, rect: Rect, lang: Lang) {
     let n = app.briefing.slides.len();
     let cur = app.briefing.current;
-    let moved = app.briefing.fly.is_none() && moved_from_slide(app);
+    let moved = app.presenting.fly.is_none() && moved_from_slide(app);
     // Out of the audience's way: the controls show while the pointer moves, as in a video player.
     let idle_s = ui.ctx().input(|i| i.pointer.time_since_last_movement());
     if idle_s > 2.5 && !moved {
@@ -771,7 +793,7 @@ fn presenter_bar(app: &mut AtlasApp, ui: &egui::Ui, rect: Rect, lang: Lang) {
                         app.go_to_slide(cur, true);
                     }
                     ui.separator();
-                    ui.toggle_value(&mut app.briefing.spotlight, lang.t("聚光灯 (S)", "Spotlight (S)"));
+                    ui.toggle_value(&mut app.presenting.spotlight, lang.t("聚光灯 (S)", "Spotlight (S)"));
                     ui.toggle_value(
                         &mut app.persisted.present.high_contrast,
                         lang.t("高对比度 (H)", "High contrast (H)"),

@@ -8,10 +8,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, channel};
 
+use kuiwen_core::Bilingual;
 use serde::{Deserialize, Serialize};
 
 use super::{AtlasApp, Lang, Notice};
-use crate::basemap::disk_cache::{DEFAULT_LIMIT_MB, clear, dir_size, sweep};
+use crate::basemap::disk_cache::{CacheError, DEFAULT_LIMIT_MB, clear, dir_size, sweep};
 use crate::basemap::key::{self, KeySource};
 use crate::basemap::offline::{
     KUIWEN_EXTENT, MAX_TILES, OfflineError, OfflineJob, OfflineRequest, count_tiles, default_file_name, offline_dir,
@@ -85,7 +86,7 @@ pub struct BasemapSettings {
     cache_size: Option<u64>,
     cache_size_rx: Option<Receiver<u64>>,
     cache_message: Message,
-    clear_rx: Option<Receiver<Result<u64, String>>>,
+    clear_rx: Option<Receiver<Result<u64, CacheError>>>,
     dialog: Option<(DialogPurpose, Receiver<Option<PathBuf>>)>,
     offline_dir: Option<PathBuf>,
     offline_out: Option<PathBuf>,
@@ -168,7 +169,7 @@ pub(super) fn logic(app: &mut AtlasApp) {
             Ok(bytes) => {
                 (format!("{} {}", lang.t("已清空缓存，释放", "Cache cleared, freed"), size_text(bytes)), false)
             }
-            Err(e) => (format!("{}: {e}", lang.t("清空缓存失败", "Could not clear the cache")), true),
+            Err(e) => (failed(lang, ("清空缓存失败", "Could not clear the cache"), &e), true),
         });
         s.refresh_cache_size();
     }
@@ -225,7 +226,7 @@ pub(super) fn logic(app: &mut AtlasApp) {
                 s.offline_message =
                     Some((lang.t("已取消下载，未写入文件", "Download cancelled; nothing written").into(), false));
             }
-            Err(e) => s.offline_message = Some((offline_error_text(lang, &e), true)),
+            Err(e) => s.offline_message = Some((e.message(lang.english()), true)),
         }
     }
     if let Some(b) = choose {
@@ -245,39 +246,18 @@ fn size_text(bytes: u64) -> String {
     if bytes < 1_048_576 { format!("{:.0} KB", bytes as f64 / 1024.0) } else { format!("{:.1} MB", mb(bytes)) }
 }
 
-fn offline_error_text(lang: Lang, e: &OfflineError) -> String {
-    match e {
-        OfflineError::Refused(r) => {
-            let (zh, en) = r.reason();
-            lang.t(zh, en).to_owned()
-        }
-        OfflineError::TooMany { count, max } => format!(
-            "{count} {} {max}{}",
-            lang.t("张瓦片，超过单次上限", "tiles is more than the limit of"),
-            lang.t("：请缩小范围或减少缩放级别", ": choose a smaller area or fewer zoom levels")
-        ),
-        OfflineError::ServerFailing(f) => {
-            format!(
-                "{}：{}",
-                lang.t("瓦片服务器出错，已停止下载", "The tile server fails; download stopped"),
-                f.detail()
-            )
-        }
-        OfflineError::NothingDownloaded => {
-            lang.t("服务器没有此区域和缩放级别的瓦片", "The server has no tiles for this area and zoom range").into()
-        }
-        other => format!("{}：{other}", lang.t("下载失败", "Download failed")),
-    }
+/// What failed (`(zh, en)`) and why, in the interface language: "无法保存密钥：…" /
+/// "Cannot save the key: …".
+fn failed(lang: Lang, what: (&str, &str), e: &dyn Bilingual) -> String {
+    format!("{}{}{}", lang.t(what.0, what.1), lang.t("：", ": "), e.message(lang.english()))
 }
 
-/// The problem with a template, in the interface language.
+/// The problem with a template, in the interface language (the template itself is in the
+/// field next to it).
 pub(super) fn template_problem_text(lang: Lang, e: &BasemapError) -> String {
     match e {
-        BasemapError::BadTemplate { why, .. } => match lang {
-            Lang::Zh => why.zh(),
-            Lang::En => why.to_string(),
-        },
-        other => other.to_string(),
+        BasemapError::BadTemplate { why, .. } => why.message(lang.english()),
+        other => other.message(lang.english()),
     }
 }
 
@@ -364,19 +344,7 @@ fn apply(app: &mut AtlasApp, action: Action) {
                         app.set_basemap(app.persisted.basemap.clone());
                     }
                 }
-                Err(key::KeyError::Malformed(n)) => {
-                    s.key_message = Some((
-                        format!(
-                            "{} {n} {}",
-                            lang.t("密钥应为 32 位字母数字，输入的是", "A key is 32 letters and digits; this has"),
-                            lang.t("个字符或含其他符号", "characters or other symbols")
-                        ),
-                        true,
-                    ));
-                }
-                Err(e) => {
-                    s.key_message = Some((format!("{}：{e}", lang.t("无法保存密钥", "Cannot save the key")), true))
-                }
+                Err(e) => s.key_message = Some((failed(lang, ("无法保存密钥", "Cannot save the key"), &e), true)),
             }
         }
         Action::RemoveKey => {
@@ -391,9 +359,7 @@ fn apply(app: &mut AtlasApp, action: Action) {
                         app.set_basemap(app.persisted.basemap.clone());
                     }
                 }
-                Err(e) => {
-                    s.key_message = Some((format!("{}：{e}", lang.t("无法删除密钥", "Cannot remove the key")), true))
-                }
+                Err(e) => s.key_message = Some((failed(lang, ("无法删除密钥", "Cannot remove the key"), &e), true)),
             }
         }
         Action::UseBasemap(b) => app.set_basemap(b),
@@ -404,7 +370,7 @@ fn apply(app: &mut AtlasApp, action: Action) {
                 let (tx, rx) = channel();
                 let ctx = app.egui_ctx.clone();
                 std::thread::spawn(move || {
-                    let _ = tx.send(clear(&root).map_err(|e| e.to_string()));
+                    let _ = tx.send(clear(&root));
                     ctx.request_repaint();
                 });
                 s.clear_rx = Some(rx);
@@ -631,6 +597,7 @@ fn offline_section(
     view_bbox: Option<[f64; 4]>,
     actions: &mut Vec<Action>,
 ) {
+    // ---- A download running ----
     ui.heading(lang.t("保存此区域离线使用", "Keep this area offline"));
     ui.label(format!("{} {}", lang.t("底图", "Basemap"), current.label(lang.english())));
     if let Some(job) = &s.offline_job {
@@ -644,7 +611,8 @@ fn offline_section(
             size_text(p.bytes.load(Ordering::Relaxed))
         )));
         if let Some(f) = p.last_failure() {
-            ui.label(egui::RichText::new(format!("{}：{}", lang.t("最近的错误", "Latest error"), f.detail())).small());
+            let detail = if lang.english() { f.detail() } else { f.detail_zh() };
+            ui.label(egui::RichText::new(format!("{}{detail}", lang.t("最近的错误：", "Latest error: "))).small());
         }
         let cancelling = job.cancelling();
         let text = if cancelling {
@@ -657,11 +625,11 @@ fn offline_section(
         }
         return;
     }
+    // ---- What can be downloaded ----
     let template = match current.bulk_download() {
         Ok(t) => t,
         Err(refusal) => {
-            let (zh, en) = refusal.reason();
-            ui.label(egui::RichText::new(lang.t(zh, en)).color(egui::Color32::from_rgb(200, 90, 0)));
+            ui.label(egui::RichText::new(refusal.message(lang.english())).color(egui::Color32::from_rgb(200, 90, 0)));
             offline_result(ui, lang, s, actions);
             return;
         }
@@ -684,6 +652,7 @@ fn offline_section(
         }
         prefs.offline_zoom = (lo, hi);
     });
+    // ---- Area, zoom levels and the tile count ----
     let bbox = if prefs.offline_whole_district { KUIWEN_EXTENT } else { view_bbox.unwrap_or(KUIWEN_EXTENT) };
     let (lo, hi) = prefs.offline_zoom;
     let count = count_tiles(bbox, lo, hi);
@@ -706,6 +675,7 @@ fn offline_section(
     } else {
         ui.label(estimate);
     }
+    // ---- Where to and start ----
     let out =
         s.offline_out.clone().or_else(|| s.offline_dir.as_ref().map(|d| d.join(default_file_name(&template, lo, hi))));
     ui.horizontal(|ui| {
@@ -726,9 +696,10 @@ fn offline_section(
     {
         match OfflineRequest::new(current, bbox, lo, hi, out) {
             Ok(req) => actions.push(Action::StartDownload(Box::new(req))),
-            Err(e) => s.offline_message = Some((offline_error_text(lang, &e), true)),
+            Err(e) => s.offline_message = Some((e.message(lang.english()), true)),
         }
     }
+    // ---- The last result ----
     offline_result(ui, lang, s, actions);
 }
 

@@ -5,6 +5,7 @@
 use egui::RichText;
 
 use super::LayerEntry;
+use super::actions::Action;
 use super::i18n::Lang;
 use crate::io::crs::Crs;
 use crate::io::formats::TextEncoding;
@@ -87,7 +88,7 @@ pub(super) fn source_settings(ui: &mut egui::Ui, e: &mut LayerEntry, idx: usize,
         let towgs84 = Some(params_text.trim()).filter(|p| !p.is_empty());
         match crate::cli::parse_crs_arg(code_text.trim(), towgs84) {
             Ok(c) => e.load.declared_crs = Some(c),
-            Err(msg) => error = Some(msg),
+            Err(err) => error = Some(kuiwen_core::Bilingual::message(&err, lang.english())),
         }
     }
     ui.data_mut(|d| d.insert_temp(id, (code_text, params_text)));
@@ -188,7 +189,7 @@ pub(super) fn export_layer(app: &mut super::AtlasApp, key: &str, crs: Crs) {
     app.layer_export = Some(save_files_async(&app.egui_ctx, &title, &format!("{name}.gpkg"), kinds, move |path| {
         // A name typed without an extension becomes a GeoPackage.
         let path = if path.extension().is_none() { path.with_extension("gpkg") } else { path.to_path_buf() };
-        write(&path, &features, &options).map(|_| ()).map_err(|e| format!("{e} / {}", e.zh()))
+        write(&path, &features, &options).map(|_| ()).map_err(|e| format!("{e} / {}", kuiwen_core::Bilingual::zh(&e)))
     }));
 }
 
@@ -233,8 +234,8 @@ fn where_from_kuiwen(lon: f64, lat: f64, lang: Lang) -> String {
 }
 
 /// The window asking which system a file is in; a choice opens the file in it.
-pub(super) fn crs_question(app: &mut super::AtlasApp, ui: &mut egui::Ui) {
-    let Some(q) = &app.crs_question else { return };
+pub(super) fn crs_question(app: &super::AtlasApp, ui: &mut egui::Ui) -> Vec<Action> {
+    let Some(q) = &app.crs_question else { return Vec::new() };
     let lang = app.lang();
     let mut chosen: Option<Option<Crs>> = None;
     let name = q.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -267,10 +268,16 @@ pub(super) fn crs_question(app: &mut super::AtlasApp, ui: &mut egui::Ui) {
                 chosen = Some(None);
             }
         });
-    if let Some(choice) = chosen
-        && let Some(q) = app.crs_question.take()
-        && let Some(c) = choice
-    {
-        app.open_file(q.path, crate::io::LoadOptions { declared_crs: Some(c), ..q.options });
+    chosen.map(Action::AnswerCrs).into_iter().collect()
+}
+
+impl super::AtlasApp {
+    /// The planner answered which coordinate system a file is in (None: cancelled): open it so.
+    pub(super) fn answer_crs(&mut self, choice: Option<Crs>) {
+        if let Some(q) = self.crs_question.take()
+            && let Some(c) = choice
+        {
+            self.open_file(q.path, crate::io::LoadOptions { declared_crs: Some(c), ..q.options });
+        }
     }
 }

@@ -4,13 +4,13 @@ use egui::{Color32, Panel, RichText};
 
 use super::AtlasApp;
 
-pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
+pub(super) fn show(app: &AtlasApp, ui: &mut egui::Ui) {
     let lang = app.lang();
     let status = app.basemap_status();
     Panel::bottom("status").show(ui, |ui| {
         ui.horizontal(|ui| {
             match app.map.cursor_lon_lat {
-                Some([lon, lat]) => ui.monospace(format!("{lon:.5}°E {lat:.5}°N")),
+                Some(p) => ui.monospace(format!("{:.5}°E {:.5}°N", p.lon_deg, p.lat_deg)),
                 None => ui.monospace("—"),
             };
             ui.separator();

@@ -48,7 +48,7 @@ impl MapInteraction {
     /// The lon/lat of a primary click on the map this frame, if any.
     pub fn clicked_lon_lat(&self) -> Option<[f64; 2]> {
         if self.response.clicked() {
-            self.response.interact_pointer_pos().map(|p| self.view.screen_to_lon_lat(p))
+            self.response.interact_pointer_pos().map(|p| self.view.screen_to_lon_lat(p).to_array())
         } else {
             None
         }
@@ -56,6 +56,6 @@ impl MapInteraction {
 
     /// The lon/lat under the pointer, if it is over the map.
     pub fn hover_lon_lat(&self) -> Option<[f64; 2]> {
-        self.response.hover_pos().map(|p| self.view.screen_to_lon_lat(p))
+        self.response.hover_pos().map(|p| self.view.screen_to_lon_lat(p).to_array())
     }
 }

@@ -2,199 +2,221 @@
 
 use egui::{Key, Panel};
 
+use super::actions::{Action, Window};
 use super::{AtlasApp, FeatureRef, Lang};
 
 /// At most this many search results are listed.
 const MAX_RESULTS: usize = 12;
 
-pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
-    let lang = app.lang();
-    Panel::top("top_bar").show(ui, |ui| {
-        // Wraps onto a second row in a narrow window rather than hiding controls off the edge.
-        ui.horizontal_wrapped(|ui| {
-            ui.menu_button(lang.t("文件", "File"), |ui| {
-                if ui
-                    .button(lang.t("打开数据…", "Open data…"))
-                    .on_hover_text(lang.t(
-                        "GeoJSON、Shapefile、GeoPackage、KML/KMZ、CSV、FlatGeobuf、DXF",
-                        "GeoJSON, shapefile, GeoPackage, KML/KMZ, CSV, FlatGeobuf, DXF",
-                    ))
-                    .clicked()
-                {
-                    ui.close();
-                    open_dialog(app, DialogKind::Data);
-                }
-                if ui.button(lang.t("打开文件地理数据库（.gdb）…", "Open File Geodatabase (.gdb)…")).clicked()
-                {
-                    ui.close();
-                    open_dialog(app, DialogKind::GdbFolder);
-                }
-                if ui.button(lang.t("打开工作空间…", "Open workspace…")).clicked() {
-                    ui.close();
-                    open_dialog(app, DialogKind::Workspace);
-                }
-                if ui.button(lang.t("保存工作空间…", "Save workspace…")).clicked() {
-                    ui.close();
-                    save_dialog(app);
-                }
-                ui.checkbox(&mut app.persisted.show_legend, lang.t("显示图例", "Show legend"));
-                let recent = app.persisted.recent.clone();
-                ui.menu_button(lang.t("最近打开", "Open recent"), |ui| {
-                    if recent.is_empty() {
-                        ui.label(lang.t("（无）", "(none)"));
+/// The top bar and what it keeps: the search text.
+#[derive(Default)]
+pub struct TopBar {
+    /// Text in the search box.
+    pub search: String,
+}
+
+impl TopBar {
+    /// Draw the bar; what it asks for is returned. The file dialogs it opens report to the app's
+    /// loader.
+    pub fn ui(&mut self, ui: &mut egui::Ui, app: &AtlasApp) -> Vec<Action> {
+        let mut actions = Vec::new();
+        self.bar(ui, app, &mut actions);
+        actions
+    }
+
+    fn bar(&mut self, ui: &mut egui::Ui, app: &AtlasApp, actions: &mut Vec<Action>) {
+        let lang = app.lang();
+        Panel::top("top_bar").show(ui, |ui| {
+            // Wraps onto a second row in a narrow window rather than hiding controls off the edge.
+            ui.horizontal_wrapped(|ui| {
+                // ---- File menu ----
+                ui.menu_button(lang.t("文件", "File"), |ui| {
+                    if ui
+                        .button(lang.t("打开数据…", "Open data…"))
+                        .on_hover_text(lang.t(
+                            "GeoJSON、Shapefile、GeoPackage、KML/KMZ、CSV、FlatGeobuf、DXF",
+                            "GeoJSON, shapefile, GeoPackage, KML/KMZ, CSV, FlatGeobuf, DXF",
+                        ))
+                        .clicked()
+                    {
+                        ui.close();
+                        actions.push(Action::OpenDialog(DialogKind::Data));
                     }
-                    for p in recent {
-                        let label = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                        if ui.button(label).on_hover_text(p.display().to_string()).clicked() {
-                            ui.close();
-                            if p.to_string_lossy().ends_with(".kuiwen.json") {
-                                app.open_workspace(&p);
-                            } else {
-                                app.open_file(p, crate::io::LoadOptions::default());
+                    if ui.button(lang.t("打开文件地理数据库（.gdb）…", "Open File Geodatabase (.gdb)…")).clicked()
+                    {
+                        ui.close();
+                        actions.push(Action::OpenDialog(DialogKind::GdbFolder));
+                    }
+                    if ui.button(lang.t("打开工作空间…", "Open workspace…")).clicked() {
+                        ui.close();
+                        actions.push(Action::OpenDialog(DialogKind::Workspace));
+                    }
+                    if ui.button(lang.t("保存工作空间…", "Save workspace…")).clicked() {
+                        ui.close();
+                        actions.push(Action::SaveWorkspaceDialog);
+                    }
+                    let mut legend = app.persisted.show_legend;
+                    if ui.checkbox(&mut legend, lang.t("显示图例", "Show legend")).changed() {
+                        actions.push(Action::ShowLegend(legend));
+                    }
+                    let recent = app.persisted.recent.clone();
+                    ui.menu_button(lang.t("最近打开", "Open recent"), |ui| {
+                        if recent.is_empty() {
+                            ui.label(lang.t("（无）", "(none)"));
+                        }
+                        for p in recent {
+                            let label = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                            if ui.button(label).on_hover_text(p.display().to_string()).clicked() {
+                                ui.close();
+                                actions.push(Action::OpenPath(p));
                             }
                         }
+                    });
+                    ui.separator();
+                    if ui.button(lang.t("全图", "Fit all")).clicked() {
+                        ui.close();
+                        actions.push(Action::FitAll);
                     }
                 });
                 ui.separator();
-                if ui.button(lang.t("全图", "Fit all")).clicked() {
-                    ui.close();
-                    if let Some(b) = app.all_bbox() {
-                        app.fit(b);
+                // ---- Briefing ----
+                if ui
+                    .selectable_label(app.ui_briefing.window_open, lang.t("简报", "Briefing"))
+                    .on_hover_text(lang.t("幻灯片、放映与导出", "Slides, presenting and export"))
+                    .clicked()
+                {
+                    actions.push(Action::Toggle(Window::Briefing));
+                }
+                if ui
+                    .button(lang.t("放映", "Present"))
+                    .on_hover_text(lang.t("全屏放映简报 (F5)", "Present the briefing full screen (F5)"))
+                    .clicked()
+                {
+                    actions.push(Action::Present(app.briefing.current));
+                }
+                ui.separator();
+                // ---- Search ----
+                ui.label(lang.t("搜索", "Search"));
+                let response = ui.add(
+                    egui::TextEdit::singleline(&mut self.search)
+                        .hint_text(lang.t("名称（中文或英文）", "name (zh or en)"))
+                        // English labels take more of the bar: the box gives up the difference.
+                        .desired_width(if lang.english() { 150.0 } else { 220.0 }),
+                );
+                // Ctrl+F jumps to the search box, as in every desktop tool.
+                if ui.input(|i| i.modifiers.command && i.key_pressed(Key::F)) {
+                    response.request_focus();
+                }
+                let results = if self.search.trim().is_empty() { Vec::new() } else { search(app, self.search.trim()) };
+                let enter = response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+                if enter && let Some((r, _)) = results.first() {
+                    actions.push(Action::SelectAndZoom(r.clone()));
+                    self.search.clear();
+                }
+                if !results.is_empty() && (response.has_focus() || response.lost_focus()) {
+                    let popup_id = ui.make_persistent_id("search_results");
+                    egui::Area::new(popup_id)
+                        .fixed_pos(response.rect.left_bottom())
+                        .order(egui::Order::Foreground)
+                        .show(ui.ctx(), |ui| {
+                            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                                ui.set_min_width(320.0);
+                                for (r, label) in results.iter().take(MAX_RESULTS) {
+                                    if ui.selectable_label(false, label).clicked() {
+                                        actions.push(Action::SelectAndZoom(r.clone()));
+                                        self.search.clear();
+                                    }
+                                }
+                            });
+                        });
+                } else if !self.search.trim().is_empty() && response.has_focus() {
+                    ui.label(lang.t("无结果", "no match"));
+                }
+                ui.separator();
+                // ---- Map tools and windows ----
+                for tool in super::tools::Tool::ALL {
+                    let (zh, en) = tool.label();
+                    if ui.selectable_label(app.tool == tool, lang.t(zh, en)).clicked() {
+                        actions.push(Action::UseTool(tool));
                     }
                 }
-            });
-            ui.separator();
-            if ui
-                .selectable_label(app.briefing.window_open, lang.t("简报", "Briefing"))
-                .on_hover_text(lang.t("幻灯片、放映与导出", "Slides, presenting and export"))
-                .clicked()
-            {
-                app.briefing.window_open = !app.briefing.window_open;
-            }
-            if ui
-                .button(lang.t("放映", "Present"))
-                .on_hover_text(lang.t("全屏放映简报 (F5)", "Present the briefing full screen (F5)"))
-                .clicked()
-            {
-                let from = app.briefing.current;
-                app.start_presenting(from);
-            }
-            ui.separator();
-            ui.label(lang.t("搜索", "Search"));
-            let response = ui.add(
-                egui::TextEdit::singleline(&mut app.search)
-                    .hint_text(lang.t("名称（中文或英文）", "name (zh or en)"))
-                    // English labels take more of the bar: the box gives up the difference.
-                    .desired_width(if lang.english() { 150.0 } else { 220.0 }),
-            );
-            // Ctrl+F jumps to the search box, as in every desktop tool.
-            if ui.input(|i| i.modifiers.command && i.key_pressed(Key::F)) {
-                response.request_focus();
-            }
-            let results = if app.search.trim().is_empty() { Vec::new() } else { search(app, app.search.trim()) };
-            let enter = response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
-            if enter && let Some((r, _)) = results.first() {
-                app.select_and_zoom(r.clone());
-                app.search.clear();
-            }
-            if !results.is_empty() && (response.has_focus() || response.lost_focus()) {
-                let popup_id = ui.make_persistent_id("search_results");
-                egui::Area::new(popup_id).fixed_pos(response.rect.left_bottom()).order(egui::Order::Foreground).show(
-                    ui.ctx(),
-                    |ui| {
-                        egui::Frame::popup(ui.style()).show(ui, |ui| {
-                            ui.set_min_width(320.0);
-                            for (r, label) in results.iter().take(MAX_RESULTS) {
-                                if ui.selectable_label(false, label).clicked() {
-                                    app.select_and_zoom(r.clone());
-                                    app.search.clear();
-                                }
-                            }
-                        });
-                    },
-                );
-            } else if !app.search.trim().is_empty() && response.has_focus() {
-                ui.label(lang.t("无结果", "no match"));
-            }
-            ui.separator();
-            for tool in super::tools::Tool::ALL {
-                let (zh, en) = tool.label();
-                if ui.selectable_label(app.tool == tool, lang.t(zh, en)).clicked() {
-                    app.tool = tool;
-                }
-            }
-            if ui
-                .selectable_label(app.table.open, lang.t("表格", "Table"))
-                .on_hover_text(lang.t("打开或关闭属性表", "Show or hide the attribute table"))
-                .clicked()
-            {
-                app.table.open = !app.table.open;
-            }
-            if ui
-                .selectable_label(app.charts.open, lang.t("图表", "Charts"))
-                .on_hover_text(lang.t("打开或关闭统计与图表", "Show or hide statistics and charts"))
-                .clicked()
-            {
-                app.charts.open = !app.charts.open;
-            }
-            if ui
-                .selectable_label(app.analysis.open, lang.t("查询统计", "Query"))
-                .on_hover_text(lang.t(
-                    "区域统计、叠加（冲突）分析与周边查询",
-                    "Statistics by unit, overlay (conflict) analysis and nearby queries",
-                ))
-                .clicked()
-            {
-                app.analysis.open = !app.analysis.open;
-            }
-            if ui
-                .button(lang.t("全图", "Fit all"))
-                .on_hover_text(lang.t("缩放到全部可见图层", "Zoom to all visible layers"))
-                .clicked()
-                && let Some(b) = app.all_bbox()
-            {
-                app.fit(b);
-            }
-            ui.separator();
-            super::basemap_ui::switcher(app, ui);
-            if ui
-                .selectable_label(app.basemap_settings.open, lang.t("设置", "Settings"))
-                .on_hover_text(lang.t(
-                    "天地图密钥、自定义或离线底图、瓦片缓存",
-                    "Tianditu key, custom or offline basemaps, tile cache",
-                ))
-                .clicked()
-            {
-                app.basemap_settings.open = !app.basemap_settings.open;
-            }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let other = match lang {
-                    Lang::Zh => ("English", Lang::En),
-                    Lang::En => ("中文", Lang::Zh),
-                };
-                if ui.button(other.0).on_hover_text(lang.t("切换界面语言", "Switch the interface language")).clicked()
+                if ui
+                    .selectable_label(app.table.open, lang.t("表格", "Table"))
+                    .on_hover_text(lang.t("打开或关闭属性表", "Show or hide the attribute table"))
+                    .clicked()
                 {
-                    app.persisted.lang = other.1;
+                    actions.push(Action::Toggle(Window::Table));
                 }
-                let theme = if app.persisted.dark_theme { lang.t("浅色", "Light") } else { lang.t("深色", "Dark") };
-                if ui.button(theme).on_hover_text(lang.t("切换界面明暗", "Switch light/dark interface")).clicked()
+                if ui
+                    .selectable_label(app.charts.open, lang.t("图表", "Charts"))
+                    .on_hover_text(lang.t("打开或关闭统计与图表", "Show or hide statistics and charts"))
+                    .clicked()
                 {
-                    app.persisted.dark_theme = !app.persisted.dark_theme;
-                    ui.ctx().set_theme(if app.persisted.dark_theme { egui::Theme::Dark } else { egui::Theme::Light });
+                    actions.push(Action::Toggle(Window::Charts));
                 }
-                // The name only where it fits: in English the tools take more of a narrow window,
-                // and a title drawn over the basemap switcher helps nobody.
-                let title = egui::RichText::new(lang.t("奎文规划一张图", "Kuiwen Atlas")).strong();
-                let width = egui::WidgetText::from(title.clone())
-                    .into_galley(ui, Some(egui::TextWrapMode::Extend), f32::INFINITY, egui::TextStyle::Body)
-                    .size()
-                    .x;
-                if ui.available_width() > width + ui.spacing().item_spacing.x {
-                    ui.label(title);
+                if ui
+                    .selectable_label(app.analysis.open, lang.t("查询统计", "Query"))
+                    .on_hover_text(lang.t(
+                        "区域统计、叠加（冲突）分析与周边查询",
+                        "Statistics by unit, overlay (conflict) analysis and nearby queries",
+                    ))
+                    .clicked()
+                {
+                    actions.push(Action::Toggle(Window::Analysis));
                 }
+                if ui
+                    .button(lang.t("全图", "Fit all"))
+                    .on_hover_text(lang.t("缩放到全部可见图层", "Zoom to all visible layers"))
+                    .clicked()
+                {
+                    actions.push(Action::FitAll);
+                }
+                ui.separator();
+                // ---- Basemap and settings ----
+                actions.extend(super::basemap_ui::switcher(app, ui));
+                if ui
+                    .selectable_label(app.basemap_settings.open, lang.t("设置", "Settings"))
+                    .on_hover_text(lang.t(
+                        "天地图密钥、自定义或离线底图、瓦片缓存",
+                        "Tianditu key, custom or offline basemaps, tile cache",
+                    ))
+                    .clicked()
+                {
+                    actions.push(Action::Toggle(Window::BasemapSettings));
+                }
+                // ---- Language, theme and title ----
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    let other = match lang {
+                        Lang::Zh => ("English", Lang::En),
+                        Lang::En => ("中文", Lang::Zh),
+                    };
+                    if ui
+                        .button(other.0)
+                        .on_hover_text(lang.t("切换界面语言", "Switch the interface language"))
+                        .clicked()
+                    {
+                        actions.push(Action::SetLang(other.1));
+                    }
+                    let theme =
+                        if app.persisted.dark_theme { lang.t("浅色", "Light") } else { lang.t("深色", "Dark") };
+                    if ui.button(theme).on_hover_text(lang.t("切换界面明暗", "Switch light/dark interface")).clicked()
+                    {
+                        actions.push(Action::SetDarkTheme(!app.persisted.dark_theme));
+                    }
+                    // The name only where it fits: in English the tools take more of a narrow window,
+                    // and a title drawn over the basemap switcher helps nobody.
+                    let title = egui::RichText::new(lang.t("奎文规划一张图", "Kuiwen Atlas")).strong();
+                    let width = egui::WidgetText::from(title.clone())
+                        .into_galley(ui, Some(egui::TextWrapMode::Extend), f32::INFINITY, egui::TextStyle::Body)
+                        .size()
+                        .x;
+                    if ui.available_width() > width + ui.spacing().item_spacing.x {
+                        ui.label(title);
+                    }
+                });
             });
         });
-    });
+    }
 }
 
 /// Features whose Chinese or English name contains the query, best matches first: exact names,
@@ -236,8 +258,8 @@ pub(super) fn search(app: &AtlasApp, query: &str) -> Vec<(FeatureRef, String)> {
 }
 
 /// What an open dialog picks.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum DialogKind {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DialogKind {
     /// Data files of any format the app reads.
     Data,
     /// A workspace.
@@ -247,7 +269,7 @@ enum DialogKind {
 }
 
 /// The native file dialog, off the UI thread (rfd's async dialog driven by a helper thread).
-fn open_dialog(app: &mut AtlasApp, kind: DialogKind) {
+pub(super) fn open_dialog(app: &mut AtlasApp, kind: DialogKind) {
     let (tx, rx) = std::sync::mpsc::channel();
     let ctx = app.egui_ctx.clone();
     std::thread::spawn(move || {
@@ -284,7 +306,7 @@ fn open_dialog(app: &mut AtlasApp, kind: DialogKind) {
 }
 
 /// The save dialog for a workspace, off the UI thread.
-fn save_dialog(app: &mut AtlasApp) {
+pub(super) fn save_dialog(app: &mut AtlasApp) {
     app.loader.save_dialog = Some(workspace_save_dialog(&app.egui_ctx));
 }
 

@@ -84,7 +84,7 @@ pub struct Input {
 pub fn read_input(spec: &str, input: &InputArgs) -> Result<Input, String> {
     let path = Path::new(spec);
     if path.exists() {
-        let options = input.options()?;
+        let options = input.options().map_err(|e| e.to_string())?;
         return match load_path(path, options) {
             Ok(p) if p.ok() => Ok(Input { name: spec.to_owned(), features: p.features }),
             Ok(p) => Err(format!(
@@ -127,7 +127,7 @@ fn report_time(read_ms: f64, analysis_ms: f64) {
 
 fn write_result(path: &Path, features: &[Feature], layer_name: &str) -> Result<(), String> {
     let options = WriteOptions { layer_name: layer_name.to_owned(), ..WriteOptions::default() };
-    write(path, features, &options).map(|_| ()).map_err(|e| format!("{e}\n{}", e.zh()))
+    write(path, features, &options).map(|_| ()).map_err(|e| format!("{e}\n{}", kuiwen_core::Bilingual::zh(&e)))
 }
 
 /// Runs `stats`; the exit code: 0 done, 1 an input or output failed, 2 bad arguments.
@@ -145,7 +145,7 @@ pub fn run_stats(args: &StatsArgs) -> i32 {
     let table = match zonal::zonal_stats(&layer.features, &units.features, &units.name, args.field.as_deref()) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("kuiwen-atlas stats: {e}");
+            eprintln!("kuiwen-atlas stats: {}", kuiwen_core::i18n::both(&e));
             return 2;
         }
     };
@@ -154,7 +154,7 @@ pub fn run_stats(args: &StatsArgs) -> i32 {
     if let Some(path) = &args.csv
         && let Err(e) = table.write_csv(path, kind, false)
     {
-        eprintln!("kuiwen-atlas stats: {e}");
+        eprintln!("kuiwen-atlas stats: {}", kuiwen_core::i18n::both(&e));
         return 1;
     }
     if let Some(path) = &args.out {
@@ -213,7 +213,7 @@ pub fn run_overlay(args: &OverlayArgs) -> i32 {
     let (inter, features) = match result {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("kuiwen-atlas overlay: {e}");
+            eprintln!("kuiwen-atlas overlay: {}", kuiwen_core::i18n::both(&e));
             return 2;
         }
     };

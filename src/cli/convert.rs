@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::InputArgs;
+use super::{ArgError, InputArgs};
 use crate::io::crs::Crs;
 use crate::io::formats::TextEncoding;
 use crate::io::formats::write::{WriteOptions, write};
@@ -35,19 +35,20 @@ pub struct ConvertArgs {
 }
 
 /// A CRS argument, with seven parameters when given.
-pub fn parse_crs_arg(crs: &str, towgs84: Option<&str>) -> Result<Crs, String> {
+pub fn parse_crs_arg(crs: &str, towgs84: Option<&str>) -> Result<Crs, ArgError> {
     match towgs84 {
-        None => crs.parse::<Crs>().map_err(|e| e.to_string()),
+        None => Ok(crs.parse::<Crs>()?),
         Some(p) => {
-            let nums: Vec<f64> = p.split(',').map(|v| v.trim().parse::<f64>()).collect::<Result<_, _>>().map_err(|_| {
-                format!("--towgs84 {p:?}: seven numbers separated by commas (dx,dy,dz in m, rx,ry,rz in arc-seconds, scale in ppm)")
-            })?;
-            let params: [f64; 7] = nums.try_into().map_err(|v: Vec<f64>| {
-                format!("--towgs84 has {} numbers, seven are needed (dx,dy,dz,rx,ry,rz,ppm)", v.len())
-            })?;
+            let nums: Vec<f64> = p
+                .split(',')
+                .map(|v| v.trim().parse::<f64>())
+                .collect::<Result<_, _>>()
+                .map_err(|_| ArgError::SevenParametersNotNumbers { given: p.to_owned() })?;
+            let params: [f64; 7] =
+                nums.try_into().map_err(|v: Vec<f64>| ArgError::SevenParametersCount { count: v.len() })?;
             let code = crate::io::crs::parse_epsg_code(crs)
-                .ok_or_else(|| format!("--towgs84 applies to an EPSG grid (e.g. EPSG:2385), not {crs:?}"))?;
-            Crs::with_seven_parameters(code, params).map_err(|e| e.to_string())
+                .ok_or_else(|| ArgError::SevenParametersNeedEpsg { crs: crs.to_owned() })?;
+            Ok(Crs::with_seven_parameters(code, params)?)
         }
     }
 }
@@ -159,7 +160,7 @@ pub fn run_convert(args: &ConvertArgs) -> i32 {
             0
         }
         Err(e) => {
-            eprintln!("{e}\n{}", e.zh());
+            eprintln!("{e}\n{}", kuiwen_core::Bilingual::zh(&e));
             1
         }
     }

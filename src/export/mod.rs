@@ -9,4 +9,4 @@
 pub mod pdf;
 mod render;
 
-pub use render::{ExportError, RenderRequest, RenderedView, Views, render, slide_file_name, write_outputs};
+pub use render::{ImageExportError, RenderRequest, RenderedView, Views, render, slide_file_name, write_outputs};

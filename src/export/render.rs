@@ -11,11 +11,12 @@ use image::RgbaImage;
 use crate::app::{AtlasApp, StartOptions};
 use crate::basemap::Basemap;
 use crate::model::briefing::Slide;
+use kuiwen_core::Bilingual;
 
 /// Why an export failed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum ExportError {
+pub enum ImageExportError {
     /// The size is not usable.
     #[error("image size {width}×{height} px: each side must be 16 to 8192 px")]
     BadSize {
@@ -36,24 +37,43 @@ pub enum ExportError {
     #[error("rendering failed: {0}")]
     Render(String),
     /// Writing a file failed.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {}: {source}", path.display())]
     Write {
         /// The file.
-        path: String,
+        path: PathBuf,
         /// Why.
         source: std::io::Error,
     },
     /// Encoding the PNG failed.
-    #[error("cannot encode {path}: {message}")]
+    #[error("cannot encode {}: {message}", path.display())]
     Encode {
         /// The file.
-        path: String,
+        path: PathBuf,
         /// Why.
         message: String,
     },
     /// Stopped by the user.
     #[error("export cancelled")]
     Cancelled,
+}
+
+impl Bilingual for ImageExportError {
+    fn zh(&self) -> String {
+        match self {
+            ImageExportError::BadSize { width, height } => {
+                format!("图片尺寸 {width}×{height} 像素不可用：每边应为 16 至 8192 像素")
+            }
+            ImageExportError::NoSuchSlide { asked, count } => {
+                format!("没有第 {asked} 张幻灯片：简报共 {count} 张")
+            }
+            ImageExportError::Render(why) => format!("渲染失败：{why}"),
+            ImageExportError::Write { path, source } => {
+                format!("无法写入 {}：{}", path.display(), kuiwen_core::i18n::io_error_zh(source))
+            }
+            ImageExportError::Encode { path, message } => format!("无法编码 {}：{message}", path.display()),
+            ImageExportError::Cancelled => "已取消导出".to_owned(),
+        }
+    }
 }
 
 /// Which views to render.
@@ -131,14 +151,14 @@ pub fn render(
     req: &RenderRequest,
     progress: &mut dyn FnMut(usize, usize),
     cancel: &AtomicBool,
-) -> Result<Vec<RenderedView>, ExportError> {
+) -> Result<Vec<RenderedView>, ImageExportError> {
     let [w, h] = req.size_px;
     if !(16..=8192).contains(&w) || !(16..=8192).contains(&h) {
-        return Err(ExportError::BadSize { width: w, height: h });
+        return Err(ImageExportError::BadSize { width: w, height: h });
     }
     let scale = req.pixel_scale.clamp(0.5, 4.0);
     if (w as f32 * scale) > 16384.0 || (h as f32 * scale) > 16384.0 {
-        return Err(ExportError::BadSize { width: (w as f32 * scale) as u32, height: (h as f32 * scale) as u32 });
+        return Err(ImageExportError::BadSize { width: (w as f32 * scale) as u32, height: (h as f32 * scale) as u32 });
     }
     let start = StartOptions {
         files: req.files.clone(),
@@ -169,20 +189,20 @@ pub fn render(
                 app
             })
     }));
-    let mut harness = built.map_err(|p| ExportError::Render(panic_text(&p)))?;
+    let mut harness = built.map_err(|p| ImageExportError::Render(panic_text(&p)))?;
     // Let the workspace's files arrive before the slides are counted and shown.
     settle(&mut harness, req.settle_timeout, scale);
     let views: Vec<usize> = match &req.views {
         Views::Slides(v) => {
             let count = harness.state().slides().len();
             if let Some(&bad) = v.iter().find(|&&i| i >= count) {
-                return Err(ExportError::NoSuchSlide { asked: bad + 1, count });
+                return Err(ImageExportError::NoSuchSlide { asked: bad + 1, count });
             }
             v.clone()
         }
         Views::AllSlides => (0..harness.state().slides().len()).collect(),
         Views::Custom(slide) => {
-            harness.state_mut().briefing.show_counter = false;
+            harness.state_mut().presenting.show_counter = false;
             vec![push_slide(&mut harness, (**slide).clone())]
         }
         Views::WorkspaceView(title) => {
@@ -195,14 +215,14 @@ pub fn render(
                     slide.extent = Some(b);
                 }
             }
-            harness.state_mut().briefing.show_counter = false;
+            harness.state_mut().presenting.show_counter = false;
             vec![push_slide(&mut harness, slide)]
         }
     };
     let mut out = Vec::new();
     for (k, &i) in views.iter().enumerate() {
         if cancel.load(Ordering::Relaxed) {
-            return Err(ExportError::Cancelled);
+            return Err(ImageExportError::Cancelled);
         }
         progress(k, views.len());
         let app = harness.state_mut();
@@ -214,8 +234,8 @@ pub fn render(
         let complete = settle(&mut harness, req.settle_timeout, scale);
         let title = harness.state().slides().get(i).map(|s| s.caption(req.english).to_owned()).unwrap_or_default();
         let image = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| harness.render()))
-            .map_err(|p| ExportError::Render(panic_text(&p)))?
-            .map_err(ExportError::Render)?;
+            .map_err(|p| ImageExportError::Render(panic_text(&p)))?
+            .map_err(ImageExportError::Render)?;
         out.push(RenderedView { title, image, complete });
     }
     progress(views.len(), views.len());
@@ -293,7 +313,7 @@ pub fn write_outputs(
     out: Option<&Path>,
     pdf: Option<&Path>,
     pdf_title: &str,
-) -> Result<Vec<PathBuf>, ExportError> {
+) -> Result<Vec<PathBuf>, ImageExportError> {
     let mut written = Vec::new();
     if let Some(out) = out {
         let single = views.len() == 1 && out.extension().is_some_and(|e| e.eq_ignore_ascii_case("png"));
@@ -302,7 +322,7 @@ pub fn write_outputs(
             written.push(out.to_owned());
         } else {
             std::fs::create_dir_all(out)
-                .map_err(|source| ExportError::Write { path: out.display().to_string(), source })?;
+                .map_err(|source| ImageExportError::Write { path: out.to_path_buf(), source })?;
             for (i, v) in views.iter().enumerate() {
                 let path = out.join(slide_file_name(i + 1, &v.title));
                 write_png(&v.image, &path)?;
@@ -319,17 +339,17 @@ pub fn write_outputs(
     Ok(written)
 }
 
-fn write_png(img: &RgbaImage, path: &Path) -> Result<(), ExportError> {
+fn write_png(img: &RgbaImage, path: &Path) -> Result<(), ImageExportError> {
     let mut bytes = Vec::new();
     img.write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png)
-        .map_err(|e| ExportError::Encode { path: path.display().to_string(), message: e.to_string() })?;
+        .map_err(|e| ImageExportError::Encode { path: path.to_path_buf(), message: e.to_string() })?;
     write_atomic(path, &bytes)
 }
 
 /// Write beside the target and rename over it ([`crate::io::atomic`]), so a failed export never
 /// leaves half a file; the folder is made if missing.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    let err = |source| ExportError::Write { path: path.display().to_string(), source };
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ImageExportError> {
+    let err = |source| ImageExportError::Write { path: path.to_path_buf(), source };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(err)?;
     }

@@ -68,6 +68,7 @@ pub fn paint_layer(
     options: PaintOptions,
     labels: &mut Vec<LabelCandidate>,
 ) -> PaintStats {
+    // ---- Raster cache for big layers ----
     let PaintOptions { highlight, english, layer_rank } = options;
     let mut stats = PaintStats::default();
     let style = &layer.style;
@@ -81,6 +82,7 @@ pub fn paint_layer(
         paint_highlight(painter, view, cache, highlight, style.point_radius_pt);
         return stats;
     }
+    // ---- Vector: style, culling and symbols ----
     let fill = to_color32(style.fill, style.opacity);
     let stroke_color = to_color32(style.stroke, style.opacity);
     let stroke = Stroke::new(style.stroke_width_pt, stroke_color);
@@ -94,6 +96,7 @@ pub fn paint_layer(
     let show_labels = style.labels && view.zoom as f32 >= style.label_min_zoom;
     // Symbols shrink when zoomed out so hundreds of facilities do not bury the overview.
     let point_radius = style.point_radius_pt * ((view.zoom as f32 - 10.0) / 4.0).clamp(0.45, 1.0);
+    // ---- Each visible feature ----
     for &i in &visible {
         let (Some(shape), Some(feature)) = (cache.shapes.get(i), layer.features.get(i)) else { continue };
         let size_px = ((shape.extent[2] - shape.extent[0]).max(shape.extent[3] - shape.extent[1])) * w;
@@ -175,6 +178,7 @@ pub fn paint_layer(
             });
         }
     }
+    // ---- Submit and highlight ----
     if !mesh.is_empty() {
         painter.add(Shape::mesh(mesh));
     }
@@ -215,7 +219,7 @@ fn raster_labels(
     let prefix = order.partition_point(|(rank, _)| *rank >= min_rank);
     let r = view.rect.expand(8.0);
     let (a, b) = (view.screen_to_norm(r.left_top()), view.screen_to_norm(r.right_bottom()));
-    let view_norm = [a[0].min(b[0]), a[1].min(b[1]), a[0].max(b[0]), a[1].max(b[1])];
+    let view_norm = [a.x.min(b.x), a.y.min(b.y), a.x.max(b.x), a.y.max(b.y)];
     let in_view = |i: usize| {
         cache.shapes.get(i).and_then(|s| s.label_anchor).is_some_and(|p| {
             p[0] >= view_norm[0] && p[0] <= view_norm[2] && p[1] >= view_norm[1] && p[1] <= view_norm[3]

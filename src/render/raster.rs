@@ -85,7 +85,7 @@ pub fn tiles_for_view(view: &MapView, z: u8) -> Vec<TileId> {
     let n = 1u64 << z;
     let w = view.world_px();
     let (half_w, half_h) = (view.rect.width() as f64 / 2.0 / w, view.rect.height() as f64 / 2.0 / w);
-    let [cx, cy] = view.center_norm;
+    let (cx, cy) = (view.center_norm.x, view.center_norm.y);
     let to_tile = |v: f64| (v * n as f64).floor().clamp(0.0, (n - 1) as f64) as u32;
     let (x0, x1) = (to_tile(cx - half_w), to_tile(cx + half_w));
     let (y0, y1) = (to_tile(cy - half_h), to_tile(cy + half_h));
@@ -381,6 +381,7 @@ fn blend_dots(pixmap: &mut Pixmap, dots: &[[f64; 4]], color: Color32) {
 /// big enough to show them). Within the tile, all fills go first, then outlines, lines and symbols:
 /// an outline is never hidden under a neighbour's fill.
 pub fn render_tile(source: &RasterSource, style: &TileStyle, key: TileKey) -> Option<ColorImage> {
+    // ---- The tile's frame ----
     let side = key.side_px.max(1);
     let mut pixmap = Pixmap::new(side, side)?;
     let ppp = side as f64 / TILE_SIZE_PT;
@@ -396,6 +397,7 @@ pub fn render_tile(source: &RasterSource, style: &TileStyle, key: TileKey) -> Op
     let b = key.tile.bounds_norm();
     let mut ids: Vec<usize> = source.query([b[0] - margin, b[1] - margin, b[2] + margin, b[3] + margin]).collect();
     ids.sort_unstable();
+    // ---- Batches ----
     let mut fills: Vec<Batch> = Vec::new();
     let mut outlines: Vec<Batch> = Vec::new();
     let mut dots: Vec<[f64; 4]> = Vec::new();
@@ -404,6 +406,7 @@ pub fn render_tile(source: &RasterSource, style: &TileStyle, key: TileKey) -> Op
     let mut points: Vec<([f64; 2], Color32)> = Vec::new();
     let outline_width_px = style.stroke_width_pt * ppp32;
     let draw_outlines = outline_width_px > 0.0 && style.stroke.a() > 0;
+    // ---- Each feature into its batch ----
     for i in ids {
         let Some(shape) = source.shapes.get(i) else { continue };
         let size_pt = (shape.extent[2] - shape.extent[0]).max(shape.extent[3] - shape.extent[1]) * world_pt;
@@ -449,6 +452,7 @@ pub fn render_tile(source: &RasterSource, style: &TileStyle, key: TileKey) -> Op
         }
         points.extend(shape.points.iter().map(|p| (*p, line_color)));
     }
+    // ---- Draw the batches, bottom first ----
     fill_batches(&mut pixmap, fills);
     blend_dots(&mut pixmap, &dots, style.stroke);
     let dash = style.dashed.then_some([10.0 * ppp32, 6.0 * ppp32]);

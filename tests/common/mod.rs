@@ -102,3 +102,9 @@ pub fn rerun_without_env(var: &str, test: &str) -> bool {
     assert!(text.contains("1 passed"), "{test} did not run without {var}:\n{text}");
     true
 }
+
+/// Snapshot comparison: a per-pixel colour tolerance (YIQ distance) a little above kittest's
+/// default, for text anti-aliasing, and no pixel beyond it, so a moved line or label fails.
+pub fn snapshot_options() -> egui_kittest::SnapshotOptions {
+    egui_kittest::SnapshotOptions::new().threshold(1.0).max_failed_pixels(0)
+}

@@ -12,6 +12,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+use kuiwen_core::Bilingual;
+use kuiwen_core::i18n::io_error_zh;
 use walkers::TileId;
 
 /// How long a cached tile is used without asking the server again.
@@ -31,14 +33,24 @@ pub enum CacheError {
     #[error("tile cache {path}: {source}")]
     Io {
         /// The file or folder.
-        path: String,
+        path: PathBuf,
         /// The cause.
         source: std::io::Error,
     },
 }
 
+impl Bilingual for CacheError {
+    fn zh(&self) -> String {
+        match self {
+            CacheError::Io { path, source } => {
+                format!("读写瓦片缓存 {} 失败：{}", path.display(), io_error_zh(source))
+            }
+        }
+    }
+}
+
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> CacheError + '_ {
-    move |source| CacheError::Io { path: path.display().to_string(), source }
+    move |source| CacheError::Io { path: path.to_owned(), source }
 }
 
 /// The size accounting shared by the layers writing under one root.
@@ -224,5 +236,16 @@ mod tests {
         assert!(clear(tmp.path()).unwrap_or_else(|e| panic!("{e}")) > 0);
         assert!(cache.get(tile(29)).is_none());
         assert_eq!(clear(tmp.path()).unwrap_or_else(|e| panic!("{e}")), 0);
+    }
+
+    #[test]
+    fn errors_speak_chinese_and_english() {
+        let path = PathBuf::from("/cache/tiles/osm/5/1/1.tile");
+        let e = io_err(&path)(std::io::Error::from(std::io::ErrorKind::StorageFull));
+        let zh = e.zh();
+        assert!(zh.contains("/cache/tiles/osm/5/1/1.tile") && zh.contains("瓦片缓存"), "{zh}");
+        assert!(zh.contains("磁盘空间不足"), "{zh}");
+        assert_eq!(e.en(), e.to_string());
+        assert!(e.to_string().starts_with("tile cache /cache/tiles/osm/5/1/1.tile: "), "{e}");
     }
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use kuiwen_core::Bilingual;
 use walkers::TileId;
 
 use super::disk_cache::DiskCache;
@@ -34,10 +35,28 @@ pub struct Fetched {
     pub degraded: Option<TileFailure>,
 }
 
+/// Why no tile can be downloaded at all: the HTTP client could not be made.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ClientError {
+    /// Building the client failed (TLS certificates, proxy settings). The cause, in one line,
+    /// never holds a URL.
+    #[error("cannot create the HTTP client: {0}")]
+    Build(String),
+}
+
+impl Bilingual for ClientError {
+    fn zh(&self) -> String {
+        match self {
+            ClientError::Build(cause) => format!("无法初始化网络连接（HTTP 客户端）：{cause}"),
+        }
+    }
+}
+
 /// The HTTP client shared by all tile fetching: our User-Agent, timeouts, the system proxy.
 /// Built on first use, on a worker thread (building it loads TLS roots).
-pub fn http_client() -> Result<reqwest::blocking::Client, String> {
-    static CLIENT: OnceLock<Result<reqwest::blocking::Client, String>> = OnceLock::new();
+pub fn http_client() -> Result<reqwest::blocking::Client, ClientError> {
+    static CLIENT: OnceLock<Result<reqwest::blocking::Client, ClientError>> = OnceLock::new();
     CLIENT
         .get_or_init(|| {
             reqwest::blocking::Client::builder()
@@ -45,7 +64,7 @@ pub fn http_client() -> Result<reqwest::blocking::Client, String> {
                 .timeout(REQUEST_TIMEOUT)
                 .connect_timeout(CONNECT_TIMEOUT)
                 .build()
-                .map_err(|e| format!("cannot create the HTTP client: {}", error_chain(&e)))
+                .map_err(|e| ClientError::Build(error_chain(&e)))
         })
         .clone()
 }
@@ -151,7 +170,7 @@ impl TileSourceKind {
                 if let Some((bytes, true)) = &cached {
                     return Ok(Fetched { bytes: bytes.clone(), origin: Origin::DiskCache, degraded: None });
                 }
-                let client = http_client().map_err(TileFailure::Unreachable)?;
+                let client = http_client().map_err(|e| TileFailure::Unreachable(e.to_string()))?;
                 match http_get(&client, &source.url(tile)) {
                     Ok(bytes) => Ok(Fetched { bytes, origin: Origin::Network, degraded: None }),
                     // A stale copy beats nothing when the server is unreachable or slow.
@@ -238,6 +257,15 @@ pub fn decode(bytes: &[u8]) -> Result<egui::ColorImage, TileFailure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn client_errors_speak_chinese_and_english() {
+        let e = ClientError::Build("no TLS root certificates".into());
+        let zh = e.zh();
+        assert!(zh.contains("no TLS root certificates") && zh.contains("网络连接"), "{zh}");
+        assert_eq!(e.en(), e.to_string());
+        assert_eq!(e.to_string(), "cannot create the HTTP client: no TLS root certificates");
+    }
 
     #[test]
     fn classifies_answers() {

@@ -69,6 +69,23 @@ impl TileFailure {
             TileFailure::Unreachable(m) | TileFailure::Garbage(m) | TileFailure::Local(m) => redact(m),
         }
     }
+
+    /// The same detail in Chinese, worded like the status bar (no secrets). The texts from the
+    /// system or the server that some failures carry stay as they are, in brackets.
+    pub fn detail_zh(&self) -> String {
+        match self {
+            TileFailure::MissingKey => "未设置天地图密钥".into(),
+            TileFailure::Denied(c) => format!("瓦片服务器拒绝访问（HTTP {c}）"),
+            TileFailure::Quota(c) => format!("瓦片请求超出配额或频率限制（HTTP {c}）"),
+            TileFailure::NotFound => "没有这张瓦片（HTTP 404，或离线底图中没有）".into(),
+            TileFailure::Server(c) => format!("瓦片服务器内部错误（HTTP {c}）"),
+            TileFailure::Http(c) => format!("瓦片服务器错误（HTTP {c}）"),
+            TileFailure::Timeout => "瓦片服务器响应超时".into(),
+            TileFailure::Unreachable(m) => format!("无法连接瓦片服务器（{}）", redact(m)),
+            TileFailure::Garbage(m) => format!("瓦片服务器返回的不是图片（{}）", redact(m)),
+            TileFailure::Local(m) => format!("无法读取离线底图（{}）", redact(m)),
+        }
+    }
 }
 
 /// Where a delivered tile came from.
@@ -282,6 +299,27 @@ mod tests {
         assert_eq!(redact("GET https://t0.x/?a=1&tk=abcDEF123&b=2 failed"), "GET https://t0.x/?a=1&tk=***&b=2 failed");
         assert_eq!(redact("https://x/?access_token=pk.abc-1_2&q"), "https://x/?access_token=***&q");
         assert_eq!(redact("no secret here"), "no secret here");
+    }
+
+    #[test]
+    fn failure_details_in_chinese_keep_the_facts() {
+        let cases = [
+            (TileFailure::MissingKey, "天地图密钥"),
+            (TileFailure::Denied(418), "HTTP 418"),
+            (TileFailure::Quota(429), "HTTP 429"),
+            (TileFailure::NotFound, "HTTP 404"),
+            (TileFailure::Server(503), "HTTP 503"),
+            (TileFailure::Http(302), "HTTP 302"),
+            (TileFailure::Timeout, "超时"),
+            (TileFailure::Unreachable("connection refused".into()), "connection refused"),
+            (TileFailure::Garbage("not an image (text/html, 12 bytes)".into()), "text/html, 12 bytes"),
+            (TileFailure::Local("/data/a.pmtiles: damaged".into()), "/data/a.pmtiles"),
+        ];
+        for (f, fact) in cases {
+            let zh = f.detail_zh();
+            assert!(zh.contains(fact) && zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{zh}");
+        }
+        assert!(!TileFailure::Unreachable("https://t0.x/?tk=SECRET1".into()).detail_zh().contains("SECRET1"));
     }
 
     #[test]

@@ -4,6 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
+use kuiwen_core::Bilingual;
+use kuiwen_core::i18n::io_error_zh;
+
 /// The environment variable that overrides the stored key.
 pub const ENV_VAR: &str = "TIANDITU_KEY";
 /// The file name in the config folder.
@@ -22,11 +25,21 @@ pub enum KeyError {
     /// Writing or deleting the file failed.
     #[error("{path}: {source}")]
     Io {
-        /// The file.
-        path: String,
+        /// The file (or the config folder, when creating it failed).
+        path: PathBuf,
         /// The cause.
         source: std::io::Error,
     },
+}
+
+impl Bilingual for KeyError {
+    fn zh(&self) -> String {
+        match self {
+            KeyError::Malformed(n) => format!("天地图密钥应为 32 位字母数字，输入的是 {n} 个字符或含其他符号"),
+            KeyError::NoConfigDir => "找不到本机用户的配置文件夹".into(),
+            KeyError::Io { path, source } => format!("读写 {} 失败：{}", path.display(), io_error_zh(source)),
+        }
+    }
 }
 
 /// Where the key in use comes from.
@@ -83,7 +96,7 @@ pub fn save(config_dir: Option<&Path>, key: &str) -> Result<PathBuf, KeyError> {
     let key = sanitize(key)?;
     let dir = config_dir.ok_or(KeyError::NoConfigDir)?;
     let io = |path: &Path| {
-        let path = path.display().to_string();
+        let path = path.to_owned();
         move |source| KeyError::Io { path, source }
     };
     std::fs::create_dir_all(dir).map_err(io(dir))?;
@@ -118,7 +131,7 @@ pub fn remove(config_dir: Option<&Path>) -> Result<(), KeyError> {
     match std::fs::remove_file(&path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(source) => Err(KeyError::Io { path: path.display().to_string(), source }),
+        Err(source) => Err(KeyError::Io { path, source }),
     }
 }
 
@@ -148,5 +161,22 @@ mod tests {
         remove(Some(&dir)).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(load(Some(&dir), None), (None, KeySource::None));
         remove(Some(&dir)).unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    #[test]
+    fn errors_speak_chinese_and_english() {
+        let e = KeyError::Malformed(5);
+        assert!(e.zh().contains("密钥应为 32 位字母数字") && e.zh().contains('5'), "{}", e.zh());
+        assert_eq!(e.en(), e.to_string());
+        let e = KeyError::NoConfigDir;
+        assert!(e.zh().contains("配置文件夹"), "{}", e.zh());
+        assert_eq!(e.en(), e.to_string());
+        let path = PathBuf::from("/cfg/kuiwen-atlas/tianditu_key");
+        let e = KeyError::Io { path, source: std::io::Error::from(std::io::ErrorKind::PermissionDenied) };
+        assert!(e.zh().contains("/cfg/kuiwen-atlas/tianditu_key") && e.zh().contains("没有权限"), "{}", e.zh());
+        assert!(e.zh().contains("读写"), "{}", e.zh());
+        assert_eq!(e.en(), e.to_string());
+        assert!(e.to_string().starts_with("/cfg/kuiwen-atlas/tianditu_key: "), "{e}");
+        assert_eq!(e.message(false), e.zh());
     }
 }

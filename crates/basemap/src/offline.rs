@@ -11,9 +11,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, channel};
 use std::sync::{Arc, Mutex};
 
+use kuiwen_core::Bilingual;
+use kuiwen_core::i18n::io_error_zh;
 use walkers::TileId;
 
-use super::fetch::{http_client, http_get};
+use super::fetch::{ClientError, http_client, http_get};
 use super::health::TileFailure;
 use super::pmtiles::{PmTilesError, PmTilesMeta, write_archive};
 use super::projection::mercator_normalized;
@@ -33,7 +35,7 @@ const GIVE_UP_AFTER: u64 = 24;
 #[non_exhaustive]
 pub enum OfflineError {
     /// The source's terms forbid bulk download (or it is already local).
-    #[error("{}", .0.reason().1)]
+    #[error("{0}")]
     Refused(BulkRefusal),
     /// Too many tiles.
     #[error("{count} tiles is more than the {max} one download may hold: choose a smaller area or fewer zoom levels")]
@@ -55,6 +57,9 @@ pub enum OfflineError {
     /// Not a single tile was available.
     #[error("the server has no tiles for this area and zoom range")]
     NothingDownloaded,
+    /// No HTTP client: nothing can be downloaded from any server.
+    #[error(transparent)]
+    Client(#[from] ClientError),
     /// Writing the archive failed.
     #[error(transparent)]
     Write(#[from] PmTilesError),
@@ -62,10 +67,30 @@ pub enum OfflineError {
     #[error("{path}: {source}")]
     Io {
         /// The file or folder.
-        path: String,
+        path: PathBuf,
         /// The cause.
         source: std::io::Error,
     },
+}
+
+impl Bilingual for OfflineError {
+    fn zh(&self) -> String {
+        match self {
+            OfflineError::Refused(r) => r.zh(),
+            OfflineError::TooMany { count, max } => {
+                format!("共 {count} 张瓦片，超过单次下载上限 {max} 张：请缩小范围或减少缩放级别")
+            }
+            OfflineError::BadZoom(lo, hi) => {
+                format!("缩放级别范围 {lo}–{hi} 无效（应在 0–19 之间，且最小级别不大于最大级别）")
+            }
+            OfflineError::Cancelled => "已取消下载".into(),
+            OfflineError::ServerFailing(f) => format!("瓦片服务器出错，已停止下载：{}", f.detail_zh()),
+            OfflineError::NothingDownloaded => "服务器没有此区域和缩放级别的瓦片".into(),
+            OfflineError::Client(e) => e.zh(),
+            OfflineError::Write(e) => e.zh(),
+            OfflineError::Io { path, source } => format!("无法写入 {}：{}", path.display(), io_error_zh(source)),
+        }
+    }
 }
 
 /// The tile columns and rows of a box at one zoom: `(x_min, x_max, y_min, y_max)`, inclusive.
@@ -231,10 +256,9 @@ pub fn run(
     progress.total.store(tiles.len() as u64, Ordering::Relaxed);
     let dir = staging_dir(&req.out);
     if let Some(parent) = req.out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .map_err(|source| OfflineError::Io { path: parent.display().to_string(), source })?;
+        std::fs::create_dir_all(parent).map_err(|source| OfflineError::Io { path: parent.to_owned(), source })?;
     }
-    let client = http_client().map_err(|e| OfflineError::ServerFailing(TileFailure::Unreachable(e)))?;
+    let client = http_client()?;
     let next = AtomicUsize::new(0);
     let abort: Mutex<Option<OfflineError>> = Mutex::new(None);
     let stop = AtomicBool::new(false);
@@ -267,7 +291,7 @@ pub fn run(
                                 .and_then(|()| std::fs::write(&path, &bytes));
                             if let Err(source) = write {
                                 if let Ok(mut a) = abort.lock() {
-                                    a.get_or_insert(OfflineError::Io { path: path.display().to_string(), source });
+                                    a.get_or_insert(OfflineError::Io { path: path.clone(), source });
                                 }
                                 stop.store(true, Ordering::Relaxed);
                                 break;
@@ -411,5 +435,41 @@ mod tests {
             Err(OfflineError::BadZoom(12, 10))
         ));
         assert!(OfflineRequest::new(&own, KUIWEN_EXTENT, 10, 14, out).is_ok());
+    }
+
+    #[test]
+    fn errors_speak_chinese_and_english() {
+        let has_chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        let cases: Vec<(OfflineError, &[&str])> = vec![
+            (OfflineError::Refused(BulkRefusal::Tianditu), &["天地图", "批量下载"]),
+            (OfflineError::TooMany { count: 123_456, max: MAX_TILES }, &["123456", "100000", "缩小范围"]),
+            (OfflineError::BadZoom(12, 10), &["12–10", "0–19"]),
+            (OfflineError::Cancelled, &["取消"]),
+            (OfflineError::ServerFailing(TileFailure::Denied(403)), &["HTTP 403", "拒绝访问"]),
+            (
+                OfflineError::ServerFailing(TileFailure::Unreachable("connection refused".into())),
+                &["connection refused", "无法连接"],
+            ),
+            (OfflineError::NothingDownloaded, &["没有此区域"]),
+            (OfflineError::Client(ClientError::Build("no TLS roots".into())), &["no TLS roots"]),
+            (OfflineError::Write(PmTilesError::NotPmTiles(PathBuf::from("/o/x.pmtiles"))), &["/o/x.pmtiles"]),
+            (
+                OfflineError::Io {
+                    path: PathBuf::from("/o/x.pmtiles.parts/12/3/4"),
+                    source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+                },
+                &["/o/x.pmtiles.parts/12/3/4", "没有权限"],
+            ),
+        ];
+        for (e, facts) in cases {
+            let zh = e.zh();
+            assert!(has_chinese(&zh), "{zh}");
+            for fact in facts {
+                assert!(zh.contains(fact), "{zh} lacks {fact}");
+            }
+            assert_eq!(e.en(), e.to_string());
+        }
+        assert_eq!(OfflineError::Refused(BulkRefusal::Osm).to_string(), BulkRefusal::Osm.reason().1);
+        assert!(OfflineError::BadZoom(12, 10).to_string().contains("12–10"));
     }
 }

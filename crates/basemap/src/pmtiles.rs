@@ -13,6 +13,8 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use kuiwen_core::Bilingual;
+use kuiwen_core::i18n::io_error_zh;
 use walkers::TileId;
 
 /// The fixed header size.
@@ -32,18 +34,18 @@ pub enum PmTilesError {
     #[error("{path}: {source}")]
     Io {
         /// The file.
-        path: String,
+        path: PathBuf,
         /// The cause.
         source: std::io::Error,
     },
     /// The file does not start with the PMTiles magic.
     #[error("{0}: not a PMTiles file")]
-    NotPmTiles(String),
+    NotPmTiles(PathBuf),
     /// A PMTiles version other than 3.
     #[error("{path}: PMTiles version {version} is not supported (only version 3)")]
     Version {
         /// The file.
-        path: String,
+        path: PathBuf,
         /// Its version.
         version: u8,
     },
@@ -51,7 +53,7 @@ pub enum PmTilesError {
     #[error("{path}: damaged PMTiles file ({what})")]
     Corrupt {
         /// The file.
-        path: String,
+        path: PathBuf,
         /// What is wrong.
         what: &'static str,
     },
@@ -59,7 +61,7 @@ pub enum PmTilesError {
     #[error("{path}: compression {code} is not supported (only none and gzip)")]
     Compression {
         /// The file.
-        path: String,
+        path: PathBuf,
         /// The header's compression code.
         code: u8,
     },
@@ -67,7 +69,7 @@ pub enum PmTilesError {
     #[error("{path}: {kind} tiles are not supported: use a raster (PNG or JPEG) PMTiles file")]
     TileType {
         /// The file.
-        path: String,
+        path: PathBuf,
         /// "vector (MVT)", "WebP", "AVIF".
         kind: &'static str,
     },
@@ -75,10 +77,53 @@ pub enum PmTilesError {
     #[error("cannot write {path}: {why}")]
     Write {
         /// The file.
-        path: String,
+        path: PathBuf,
         /// The cause.
         why: String,
     },
+}
+
+impl Bilingual for PmTilesError {
+    fn zh(&self) -> String {
+        match self {
+            PmTilesError::Io { path, source } => {
+                format!("读写 PMTiles 文件 {} 失败：{}", path.display(), io_error_zh(source))
+            }
+            PmTilesError::NotPmTiles(path) => format!("{} 不是 PMTiles 文件", path.display()),
+            PmTilesError::Version { path, version } => {
+                format!("{}：不支持 PMTiles 第 {version} 版（仅支持第 3 版）", path.display())
+            }
+            PmTilesError::Corrupt { path, what } => {
+                format!("{}：PMTiles 文件已损坏（{}）", path.display(), damage_zh(what))
+            }
+            PmTilesError::Compression { path, code } => {
+                format!("{}：不支持压缩方式 {code}（仅支持不压缩和 gzip）", path.display())
+            }
+            PmTilesError::TileType { path, kind } => {
+                let kind = match *kind {
+                    "vector (MVT)" => "矢量瓦片（MVT）".to_owned(),
+                    other => format!(" {other} 瓦片"),
+                };
+                format!("{}：不支持{kind}，请使用栅格（PNG 或 JPEG）PMTiles 文件", path.display())
+            }
+            PmTilesError::Write { path, why } => format!("无法写入 {}：{why}", path.display()),
+        }
+    }
+}
+
+/// What is damaged, in Chinese (the English texts [`PmTilesArchive`] reports as
+/// [`PmTilesError::Corrupt`]).
+fn damage_zh(what: &str) -> &str {
+    match what {
+        "offset overflow" => "偏移量溢出",
+        "a section lies outside the file" => "部分数据超出文件末尾，文件可能不完整",
+        "file handle poisoned" => "文件读取中断",
+        "bad gzip data" => "gzip 压缩数据有误",
+        "a section is too large" => "某部分数据过大",
+        "bad directory" => "瓦片目录有误",
+        "directories nested too deep" => "瓦片目录嵌套过深",
+        other => other,
+    }
 }
 
 /// The parts of the header the viewer uses.
@@ -206,7 +251,7 @@ pub fn tile_id(tile: TileId) -> Option<u64> {
 impl PmTilesArchive {
     /// Open an archive and read its header and root directory (16 KB at most).
     pub fn open(path: &Path) -> Result<Self, PmTilesError> {
-        let p = path.display().to_string();
+        let p = path.to_owned();
         let io = |source| PmTilesError::Io { path: p.clone(), source };
         let mut file = File::open(path).map_err(io)?;
         let file_len = file.metadata().map_err(io)?.len();
@@ -273,7 +318,7 @@ impl PmTilesArchive {
     }
 
     fn corrupt(&self, what: &'static str) -> PmTilesError {
-        PmTilesError::Corrupt { path: self.path.display().to_string(), what }
+        PmTilesError::Corrupt { path: self.path.clone(), what }
     }
 
     fn read(&self, offset: u64, len: u64, max: u64) -> Result<Vec<u8>, PmTilesError> {
@@ -281,7 +326,7 @@ impl PmTilesArchive {
         if end > self.file_len || len > max {
             return Err(self.corrupt("a section lies outside the file"));
         }
-        let io = |source| PmTilesError::Io { path: self.path.display().to_string(), source };
+        let io = |source| PmTilesError::Io { path: self.path.clone(), source };
         let mut file = self.file.lock().map_err(|_| self.corrupt("file handle poisoned"))?;
         file.seek(SeekFrom::Start(offset)).map_err(io)?;
         let mut buf = vec![0u8; len as usize];
@@ -402,8 +447,7 @@ pub fn write_archive(
     meta: &PmTilesMeta,
     mut load: impl FnMut(TileId) -> Option<Vec<u8>>,
 ) -> Result<usize, PmTilesError> {
-    let p = path.display().to_string();
-    let werr = |why: String| PmTilesError::Write { path: p.clone(), why };
+    let werr = |why: String| PmTilesError::Write { path: path.to_owned(), why };
     let mut ordered: Vec<(u64, TileId)> = tiles.iter().filter_map(|t| tile_id(*t).map(|id| (id, *t))).collect();
     ordered.sort_by_key(|(id, _)| *id);
     ordered.dedup_by_key(|(id, _)| *id);
@@ -432,7 +476,7 @@ pub fn write_archive(
     .to_string();
     let [w, s, e, n] = meta.bounds;
     let tmp = path.with_extension("pmtiles.tmp");
-    let file = File::create(&tmp).map_err(|source| PmTilesError::Io { path: tmp.display().to_string(), source })?;
+    let file = File::create(&tmp).map_err(|source| PmTilesError::Io { path: tmp.clone(), source })?;
     let mut writer = pmtiles::PmTilesWriter::new(tile_type)
         .metadata(&metadata)
         .min_zoom(min_zoom)
@@ -458,7 +502,7 @@ pub fn write_archive(
         let _ = std::fs::remove_file(&tmp);
         return Err(e);
     }
-    std::fs::rename(&tmp, path).map_err(|source| PmTilesError::Io { path: p.clone(), source })?;
+    std::fs::rename(&tmp, path).map_err(|source| PmTilesError::Io { path: path.to_owned(), source })?;
     Ok(written)
 }
 
@@ -561,5 +605,42 @@ mod tests {
         }
         std::fs::write(&path, [b'x'; 400]).unwrap_or_else(|e| panic!("{e}"));
         assert!(matches!(PmTilesArchive::open(&path), Err(PmTilesError::NotPmTiles(_))));
+    }
+
+    #[test]
+    fn errors_speak_chinese_and_english() {
+        let path = PathBuf::from("/data/奎文区影像.pmtiles");
+        let has_chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        let cases: Vec<(PmTilesError, &[&str])> = vec![
+            (
+                PmTilesError::Io { path: path.clone(), source: std::io::Error::from(std::io::ErrorKind::NotFound) },
+                &["文件不存在"],
+            ),
+            (PmTilesError::NotPmTiles(path.clone()), &["不是 PMTiles 文件"]),
+            (PmTilesError::Version { path: path.clone(), version: 2 }, &["2", "3", "不支持"]),
+            (PmTilesError::Corrupt { path: path.clone(), what: "bad directory" }, &["已损坏", "瓦片目录有误"]),
+            (PmTilesError::Compression { path: path.clone(), code: 3 }, &["压缩方式 3", "gzip"]),
+            (PmTilesError::TileType { path: path.clone(), kind: "vector (MVT)" }, &["矢量瓦片（MVT）", "PNG"]),
+            (PmTilesError::TileType { path: path.clone(), kind: "WebP" }, &["不支持 WebP 瓦片"]),
+            (PmTilesError::Write { path: path.clone(), why: "disk full".into() }, &["无法写入", "disk full"]),
+        ];
+        for (e, facts) in cases {
+            let zh = e.zh();
+            assert!(zh.contains("/data/奎文区影像.pmtiles") && has_chinese(&zh), "{zh}");
+            for fact in facts {
+                assert!(zh.contains(fact), "{zh} lacks {fact}");
+            }
+            assert_eq!(e.en(), e.to_string());
+            assert!(e.to_string().contains("/data/奎文区影像.pmtiles"), "{e}");
+        }
+        // Every kind of damage the reader reports has its Chinese.
+        let source = include_str!("pmtiles.rs");
+        let mut reported = 0;
+        for part in source.split("self.corrupt(\"").skip(1) {
+            let what = part.split('"').next().unwrap_or_default();
+            assert_ne!(damage_zh(what), what, "no Chinese for the damage {what:?}");
+            reported += 1;
+        }
+        assert!(reported >= 7, "{reported}");
     }
 }

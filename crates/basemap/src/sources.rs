@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use kuiwen_core::Bilingual;
 use serde::{Deserialize, Serialize};
 use walkers::TileId;
 
@@ -51,10 +52,26 @@ pub enum BasemapError {
     Unknown(String),
     /// A local file or folder that does not exist.
     #[error("basemap file or folder not found: {0}")]
-    NotFound(String),
+    NotFound(PathBuf),
     /// A file type we cannot read.
     #[error("{0}: MBTiles files are not supported; convert with `pmtiles convert in.mbtiles out.pmtiles`")]
-    MbTiles(String),
+    MbTiles(PathBuf),
+}
+
+impl Bilingual for BasemapError {
+    fn zh(&self) -> String {
+        match self {
+            BasemapError::BadTemplate { template, why } => format!("瓦片地址模板“{template}”无效：{}", why.zh()),
+            BasemapError::Unknown(name) => format!(
+                "未知底图“{name}”：可用 none、osm、tianditu-vec、tianditu-img、amap、amap-img、http(s) XYZ 地址模板、.pmtiles 文件或 z/x/y 瓦片文件夹"
+            ),
+            BasemapError::NotFound(path) => format!("底图文件或文件夹不存在：{}", path.display()),
+            BasemapError::MbTiles(path) => format!(
+                "{}：不支持 MBTiles 文件，请先用 `pmtiles convert in.mbtiles out.pmtiles` 转换为 PMTiles",
+                path.display()
+            ),
+        }
+    }
 }
 
 /// What is wrong with an XYZ template (shown to the user in both languages).
@@ -87,9 +104,8 @@ impl std::fmt::Display for TemplateProblem {
     }
 }
 
-impl TemplateProblem {
-    /// The problem in Chinese.
-    pub fn zh(&self) -> String {
+impl Bilingual for TemplateProblem {
+    fn zh(&self) -> String {
         match self {
             TemplateProblem::Scheme => "只允许 http:// 或 https:// 地址".into(),
             TemplateProblem::NoHost => "地址缺少主机名".into(),
@@ -206,20 +222,20 @@ impl FromStr for Basemap {
         let p = Path::new(t);
         let lower = t.to_ascii_lowercase();
         if lower.ends_with(".mbtiles") {
-            return Err(BasemapError::MbTiles(t.to_owned()));
+            return Err(BasemapError::MbTiles(p.to_owned()));
         }
         if lower.ends_with(".pmtiles") {
             return if p.is_file() {
                 Ok(Basemap::PmTiles(p.to_owned()))
             } else {
-                Err(BasemapError::NotFound(t.to_owned()))
+                Err(BasemapError::NotFound(p.to_owned()))
             };
         }
         if p.is_dir() {
             return Ok(Basemap::Folder(p.to_owned()));
         }
         if t.contains('/') || t.contains('\\') {
-            return Err(BasemapError::NotFound(t.to_owned()));
+            return Err(BasemapError::NotFound(p.to_owned()));
         }
         Err(BasemapError::Unknown(t.to_owned()))
     }
@@ -269,6 +285,19 @@ impl BulkRefusal {
                 "The current basemap is already local (or none): nothing to download.",
             ),
         }
+    }
+}
+
+/// The English reason (the second half of [`BulkRefusal::reason`]).
+impl std::fmt::Display for BulkRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.reason().1)
+    }
+}
+
+impl Bilingual for BulkRefusal {
+    fn zh(&self) -> String {
+        self.reason().0.to_owned()
     }
 }
 
@@ -535,6 +564,42 @@ mod tests {
         assert!(matches!("a.mbtiles".parse::<Basemap>(), Err(BasemapError::MbTiles(_))));
         let dir = std::env::temp_dir();
         assert_eq!(dir.to_string_lossy().parse::<Basemap>(), Ok(Basemap::Folder(dir.clone())));
+    }
+
+    #[test]
+    fn errors_speak_chinese_and_english() {
+        let has_chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        let check = |e: &dyn Bilingual, facts: &[&str]| {
+            let zh = e.zh();
+            assert!(has_chinese(&zh), "{zh}");
+            for fact in facts {
+                assert!(zh.contains(fact), "{zh} lacks {fact}");
+            }
+            assert_eq!(e.en(), e.to_string());
+            assert_eq!(e.message(true), e.to_string());
+            assert_eq!(e.message(false), zh);
+        };
+        let e = "https://x/{z}/{x}.png".parse::<Basemap>().err().unwrap_or_else(|| panic!("parsed"));
+        check(&e, &["https://x/{z}/{x}.png", "{y}", "瓦片地址模板"]);
+        let e = "https://x/{z}/{x}/{y}{r}.png".parse::<Basemap>().err().unwrap_or_else(|| panic!("parsed"));
+        check(&e, &["{r}", "未知占位符"]);
+        check(&TemplateProblem::Scheme, &["http://", "https://"]);
+        check(&TemplateProblem::NoHost, &["主机名"]);
+        check(&TemplateProblem::Missing("{x}"), &["{x}", "占位符"]);
+        check(&TemplateProblem::UnknownPlaceholder("{q}".into()), &["{q}", "{z}", "{s}"]);
+        check(&TemplateProblem::Whitespace, &["空格"]);
+        check(&BasemapError::Unknown("mars".into()), &["mars", "未知底图", "osm", ".pmtiles"]);
+        let e = "/nonexistent/规划.pmtiles".parse::<Basemap>().err().unwrap_or_else(|| panic!("parsed"));
+        assert_eq!(e, BasemapError::NotFound(PathBuf::from("/nonexistent/规划.pmtiles")));
+        check(&e, &["/nonexistent/规划.pmtiles", "不存在"]);
+        let e = "/data/a.mbtiles".parse::<Basemap>().err().unwrap_or_else(|| panic!("parsed"));
+        check(&e, &["/data/a.mbtiles", "MBTiles", "pmtiles convert in.mbtiles out.pmtiles"]);
+        assert!(e.to_string().starts_with("/data/a.mbtiles: MBTiles"), "{e}");
+        check(&BulkRefusal::Osm, &["OpenStreetMap", "批量下载"]);
+        check(&BulkRefusal::Tianditu, &["天地图"]);
+        check(&BulkRefusal::Amap, &["高德"]);
+        check(&BulkRefusal::NothingToDownload, &["无需下载"]);
+        assert_eq!(BulkRefusal::Osm.to_string(), BulkRefusal::Osm.reason().1);
     }
 
     #[test]

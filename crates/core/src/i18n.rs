@@ -23,3 +23,40 @@ pub trait Bilingual: std::fmt::Display {
 pub fn both(e: &dyn Bilingual) -> String {
     format!("{} / {}", e.zh(), e.en())
 }
+
+/// The Chinese for an operating-system error, as a planner would read it: the common kinds in
+/// Chinese (文件不存在, 没有权限, 磁盘空间不足…), anything else as the system's own text. An error
+/// made with a message of its own (not straight from the system) keeps that message after the
+/// Chinese.
+pub fn io_error_zh(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let kind = match e.kind() {
+        ErrorKind::NotFound => "文件不存在",
+        ErrorKind::PermissionDenied => "没有权限",
+        ErrorKind::AlreadyExists => "文件已存在",
+        ErrorKind::StorageFull => "磁盘空间不足",
+        ErrorKind::ReadOnlyFilesystem => "磁盘为只读",
+        ErrorKind::IsADirectory => "这是文件夹，不是文件",
+        ErrorKind::NotADirectory => "路径中有一项不是文件夹",
+        _ => return e.to_string(),
+    };
+    match e.get_ref() {
+        Some(inner) => format!("{kind}（{inner}）"),
+        None => kind.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Error, ErrorKind};
+
+    #[test]
+    fn common_io_errors_are_in_chinese_and_the_rest_keep_the_system_text() {
+        assert_eq!(io_error_zh(&Error::from(ErrorKind::NotFound)), "文件不存在");
+        assert_eq!(io_error_zh(&Error::from(ErrorKind::PermissionDenied)), "没有权限");
+        assert_eq!(io_error_zh(&Error::new(ErrorKind::NotFound, "layer x")), "文件不存在（layer x）");
+        let other = Error::other("disk on fire");
+        assert_eq!(io_error_zh(&other), "disk on fire");
+    }
+}

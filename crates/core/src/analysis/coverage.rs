@@ -38,6 +38,17 @@ pub enum CoverageError {
     },
 }
 
+impl crate::Bilingual for CoverageError {
+    fn zh(&self) -> String {
+        match self {
+            CoverageError::Write { path, source } => {
+                format!("无法写入覆盖统计表 {}：{}", path.display(), crate::i18n::io_error_zh(source))
+            }
+            CoverageError::BadRadius { radius_m } => format!("15分钟生活圈距离 {radius_m} 米无效，须为正数"),
+        }
+    }
+}
+
 /// Which areas are measured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize, Default)]
 pub enum CoverageUnit {
@@ -400,5 +411,18 @@ mod tests {
         let mut s = String::new();
         push_csv_row(&mut s, &["a".into(), "b,c".into(), "say \"hi\"".into()]);
         assert_eq!(s, "a,\"b,c\",\"say \"\"hi\"\"\"\r\n");
+    }
+
+    #[test]
+    fn errors_speak_chinese_and_english() {
+        use crate::Bilingual;
+        let e = CoverageError::BadRadius { radius_m: -1000.0 };
+        assert!(e.zh().contains("-1000 米") && e.zh().contains("15分钟生活圈"), "{}", e.zh());
+        assert_eq!(e.en(), e.to_string());
+        let source = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let e = CoverageError::Write { path: PathBuf::from("覆盖.csv"), source };
+        let why = crate::i18n::io_error_zh(&std::io::Error::from(std::io::ErrorKind::PermissionDenied));
+        assert_eq!(e.zh(), format!("无法写入覆盖统计表 覆盖.csv：{why}"));
+        assert_eq!(e.message(true), e.to_string());
     }
 }

@@ -91,6 +91,25 @@ pub enum LifeCircleError {
     },
 }
 
+impl crate::Bilingual for LifeCircleError {
+    fn zh(&self) -> String {
+        match self {
+            LifeCircleError::NotAPosition { text } => {
+                format!("“{text}”不是有效的位置：请按“经度,纬度”的顺序填写十进制度数，例如 119.1314,36.7090")
+            }
+            LifeCircleError::OutOfRange { lon, lat } => {
+                format!("{lon},{lat} 超出经纬度范围：经度须在 −180～180 之间，纬度须在 −90～90 之间（经度在前）")
+            }
+            LifeCircleError::BadRadius { minutes, radius_m } => {
+                format!("{minutes}分钟生活圈半径 {radius_m} 米无效，须大于 0 且不超过 {MAX_RADIUS_M} 米")
+            }
+            LifeCircleError::BadSpeed { speed_m_per_min } => {
+                format!("步速 {speed_m_per_min} 米/分钟无效，须大于 0 且不超过 500 米/分钟")
+            }
+        }
+    }
+}
+
 /// Parse `LON,LAT` (decimal degrees; a comma, spaces or both between them).
 pub fn parse_lon_lat(text: &str) -> Result<[f64; 2], LifeCircleError> {
     let bad = || LifeCircleError::NotAPosition { text: text.to_owned() };
@@ -859,5 +878,24 @@ mod tests {
         let bad = CircleParams { speed_m_per_min: 0.0, ..Default::default() };
         assert!(matches!(bad.validate(), Err(LifeCircleError::BadSpeed { .. })));
         assert_eq!(CircleParams::default().radii_from_speed(), [300.0, 600.0, 900.0]);
+    }
+
+    #[test]
+    fn errors_speak_chinese_and_english() {
+        use crate::Bilingual;
+        let e = LifeCircleError::BadRadius { minutes: 10, radius_m: 25000.0 };
+        let zh = e.zh();
+        assert!(
+            zh.contains("10分钟") && zh.contains("25000 米") && zh.contains("20000 米") && zh.contains("半径"),
+            "{zh}"
+        );
+        assert_eq!(e.en(), e.to_string());
+        let e = LifeCircleError::OutOfRange { lon: 36.7, lat: 119.1 };
+        assert!(e.zh().contains("36.7,119.1") && e.zh().contains("经度在前"), "{}", e.zh());
+        assert_eq!(e.message(true), e.to_string());
+        let e = LifeCircleError::NotAPosition { text: "奎文区".into() };
+        assert!(e.zh().contains("“奎文区”") && e.zh().contains("119.1314,36.7090"), "{}", e.zh());
+        let e = LifeCircleError::BadSpeed { speed_m_per_min: 600.0 };
+        assert!(e.zh().contains("步速 600 米/分钟") && e.zh().contains("500"), "{}", e.zh());
     }
 }

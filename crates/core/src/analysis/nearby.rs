@@ -20,20 +20,31 @@ use crate::model::{Feature, SpatialIndex};
 #[non_exhaustive]
 pub enum NearbyError {
     /// The distance is not a positive number of metres.
-    #[error("距离 {distance_m} 米无效，须为正数 / the distance {distance_m} m must be a positive number")]
+    #[error("the distance {distance_m} m must be a positive number")]
     BadDistance {
         /// The distance given.
         distance_m: f64,
     },
     /// The query geometry is empty.
-    #[error("查询对象没有几何 / the query has no geometry")]
+    #[error("the query has no geometry")]
     NoGeometry,
     /// The walking distance needs a point to start from.
-    #[error("步行距离只能从一个点出发 / walking distance starts from a point")]
+    #[error("walking distance starts from a point")]
     WalkNeedsPoint,
     /// The start is too far from any street.
-    #[error("起点附近没有道路 / no street near the starting point")]
+    #[error("no street near the starting point")]
     NoStreet,
+}
+
+impl crate::Bilingual for NearbyError {
+    fn zh(&self) -> String {
+        match self {
+            NearbyError::BadDistance { distance_m } => format!("距离 {distance_m} 米无效，须为正数"),
+            NearbyError::NoGeometry => "查询对象没有几何图形".to_owned(),
+            NearbyError::WalkNeedsPoint => "步行距离只能从一个点出发".to_owned(),
+            NearbyError::NoStreet => "起点附近没有道路".to_owned(),
+        }
+    }
 }
 
 /// How the distance is measured.
@@ -202,5 +213,17 @@ mod tests {
         assert!((area - circle).abs() / circle < 0.01, "{area} vs {circle}");
         assert!(b.unsigned_area() > 0.0);
         assert_eq!(geodesic_buffer(&q, -1.0).err(), Some(NearbyError::BadDistance { distance_m: -1.0 }));
+    }
+
+    #[test]
+    fn errors_speak_chinese_and_english() {
+        use crate::Bilingual;
+        let e = NearbyError::BadDistance { distance_m: -5.0 };
+        assert!(e.zh().contains("-5") && e.zh().contains("米") && e.zh().contains("距离"), "{}", e.zh());
+        assert_eq!(e.en(), e.to_string());
+        assert!(e.en().contains("-5 m") && !e.en().contains("米"), "{}", e.en());
+        assert!(NearbyError::NoStreet.zh().contains("道路"));
+        assert!(NearbyError::WalkNeedsPoint.message(false).contains("步行"));
+        assert_eq!(NearbyError::NoGeometry.message(true), "the query has no geometry");
     }
 }

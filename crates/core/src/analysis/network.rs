@@ -59,6 +59,16 @@ pub enum NetworkError {
     },
 }
 
+impl crate::Bilingual for NetworkError {
+    fn zh(&self) -> String {
+        match self {
+            NetworkError::NoStreets => "步行路网中没有道路：请选择至少含一条路段的线图层（LineString）".to_owned(),
+            NetworkError::BadStart { lon, lat } => format!("起点（{lon}, {lat}）不是有效的经纬度"),
+            NetworkError::BadBudget { budget_m } => format!("步行距离 {budget_m} 米无效，须为正数"),
+        }
+    }
+}
+
 /// A local equirectangular frame in metres (`x = lon·cos φ₀·k`, `y = lat·k`, `k` the metres in a
 /// degree of the mean sphere) for spatial indexes and short-range geometry. It is never used for a
 /// reported measure: those are geodesic. It knows how far off its distances can be, so searches
@@ -629,5 +639,17 @@ mod tests {
     fn empty_layers_are_an_error() {
         assert_eq!(WalkNetwork::from_lines(Vec::<Vec<[f64; 2]>>::new()).err(), Some(NetworkError::NoStreets));
         assert_eq!(WalkNetwork::from_lines([vec![[1.0, 1.0], [1.0, 1.0]]]).err(), Some(NetworkError::NoStreets));
+    }
+
+    #[test]
+    fn errors_speak_chinese_and_english() {
+        use crate::Bilingual;
+        let e = NetworkError::BadStart { lon: 119.5, lat: f64::NAN };
+        assert!(e.zh().contains("119.5") && e.zh().contains("NaN") && e.zh().contains("经纬度"), "{}", e.zh());
+        assert_eq!(e.en(), e.to_string());
+        let e = NetworkError::BadBudget { budget_m: -300.0 };
+        assert!(e.zh().contains("-300 米") && e.zh().contains("步行"), "{}", e.zh());
+        assert_eq!(e.message(true), e.to_string());
+        assert!(NetworkError::NoStreets.zh().contains("线图层") && NetworkError::NoStreets.zh().contains("LineString"));
     }
 }

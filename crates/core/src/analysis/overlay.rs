@@ -29,11 +29,19 @@ use crate::model::{Feature, GeometryKind};
 #[non_exhaustive]
 pub enum OverlayError {
     /// A layer that must hold polygons holds none.
-    #[error("图层「{layer}」没有面要素，不能作为叠加的面图层 / layer \"{layer}\" has no polygons to overlay")]
+    #[error("layer \"{layer}\" has no polygons to overlay")]
     NoPolygons {
         /// The layer's name.
         layer: String,
     },
+}
+
+impl crate::Bilingual for OverlayError {
+    fn zh(&self) -> String {
+        match self {
+            OverlayError::NoPolygons { layer } => format!("图层「{layer}」没有面要素，不能参与叠加分析"),
+        }
+    }
 }
 
 /// A feature's geometry as polygons, if it has any area.
@@ -586,6 +594,15 @@ mod tests {
         let pts = vec![Feature::new(None, Some(Geometry::Point(Point::new(119.0, 36.0))), Map::new())];
         let err = UnitIndex::new(&pts, "设施").err();
         assert_eq!(err, Some(OverlayError::NoPolygons { layer: "设施".into() }));
+    }
+
+    #[test]
+    fn errors_speak_chinese_and_english() {
+        use crate::Bilingual;
+        let e = OverlayError::NoPolygons { layer: "公共服务设施".into() };
+        assert!(e.zh().contains("「公共服务设施」") && e.zh().contains("面要素"), "{}", e.zh());
+        assert_eq!(e.en(), e.to_string());
+        assert_eq!(e.en(), "layer \"公共服务设施\" has no polygons to overlay");
     }
 
     #[test]

@@ -28,14 +28,23 @@ pub const DEFAULT_SPACING_M: f64 = 50.0;
 #[non_exhaustive]
 pub enum PopulationError {
     /// No area has households.
-    #[error("没有带户数（households）的面要素 / no polygons with households")]
+    #[error("no polygons with households")]
     NoHouseholds,
     /// The target is not a percentage.
-    #[error("目标 {target_pct}% 无效，须在 0–100 之间 / the target {target_pct}% must be between 0 and 100")]
+    #[error("the target {target_pct}% must be between 0 and 100")]
     BadTarget {
         /// The target given.
         target_pct: f64,
     },
+}
+
+impl crate::Bilingual for PopulationError {
+    fn zh(&self) -> String {
+        match self {
+            PopulationError::NoHouseholds => "没有带户数（households）的面要素".to_owned(),
+            PopulationError::BadTarget { target_pct } => format!("目标覆盖率 {target_pct}% 无效，须在 0–100 之间"),
+        }
+    }
 }
 
 /// Households at a place.
@@ -245,5 +254,18 @@ mod tests {
         let total: f64 = s.iter().map(|x| x.households).sum();
         assert!((total - 1000.0).abs() < 1e-6);
         assert!(s.iter().all(|x| x.subdistrict == "东关街道"));
+    }
+
+    #[test]
+    fn errors_speak_chinese_and_english() {
+        use crate::Bilingual;
+        let e = PopulationError::BadTarget { target_pct: 120.0 };
+        assert!(e.zh().contains("120%") && e.zh().contains("目标覆盖率") && e.zh().contains("0–100"), "{}", e.zh());
+        assert_eq!(e.en(), e.to_string());
+        assert_eq!(e.en(), "the target 120% must be between 0 and 100");
+        assert!(
+            PopulationError::NoHouseholds.zh().contains("户数")
+                && PopulationError::NoHouseholds.zh().contains("households")
+        );
     }
 }

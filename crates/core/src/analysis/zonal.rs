@@ -18,6 +18,8 @@ use thiserror::Error;
 use super::coverage::push_csv_row;
 use super::overlay::{OverlayError, UnitIndex};
 use super::stats::{is_additive_key, is_identifier_key};
+use crate::Bilingual;
+use crate::i18n::io_error_zh;
 use crate::model::{Classification, Feature, GeometryKind, Layer, LayerOrigin, Rgba, Style};
 
 /// What can go wrong in statistics by units.
@@ -28,19 +30,29 @@ pub enum ZonalError {
     #[error(transparent)]
     Units(#[from] OverlayError),
     /// The field asked for is not a number in any feature.
-    #[error("字段「{field}」在图层中没有数值 / field \"{field}\" has no numbers in the layer")]
+    #[error("field \"{field}\" has no numbers in the layer")]
     NotNumeric {
         /// The field.
         field: String,
     },
     /// The table could not be written.
-    #[error("无法写入 {path}：{source} / cannot write {path}: {source}")]
+    #[error("cannot write {path}: {source}")]
     Write {
         /// The file.
         path: String,
         /// Why.
         source: std::io::Error,
     },
+}
+
+impl Bilingual for ZonalError {
+    fn zh(&self) -> String {
+        match self {
+            ZonalError::Units(e) => e.zh(),
+            ZonalError::NotNumeric { field } => format!("字段「{field}」在统计图层中没有数值"),
+            ZonalError::Write { path, source } => format!("无法写入 {path}：{}", io_error_zh(source)),
+        }
+    }
 }
 
 /// One unit's row.
@@ -363,7 +375,22 @@ mod tests {
     fn a_field_without_numbers_is_refused() {
         let units = vec![feature(square(119.0, 0.01), json!({"name": "西"}))];
         let b = vec![feature(Geometry::Point(Point::new(119.002, 36.002)), json!({"use": "住宅"}))];
-        let err = zonal_stats(&b, &units, "units", Some("use")).err().map(|e| e.to_string());
-        assert!(err.is_some_and(|e| e.contains("没有数值") && e.contains("has no numbers")));
+        let err = zonal_stats(&b, &units, "units", Some("use")).err();
+        assert!(err.as_ref().is_some_and(|e| e.zh().contains("「use」") && e.zh().contains("没有数值")), "{err:?}");
+        assert!(err.is_some_and(|e| e.to_string() == "field \"use\" has no numbers in the layer"));
+    }
+
+    #[test]
+    fn errors_speak_chinese_and_english() {
+        let units = vec![feature(Geometry::Point(Point::new(119.0, 36.0)), json!({"name": "点"}))];
+        let e = zonal_stats(&[], &units, "网格", None).err();
+        assert!(e.as_ref().is_some_and(|e| e.zh() == OverlayError::NoPolygons { layer: "网格".into() }.zh()), "{e:?}");
+        assert!(e.as_ref().is_some_and(|e| e.zh().contains("「网格」") && e.zh().contains("面要素")), "{e:?}");
+        assert!(e.is_some_and(|e| e.en() == e.to_string() && e.en().contains("\"网格\" has no polygons")));
+        let source = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let e = ZonalError::Write { path: "统计.csv".into(), source };
+        let why = io_error_zh(&std::io::Error::from(std::io::ErrorKind::StorageFull));
+        assert_eq!(e.zh(), format!("无法写入 统计.csv：{why}"));
+        assert_eq!(e.message(true), e.to_string());
     }
 }

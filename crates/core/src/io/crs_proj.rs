@@ -19,6 +19,8 @@ use std::sync::{OnceLock, RwLock};
 
 use proj4rs::Proj;
 
+use crate::i18n::Bilingual;
+
 /// Errors from looking up or using a coordinate system definition.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -41,8 +43,10 @@ pub enum ProjError {
     NeedsSevenParameters {
         /// The system's name.
         name: String,
-        /// The datum or ellipsoid.
+        /// The datum or ellipsoid (English).
         datum: String,
+        /// The datum or ellipsoid (Chinese).
+        datum_zh: String,
     },
     /// The `.prj` WKT could not be read.
     #[error("cannot read the projection file (.prj): {reason}; the WKT names {name:?}")]
@@ -64,17 +68,16 @@ pub enum ProjError {
     },
 }
 
-impl ProjError {
-    /// The message in Chinese, for the interface.
-    pub fn zh(&self) -> String {
+impl Bilingual for ProjError {
+    fn zh(&self) -> String {
         match self {
-            ProjError::UnknownEpsg(code) => format!("EPSG:{code} 不是已知的坐标系（没有该 EPSG 定义）"),
-            ProjError::BadDefinition { definition, reason } => format!("无法使用坐标系定义 {definition:?}：{reason}"),
-            ProjError::NeedsSevenParameters { name, datum } => format!(
-                "{name} 基于{datum}基准：转换到 CGCS2000/WGS84 需要本项目的七参数，全国统一的参数达不到制图精度。请用 --towgs84 dx,dy,dz,rx,ry,rz,ppm（米、角秒、百万分之一）或在图层的坐标系设置中填写"
+            ProjError::UnknownEpsg(code) => format!("EPSG:{code} 不是本程序已知的坐标系（没有该 EPSG 定义）"),
+            ProjError::BadDefinition { definition, reason } => format!("无法使用坐标系定义“{definition}”：{reason}"),
+            ProjError::NeedsSevenParameters { name, datum_zh, .. } => format!(
+                "{name} 基于{datum_zh}：转换到 CGCS2000/WGS84 需要本项目的七参数，全国统一的参数达不到制图精度。请用 --towgs84 dx,dy,dz,rx,ry,rz,ppm（米、角秒、百万分之一）或在图层的坐标系设置中填写"
             ),
             ProjError::BadWkt { name, reason } => {
-                format!("无法读取投影文件（.prj）：{reason}；其中的坐标系名称为 {name:?}")
+                format!("无法读取投影文件（.prj）：{reason}；其中的坐标系名称为“{name}”")
             }
             ProjError::Transform { x, y, name } => format!("坐标 ({x}, {y}) 无法从 {name} 转换"),
         }
@@ -184,14 +187,14 @@ fn check_datum(proj_text: &str, proj: &Proj, name: &str) -> Result<(), ProjError
     if has_shift {
         return Ok(());
     }
-    let datum = if (a_m - 6_378_140.0).abs() < 0.5 {
-        "西安 1980 (Xian 1980, IAG 1975 ellipsoid)".to_owned()
+    let (datum, datum_zh) = if (a_m - 6_378_140.0).abs() < 0.5 {
+        ("西安 1980 (Xian 1980, IAG 1975 ellipsoid)".to_owned(), "西安 1980 坐标系（IAG 1975 椭球）".to_owned())
     } else if (a_m - 6_378_245.0).abs() < 0.5 {
-        "北京 1954 (Beijing 1954, Krasovsky ellipsoid)".to_owned()
+        ("北京 1954 (Beijing 1954, Krasovsky ellipsoid)".to_owned(), "北京 1954 坐标系（克拉索夫斯基椭球）".to_owned())
     } else {
-        format!("a non-WGS84 ellipsoid (a = {a_m} m)")
+        (format!("a non-WGS84 ellipsoid (a = {a_m} m)"), format!("非 WGS84 椭球（长半轴 a = {a_m} 米）"))
     };
-    Err(ProjError::NeedsSevenParameters { name: name.to_owned(), datum })
+    Err(ProjError::NeedsSevenParameters { name: name.to_owned(), datum, datum_zh })
 }
 
 /// Reads a `.prj` (or any WKT): an `AUTHORITY["EPSG",…]` of the whole system gives the code;
@@ -373,7 +376,19 @@ mod tests {
             let err = check_epsg(code).expect_err("needs parameters");
             assert!(matches!(err, ProjError::NeedsSevenParameters { .. }), "{code}: {err}");
             assert!(err.to_string().contains("seven parameters") && err.zh().contains("七参数"));
+            assert_eq!(err.en(), err.to_string());
         }
+        let err = check_epsg(2385).expect_err("Xian 1980");
+        assert!(
+            err.zh().contains("西安 1980 坐标系") && err.zh().contains("Xian 1980 / 3-degree Gauss-Kruger CM 120E"),
+            "{}",
+            err.zh()
+        );
+        let err = epsg_definition(99_999).expect_err("no such code");
+        assert!(err.zh().contains("EPSG:99999") && err.zh().contains("坐标系"), "{}", err.zh());
+        assert_eq!(err.en(), err.to_string());
+        let err = intern_custom("+proj=tmerc +a=6378388 +rf=297 +lon_0=120").expect_err("another ellipsoid");
+        assert!(err.zh().contains("长半轴 a = 6378388 米"), "{}", err.zh());
         assert!(check_epsg(4528).is_ok() && check_epsg(32650).is_ok());
         let params = [24.0, -123.0, -94.0, 0.02, -0.25, -0.13, 1.1];
         let proj = epsg_with_parameters(2437, params).expect("with parameters");

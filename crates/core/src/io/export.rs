@@ -1,20 +1,22 @@
 //! Writing data out: attribute tables as CSV (UTF-8 with a BOM, so Excel opens Chinese text
 //! correctly) and features as GeoJSON.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
+use crate::i18n::{Bilingual, io_error_zh};
 use crate::model::Feature;
 
 /// The byte order mark Excel needs to read a CSV file as UTF-8 (without it, Chinese text opens
 /// as mojibake in the GBK code page of a Chinese Windows).
 pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Why an export failed.
+/// Why exporting a layer's table or features failed (not to be confused with the app's image
+/// and PDF export errors).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum ExportError {
+pub enum LayerExportError {
     /// The CSV writer failed.
     #[error("cannot write CSV: {0}")]
     Csv(#[from] csv::Error),
@@ -22,13 +24,26 @@ pub enum ExportError {
     #[error("cannot write GeoJSON: {0}")]
     Json(#[from] serde_json::Error),
     /// Writing the file failed.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {}: {source}", path.display())]
     Io {
         /// The file.
-        path: String,
+        path: PathBuf,
         /// The cause.
         source: std::io::Error,
     },
+}
+
+impl Bilingual for LayerExportError {
+    fn zh(&self) -> String {
+        match self {
+            LayerExportError::Csv(e) => match e.kind() {
+                csv::ErrorKind::Io(io) => format!("无法生成 CSV 表格：{}", io_error_zh(io)),
+                _ => format!("无法生成 CSV 表格：{e}"),
+            },
+            LayerExportError::Json(e) => format!("无法生成 GeoJSON：{e}"),
+            LayerExportError::Io { path, source } => format!("无法写入 {}：{}", path.display(), io_error_zh(source)),
+        }
+    }
 }
 
 /// The property keys of `features`, in the order they first appear (the columns of a table).
@@ -61,7 +76,7 @@ pub fn cell_text(value: Option<&Value>) -> String {
 pub fn csv_bytes<S: AsRef<str>>(
     header: &[S],
     rows: impl IntoIterator<Item = Vec<String>>,
-) -> Result<Vec<u8>, ExportError> {
+) -> Result<Vec<u8>, LayerExportError> {
     let mut out = UTF8_BOM.to_vec();
     {
         let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut out);
@@ -69,14 +84,15 @@ pub fn csv_bytes<S: AsRef<str>>(
         for row in rows {
             w.write_record(&row)?;
         }
-        w.flush().map_err(|e| ExportError::Io { path: "(memory)".to_owned(), source: e })?;
+        // In memory: a failure here is the CSV writer's, not a file's.
+        w.flush().map_err(csv::Error::from)?;
     }
     Ok(out)
 }
 
 /// The attribute table of `features` as CSV: an `id` column, then `columns`, one row per index in
 /// `rows` (in that order: the table's sort and filter).
-pub fn features_csv(features: &[Feature], rows: &[usize], columns: &[String]) -> Result<Vec<u8>, ExportError> {
+pub fn features_csv(features: &[Feature], rows: &[usize], columns: &[String]) -> Result<Vec<u8>, LayerExportError> {
     let header: Vec<&str> = std::iter::once("id").chain(columns.iter().map(String::as_str)).collect();
     let body = rows.iter().filter_map(|&i| features.get(i)).map(|f| {
         std::iter::once(f.id.clone().unwrap_or_default())
@@ -98,7 +114,7 @@ pub fn feature_to_geojson(f: &Feature) -> geojson::Feature {
 }
 
 /// Features as an RFC 7946 FeatureCollection (WGS84 lon/lat), pretty-printed one level.
-pub fn features_geojson<'a>(features: impl IntoIterator<Item = &'a Feature>) -> Result<String, ExportError> {
+pub fn features_geojson<'a>(features: impl IntoIterator<Item = &'a Feature>) -> Result<String, LayerExportError> {
     let fc = geojson::FeatureCollection {
         bbox: None,
         features: features.into_iter().map(feature_to_geojson).collect(),
@@ -122,8 +138,8 @@ pub fn properties<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Valu
 }
 
 /// Write bytes to a file, naming the file in the error.
-pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    std::fs::write(path, bytes).map_err(|e| ExportError::Io { path: path.display().to_string(), source: e })
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), LayerExportError> {
+    std::fs::write(path, bytes).map_err(|e| LayerExportError::Io { path: path.to_path_buf(), source: e })
 }
 
 #[cfg(test)]
@@ -153,5 +169,16 @@ mod tests {
         assert_eq!(v["features"][0]["geometry"]["type"], "LineString");
         assert_eq!(v["features"][0]["properties"]["name"], "量算");
         assert_eq!(v["features"][0]["id"], "m-1");
+    }
+
+    #[test]
+    fn a_failed_write_names_the_file_in_both_languages() {
+        let dir = std::env::temp_dir().join(format!("kuiwen-export-missing-{}", std::process::id()));
+        let path = dir.join("没有的文件夹").join("表格.csv");
+        let e = write_file(&path, b"id\r\n").err().unwrap_or_else(|| panic!("written into a missing folder"));
+        let shown = path.display().to_string();
+        assert!(e.zh().contains(&shown) && e.zh().contains("无法写入") && e.zh().contains("文件不存在"), "{}", e.zh());
+        assert_eq!(e.en(), e.to_string());
+        assert!(e.en().contains(&shown), "{e}");
     }
 }

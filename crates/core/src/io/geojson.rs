@@ -6,7 +6,7 @@
 //! some are bad; the caller decides whether a file with errors replaces what it had.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use geo::{Coord, Geometry, GeometryCollection, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
 use serde::Serialize;
@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 
 use super::crs::{Crs, guess_projected};
 use super::scan::{LineIndex, feature_offsets, line_col};
+use crate::i18n::{Bilingual, io_error_zh};
 use crate::model::{BBox, Feature, bbox_union};
 
 /// Files larger than this are refused before reading (2 GiB): the app would not hold them anyway.
@@ -94,7 +95,7 @@ impl Diagnostic {
         if let Some(f) = self.feature {
             parts.push(if english { format!("feature #{f}") } else { format!("第 {f} 个要素") });
         }
-        parts.join(", ")
+        parts.join(if english { ", " } else { "，" })
     }
 
     /// The message in the chosen language.
@@ -110,23 +111,33 @@ impl std::fmt::Display for Diagnostic {
     }
 }
 
+/// The Chinese is the location and [`Diagnostic::message_zh`] (the English where there is no
+/// Chinese), as the `Display` is for English.
+impl Bilingual for Diagnostic {
+    fn zh(&self) -> String {
+        let loc = self.location(false);
+        let text = self.text(false);
+        if loc.is_empty() { text.to_owned() } else { format!("{loc}：{text}") }
+    }
+}
+
 /// A file that could not be read as GeoJSON at all.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum LoadError {
     /// The file could not be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {}: {source}", path.display())]
     Io {
         /// The file.
-        path: String,
+        path: PathBuf,
         /// Why.
         source: std::io::Error,
     },
     /// The file is larger than the app accepts.
-    #[error("{path} is {size_bytes} bytes, more than the {limit_bytes} bytes the app opens")]
+    #[error("{} is {size_bytes} bytes, more than the {limit_bytes} bytes the app opens", path.display())]
     TooLarge {
         /// The file.
-        path: String,
+        path: PathBuf,
         /// Its size.
         size_bytes: u64,
         /// The limit.
@@ -150,35 +161,40 @@ pub enum LoadError {
     #[error("loading cancelled")]
     Cancelled,
     /// A bug in the loader (a panic, caught at the loading thread and logged); the file may be fine.
-    #[error("internal error while reading {path}: {message} (logged; please report it with the file)")]
+    #[error("internal error while reading {}: {message} (logged; please report it with the file)", path.display())]
     Internal {
         /// The file.
-        path: String,
+        path: PathBuf,
         /// The panic message.
         message: String,
     },
 }
 
 impl LoadError {
-    /// The diagnostic form (for `check` output and the UI).
+    /// The diagnostic form (for `check` output and the UI). The Chinese of an error without a
+    /// diagnostic of its own is [`Bilingual::zh`]'s.
     pub fn diagnostic(&self) -> Diagnostic {
         match self {
             LoadError::Invalid(d) => d.clone(),
             LoadError::NeedsCrs { diagnostic, .. } => (**diagnostic).clone(),
-            other => Diagnostic::new(
-                other.to_string(),
-                match other {
-                    LoadError::Io { path, source } => format!("无法读取 {path}：{source}"),
-                    LoadError::TooLarge { path, size_bytes, .. } => {
-                        format!("{path} 大小为 {size_bytes} 字节，超过可打开的上限")
-                    }
-                    LoadError::Invalid(_) | LoadError::NeedsCrs { .. } => String::new(),
-                    LoadError::Cancelled => "已取消载入".to_owned(),
-                    LoadError::Internal { path, message } => {
-                        format!("读取 {path} 时程序内部出错：{message}（已记入日志；请连同文件一起报告）")
-                    }
-                },
-            ),
+            other => Diagnostic::new(other.to_string(), other.zh()),
+        }
+    }
+}
+
+impl Bilingual for LoadError {
+    fn zh(&self) -> String {
+        match self {
+            LoadError::Io { path, source } => format!("无法读取 {}：{}", path.display(), io_error_zh(source)),
+            LoadError::TooLarge { path, size_bytes, limit_bytes } => {
+                format!("{} 大小为 {size_bytes} 字节，超过本程序可打开的上限（{limit_bytes} 字节）", path.display())
+            }
+            LoadError::Invalid(d) => d.zh(),
+            LoadError::NeedsCrs { diagnostic, .. } => diagnostic.zh(),
+            LoadError::Cancelled => "已取消载入".to_owned(),
+            LoadError::Internal { path, message } => {
+                format!("读取 {} 时程序内部出错：{message}（已记入日志；请连同文件一起报告）", path.display())
+            }
         }
     }
 }
@@ -237,10 +253,13 @@ pub fn geometry_type_name(g: Option<&Geometry<f64>>) -> &'static str {
 
 /// Read and parse a file.
 pub fn load_path(path: &Path, options: LoadOptions) -> Result<Parsed, LoadError> {
-    let shown = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|source| LoadError::Io { path: shown.clone(), source })?;
+    let meta = std::fs::metadata(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
     if meta.len() > MAX_FILE_BYTES {
-        return Err(LoadError::TooLarge { path: shown, size_bytes: meta.len(), limit_bytes: MAX_FILE_BYTES });
+        return Err(LoadError::TooLarge {
+            path: path.to_path_buf(),
+            size_bytes: meta.len(),
+            limit_bytes: MAX_FILE_BYTES,
+        });
     }
     let never = std::sync::atomic::AtomicBool::new(false);
     load_path_with_progress(path, options, &std::sync::atomic::AtomicU64::new(0), &never)
@@ -256,7 +275,7 @@ pub fn load_path_with_progress(
 ) -> Result<Parsed, LoadError> {
     use std::io::Read;
     use std::sync::atomic::Ordering;
-    let shown = path.display().to_string();
+    let shown = path.to_path_buf();
     let format = super::formats::Format::detect(path)?;
     if format != super::formats::Format::GeoJson {
         let total_bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
@@ -1147,6 +1166,40 @@ mod tests {
             assert!(d.message.contains(expect), "{g}: {d}");
             assert!(!d.message_zh.is_empty());
         }
+    }
+
+    #[test]
+    fn load_errors_say_the_file_and_the_figures_in_chinese_from_one_source() {
+        let missing = std::env::temp_dir().join(format!("kuiwen-missing-{}", std::process::id())).join("绿地.geojson");
+        let e = load_path(&missing, LoadOptions::default()).err().unwrap_or_else(|| panic!("a missing file loads"));
+        let shown = missing.display().to_string();
+        assert!(e.zh().contains(&shown) && e.zh().contains("无法读取") && e.zh().contains("文件不存在"), "{}", e.zh());
+        assert_eq!(e.en(), e.to_string());
+        assert!(e.en().contains(&shown), "{e}");
+        assert_eq!(e.diagnostic().message_zh, e.zh(), "the diagnostic's Chinese is the error's");
+
+        let e = LoadError::TooLarge {
+            path: PathBuf::from("/data/全区地块.geojson"),
+            size_bytes: 3 << 30,
+            limit_bytes: 2 << 30,
+        };
+        let zh = e.zh();
+        assert!(
+            zh.contains("/data/全区地块.geojson") && zh.contains("3221225472 字节") && zh.contains("2147483648 字节"),
+            "{zh}"
+        );
+        assert_eq!(e.message(true), e.to_string());
+
+        let d = match parse_bytes(b"{\n\xff}", LoadOptions::default()) {
+            Err(e @ LoadError::Invalid(_)) => {
+                let d = e.diagnostic();
+                assert_eq!(e.zh(), format!("{}：{}", d.location(false), d.message_zh));
+                assert_eq!(e.en(), d.to_string());
+                d
+            }
+            other => panic!("{:?}", other.map(|p| p.errors)),
+        };
+        assert!(d.zh().contains("第 2 行，第") && d.zh().contains("UTF-8"), "{}", d.zh());
     }
 
     #[test]

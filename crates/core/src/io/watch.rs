@@ -12,6 +12,8 @@ use std::time::Duration;
 use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
+use crate::i18n::{Bilingual, io_error_zh};
+
 /// How long the watcher waits for a burst of events to settle (a large file written in pieces,
 /// or a save that is a delete plus a create).
 pub const DEBOUNCE: Duration = Duration::from_millis(300);
@@ -20,17 +22,43 @@ pub const DEBOUNCE: Duration = Duration::from_millis(300);
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum WatchError {
+    /// The watcher itself could not be started (no file named yet).
+    #[error("cannot start watching files for changes: {0}")]
+    Start(notify::Error),
     /// The operating system refused the watch.
-    #[error("cannot watch {path}: {source}")]
+    #[error("cannot watch {}: {source}", path.display())]
     Notify {
         /// The folder.
-        path: String,
+        path: PathBuf,
         /// Why.
         source: notify::Error,
     },
     /// The file has no folder (a bare root).
-    #[error("cannot watch {0}: it has no parent folder")]
-    NoParent(String),
+    #[error("cannot watch {}: it has no parent folder", .0.display())]
+    NoParent(PathBuf),
+}
+
+/// The Chinese for a watcher error: the system's refusals that a planner can act on in Chinese,
+/// anything else as notify says it.
+fn notify_error_zh(e: &notify::Error) -> String {
+    match &e.kind {
+        notify::ErrorKind::Io(io) => io_error_zh(io),
+        notify::ErrorKind::PathNotFound => "文件夹不存在".to_owned(),
+        notify::ErrorKind::MaxFilesWatch => "已达到系统允许同时监视的文件数上限".to_owned(),
+        _ => e.to_string(),
+    }
+}
+
+impl Bilingual for WatchError {
+    fn zh(&self) -> String {
+        match self {
+            WatchError::Start(source) => format!("无法启动文件变化监视：{}", notify_error_zh(source)),
+            WatchError::Notify { path, source } => {
+                format!("无法监视文件夹 {} 的变化：{}", path.display(), notify_error_zh(source))
+            }
+            WatchError::NoParent(path) => format!("无法监视 {}：它没有上级文件夹", path.display()),
+        }
+    }
 }
 
 /// Watches files and reports the ones that changed.
@@ -53,7 +81,7 @@ impl FileWatcher {
             let _ = tx.send(r);
             wake();
         })
-        .map_err(|source| WatchError::Notify { path: String::new(), source })?;
+        .map_err(WatchError::Start)?;
         Ok(Self { debouncer, rx, files: HashSet::new(), folders: HashMap::new() })
     }
 
@@ -63,12 +91,11 @@ impl FileWatcher {
         if self.files.contains(&file) {
             return Ok(());
         }
-        let folder =
-            file.parent().map(Path::to_path_buf).ok_or_else(|| WatchError::NoParent(file.display().to_string()))?;
+        let folder = file.parent().map(Path::to_path_buf).ok_or_else(|| WatchError::NoParent(file.clone()))?;
         if !self.folders.contains_key(&folder) {
             self.debouncer
                 .watch(&folder, RecursiveMode::NonRecursive)
-                .map_err(|source| WatchError::Notify { path: folder.display().to_string(), source })?;
+                .map_err(|source| WatchError::Notify { path: folder.clone(), source })?;
         }
         *self.folders.entry(folder).or_insert(0) += 1;
         self.files.insert(file);
@@ -154,5 +181,27 @@ pub fn absolute(p: &Path) -> PathBuf {
     match (abs.parent(), abs.file_name()) {
         (Some(dir), Some(name)) => dir.canonicalize().map(|d| d.join(name)).unwrap_or(abs),
         _ => abs,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_name_the_folder_in_both_languages() {
+        let folder = PathBuf::from("/srv/规划/控规");
+        let e = WatchError::Notify {
+            path: folder.clone(),
+            source: notify::Error::io(std::io::Error::from(std::io::ErrorKind::PermissionDenied)),
+        };
+        assert!(e.zh().contains("/srv/规划/控规") && e.zh().contains("没有权限"), "{}", e.zh());
+        assert_eq!(e.en(), e.to_string());
+        assert!(e.en().contains("/srv/规划/控规"), "{e}");
+        let e = WatchError::NoParent(PathBuf::from("/"));
+        assert!(e.zh().contains("无法监视 /") && e.zh().contains("上级文件夹"), "{}", e.zh());
+        assert_eq!(e.message(true), e.to_string());
+        let e = WatchError::Start(notify::Error::new(notify::ErrorKind::MaxFilesWatch));
+        assert!(e.zh().contains("上限"), "{}", e.zh());
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::atomic;
 use super::crs::Crs;
+use crate::i18n::{Bilingual, io_error_zh};
 use crate::model::Style;
 
 /// The current workspace format version.
@@ -25,21 +26,21 @@ pub const MAX_WORKSPACE_BYTES: u64 = 16 << 20;
 #[non_exhaustive]
 pub enum WorkspaceError {
     /// Reading or writing failed; the previous workspace file, if any, is untouched.
-    #[error("{action} {path}: {source}")]
+    #[error("{action} {}: {source}", path.display())]
     Io {
-        /// "cannot read" / "cannot write" …
-        action: &'static str,
+        /// What was being done: reading, encoding or writing.
+        action: WorkspaceAction,
         /// The file.
-        path: String,
+        path: PathBuf,
         /// Why.
         source: std::io::Error,
     },
     /// Not a workspace file.
-    #[error("{path} is not a Kuiwen Atlas workspace: {message} (line {line}, column {column})")]
+    #[error("{} is not a Kuiwen Atlas workspace: {message} (line {line}, column {column})", path.display())]
     Format {
         /// The file.
-        path: String,
-        /// What serde said.
+        path: PathBuf,
+        /// What serde said, or [`NOT_UTF8`].
         message: String,
         /// Line.
         line: usize,
@@ -47,23 +48,75 @@ pub enum WorkspaceError {
         column: usize,
     },
     /// Written by a newer version of the app.
-    #[error("{path} is a workspace of version {found}; this app reads up to version {WORKSPACE_VERSION}")]
+    #[error("{} is a workspace of version {found}; this app reads up to version {WORKSPACE_VERSION}", path.display())]
     TooNew {
         /// The file.
-        path: String,
+        path: PathBuf,
         /// Its version.
         found: u32,
     },
     /// Far larger than any workspace the app writes (a wrong file chosen?).
     #[error(
-        "{path} is {size_bytes} bytes; a workspace is at most {MAX_WORKSPACE_BYTES} bytes (is it a data file? open GeoJSON with 打开/Open)"
+        "{} is {size_bytes} bytes; a workspace is at most {MAX_WORKSPACE_BYTES} bytes (is it a data file? open GeoJSON with 打开/Open)",
+        path.display()
     )]
     TooLarge {
         /// The file.
-        path: String,
+        path: PathBuf,
         /// Its size.
         size_bytes: u64,
     },
+}
+
+/// The [`WorkspaceError::Format`] message of a file that is not UTF-8 text.
+pub const NOT_UTF8: &str = "the file is not UTF-8 text";
+
+/// What was being done with a workspace file when [`WorkspaceError::Io`] happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorkspaceAction {
+    /// Reading the file.
+    Read,
+    /// Turning the workspace into JSON text.
+    Encode,
+    /// Writing the file.
+    Write,
+}
+
+impl std::fmt::Display for WorkspaceAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            WorkspaceAction::Read => "cannot read",
+            WorkspaceAction::Encode => "cannot encode",
+            WorkspaceAction::Write => "cannot write",
+        })
+    }
+}
+
+impl Bilingual for WorkspaceError {
+    fn zh(&self) -> String {
+        match self {
+            WorkspaceError::Io { action, path, source } => {
+                let action = match action {
+                    WorkspaceAction::Read => "无法读取工作空间",
+                    WorkspaceAction::Encode => "无法生成工作空间内容",
+                    WorkspaceAction::Write => "无法写入工作空间",
+                };
+                format!("{action} {}：{}", path.display(), io_error_zh(source))
+            }
+            WorkspaceError::Format { path, message, line, column } => {
+                let why = if message == NOT_UTF8 { "文件不是 UTF-8 文本" } else { message.as_str() };
+                format!("{} 不是奎文规划一张图的工作空间文件：{why}（第 {line} 行，第 {column} 列）", path.display())
+            }
+            WorkspaceError::TooNew { path, found } => format!(
+                "{} 是第 {found} 版的工作空间，由更新版本的程序保存；本程序只能读取第 {WORKSPACE_VERSION} 版及以前的工作空间",
+                path.display()
+            ),
+            WorkspaceError::TooLarge { path, size_bytes } => format!(
+                "{} 大小为 {size_bytes} 字节，而工作空间文件最大 {MAX_WORKSPACE_BYTES} 字节（是否选成了数据文件？GeoJSON 等数据请用“打开数据…”打开）",
+                path.display()
+            ),
+        }
+    }
 }
 
 /// Where a workspace layer's data comes from.
@@ -166,18 +219,17 @@ impl Workspace {
     /// Read a workspace file. Layer paths stay as stored; resolve them with [`resolve`].
     pub fn load(path: &Path) -> Result<Self, WorkspaceError> {
         use std::io::Read;
-        let shown = || path.display().to_string();
-        let io = |source| WorkspaceError::Io { action: "cannot read", path: shown(), source };
+        let io = |source| WorkspaceError::Io { action: WorkspaceAction::Read, path: path.to_path_buf(), source };
         let file = std::fs::File::open(path).map_err(io)?;
         let size_bytes = file.metadata().map_err(io)?.len();
         if size_bytes > MAX_WORKSPACE_BYTES {
-            return Err(WorkspaceError::TooLarge { path: shown(), size_bytes });
+            return Err(WorkspaceError::TooLarge { path: path.to_path_buf(), size_bytes });
         }
         // Read at most one byte past the limit: the file may grow between the check and the read.
         let mut bytes = Vec::with_capacity(size_bytes as usize);
         file.take(MAX_WORKSPACE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
         if bytes.len() as u64 > MAX_WORKSPACE_BYTES {
-            return Err(WorkspaceError::TooLarge { path: shown(), size_bytes: bytes.len() as u64 });
+            return Err(WorkspaceError::TooLarge { path: path.to_path_buf(), size_bytes: bytes.len() as u64 });
         }
         Self::parse(&bytes, path)
     }
@@ -185,25 +237,24 @@ impl Workspace {
     /// Read a workspace from its bytes; `path` only names the file in messages. Never panics,
     /// whatever the bytes (fuzzed: `fuzz/fuzz_targets/workspace.rs`).
     pub fn parse(bytes: &[u8], path: &Path) -> Result<Self, WorkspaceError> {
-        let shown = || path.display().to_string();
         let text = std::str::from_utf8(bytes).map_err(|e| {
             let upto = &bytes[..e.valid_up_to()];
             WorkspaceError::Format {
-                path: shown(),
-                message: "the file is not UTF-8 text".to_owned(),
+                path: path.to_path_buf(),
+                message: NOT_UTF8.to_owned(),
                 line: upto.iter().filter(|&&b| b == b'\n').count() + 1,
                 column: upto.iter().rev().take_while(|&&b| b != b'\n').count() + 1,
             }
         })?;
         let ws: Workspace =
             serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| WorkspaceError::Format {
-                path: shown(),
+                path: path.to_path_buf(),
                 message: e.to_string().split(" at line").next().unwrap_or_default().to_owned(),
                 line: e.line().max(1),
                 column: e.column().max(1),
             })?;
         if ws.version > WORKSPACE_VERSION {
-            return Err(WorkspaceError::TooNew { path: shown(), found: ws.version });
+            return Err(WorkspaceError::TooNew { path: path.to_path_buf(), found: ws.version });
         }
         let mut ws = ws;
         ws.sanitize();
@@ -279,13 +330,13 @@ impl Workspace {
             }
         }
         let text = serde_json::to_string_pretty(&ws).map_err(|e| WorkspaceError::Io {
-            action: "cannot encode",
-            path: path.display().to_string(),
+            action: WorkspaceAction::Encode,
+            path: path.to_path_buf(),
             source: std::io::Error::other(e),
         })?;
         atomic::write_through(path, text.as_bytes(), open).map_err(|source| WorkspaceError::Io {
-            action: "cannot write",
-            path: path.display().to_string(),
+            action: WorkspaceAction::Write,
+            path: path.to_path_buf(),
             source,
         })
     }
@@ -406,6 +457,30 @@ mod tests {
         let saved = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(!saved.contains("s3cr3t") && saved.contains("tk=***"), "{saved}");
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn errors_say_the_file_and_the_figures_in_chinese_too() {
+        let dir = std::env::temp_dir().join(format!("kuiwen-ws-errors-{}", std::process::id()));
+        let missing = dir.join("规划 2035.kuiwen.json");
+        let e = Workspace::load(&missing).err().unwrap_or_else(|| panic!("a missing file loads"));
+        let shown = missing.display().to_string();
+        assert!(e.zh().contains(&shown) && e.zh().contains("无法读取工作空间"), "{}", e.zh());
+        assert!(e.zh().contains("文件不存在"), "{}", e.zh());
+        assert_eq!(e.en(), e.to_string());
+        assert!(e.en().contains(&shown), "{e}");
+
+        let e = WorkspaceError::TooLarge { path: PathBuf::from("/data/parcels.json"), size_bytes: 99_000_000 };
+        assert!(e.zh().contains("/data/parcels.json") && e.zh().contains("99000000 字节"), "{}", e.zh());
+        assert!(e.zh().contains(&MAX_WORKSPACE_BYTES.to_string()), "{}", e.zh());
+        assert_eq!(e.message(true), e.to_string());
+
+        let e = Workspace::parse(b"{\"version\":1,\n\xff", Path::new("w.kuiwen.json")).err();
+        let zh = e.as_ref().map(Bilingual::zh).unwrap_or_default();
+        assert!(zh.contains("w.kuiwen.json") && zh.contains("UTF-8") && zh.contains("第 2 行，第 1 列"), "{zh}");
+
+        let e = WorkspaceError::TooNew { path: PathBuf::from("w.kuiwen.json"), found: 7 };
+        assert!(e.zh().contains("第 7 版") && e.zh().contains("w.kuiwen.json"), "{}", e.zh());
     }
 
     #[test]

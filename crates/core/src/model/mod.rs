@@ -5,6 +5,7 @@ pub mod diff;
 mod feature;
 pub mod index;
 mod layer;
+mod lon_lat;
 mod properties;
 pub mod provenance;
 mod style;
@@ -13,6 +14,7 @@ pub use diff::{ChangeKind, LayerDiff, diff};
 pub use feature::{Feature, GeometryKind, main_kind};
 pub use index::{PickTolerance, SpatialIndex};
 pub use layer::{Layer, LayerOrigin};
+pub use lon_lat::LonLat;
 pub use properties::Properties;
 pub use style::{Classification, Rgba, Style};
 

@@ -235,7 +235,12 @@ fn transverse_mercator_series() -> TransverseMercatorSeries {
 
 /// Transverse Mercator forward on CGCS2000: returns `(x_m, y_m)` relative to the central
 /// meridian and the equator (no false easting), with central scale `k0`.
-pub(super) fn transverse_mercator_forward(lon_deg: f64, lat_deg: f64, central_meridian_deg: f64, k0: f64) -> (f64, f64) {
+pub(super) fn transverse_mercator_forward(
+    lon_deg: f64,
+    lat_deg: f64,
+    central_meridian_deg: f64,
+    k0: f64,
+) -> (f64, f64) {
     let s = transverse_mercator_series();
     let lam = wrap_lon_deg(lon_deg - central_meridian_deg).to_radians();
     let phi = lat_deg.clamp(-90.0, 90.0).to_radians();

@@ -42,6 +42,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Bilingual;
+
 mod china;
 mod gauss_kruger;
 mod guess;
@@ -129,9 +131,9 @@ pub enum CrsError {
     #[error("unknown coordinate reference system {0:?}; accepted names: {names}", names = ACCEPTED_CRS_NAMES)]
     Unknown(String),
     /// An EPSG code or PROJ definition that cannot be used as it is (unknown code, another datum
-    /// without seven parameters, a PROJ string proj4rs cannot read): the text says which.
+    /// without seven parameters, a PROJ string proj4rs cannot read): the error says which.
     #[error("{0}")]
-    Definition(String),
+    Definition(super::crs_proj::ProjError),
     /// A coordinate is NaN or infinite.
     #[error("coordinate ({x}, {y}) contains NaN or infinity")]
     NonFinite {
@@ -150,9 +152,41 @@ pub enum CrsError {
         x: f64,
         /// Second coordinate (latitude or y).
         y: f64,
-        /// Human-readable description of the valid range.
+        /// Human-readable description of the valid range (one of the `EXPECTED_*` texts).
         expected: &'static str,
     },
+}
+
+/// [`CrsError::OutOfRange`]'s `expected` for a projected system converted through proj4rs.
+const EXPECTED_IN_DOMAIN: &str = "a position inside the projection's domain";
+/// [`CrsError::OutOfRange`]'s `expected` for Web Mercator.
+const EXPECTED_WEB_MERCATOR: &str = "x within ±20037508.34 m and y within ±20048966.1 m";
+/// [`CrsError::OutOfRange`]'s `expected` for longitude/latitude.
+const EXPECTED_LON_LAT: &str = "longitude within ±180° and latitude within ±90°";
+
+/// [`ACCEPTED_CRS_NAMES`] in Chinese.
+const ACCEPTED_CRS_NAMES_ZH: &str = "wgs84（epsg:4326、4326、crs84），cgcs2000（epsg:4490、4490），\
+     gcj02（gcj-02、amap、gaode、高德、腾讯、火星），bd09（bd-09、baidu、百度），\
+     webmercator（web-mercator、epsg:3857、3857、900913），任意 EPSG 代码（如 EPSG:4528、4549、32650），\
+     或 PROJ 字符串（+proj=…）";
+
+impl Bilingual for CrsError {
+    fn zh(&self) -> String {
+        match self {
+            CrsError::Unknown(name) => format!("无法识别的坐标系“{name}”；可用的名称：{ACCEPTED_CRS_NAMES_ZH}"),
+            CrsError::Definition(e) => e.zh(),
+            CrsError::NonFinite { x, y } => format!("坐标 ({x}, {y}) 含有非数值（NaN）或无穷大"),
+            CrsError::OutOfRange { crs, x, y, expected } => {
+                let expected = match *expected {
+                    EXPECTED_IN_DOMAIN => "应位于投影的有效范围之内".to_owned(),
+                    EXPECTED_WEB_MERCATOR => "x 应在 ±20037508.34 米以内，y 应在 ±20048966.1 米以内".to_owned(),
+                    EXPECTED_LON_LAT => "经度应在 ±180° 以内，纬度应在 ±90° 以内".to_owned(),
+                    other => format!("应为 {other}"),
+                };
+                format!("坐标 ({x}, {y}) 超出 {} 的有效范围：{expected}", crs.label_zh())
+            }
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -410,16 +444,13 @@ impl Crs {
             return if is_valid_lon_lat_deg(lon, lat) {
                 Ok((lon, lat))
             } else {
-                Err(CrsError::OutOfRange { crs: *self, x, y, expected: "a position inside the projection's domain" })
+                Err(CrsError::OutOfRange { crs: *self, x, y, expected: EXPECTED_IN_DOMAIN })
             };
         }
         let (in_range, expected) = if self.is_projected() {
-            (
-                x.abs() <= WEB_MERCATOR_MAX_M + 1e-3 && y.abs() <= WEB_MERCATOR_MAX_Y_BOUND_M,
-                "x within ±20037508.34 m and y within ±20048966.1 m",
-            )
+            (x.abs() <= WEB_MERCATOR_MAX_M + 1e-3 && y.abs() <= WEB_MERCATOR_MAX_Y_BOUND_M, EXPECTED_WEB_MERCATOR)
         } else {
-            (is_valid_lon_lat_deg(x, y), "longitude within ±180° and latitude within ±90°")
+            (is_valid_lon_lat_deg(x, y), EXPECTED_LON_LAT)
         };
         if in_range { Ok(self.to_wgs84(x, y)) } else { Err(CrsError::OutOfRange { crs: *self, x, y, expected }) }
     }
@@ -454,10 +485,10 @@ impl FromStr for Crs {
                     return Ok(c);
                 }
                 if s.trim().starts_with('+') {
-                    return Crs::from_proj_string(s.trim()).map_err(|e| CrsError::Definition(e.to_string()));
+                    return Crs::from_proj_string(s.trim()).map_err(CrsError::Definition);
                 }
                 return match parse_epsg_code(&t) {
-                    Some(code) => Crs::from_epsg(code).map_err(|e| CrsError::Definition(e.to_string())),
+                    Some(code) => Crs::from_epsg(code).map_err(CrsError::Definition),
                     None => Err(CrsError::Unknown(s.to_owned())),
                 };
             }
@@ -485,4 +516,25 @@ pub fn parse_epsg_code(s: &str) -> Option<u32> {
 /// `true` when `lon_deg` is within ±180 and `lat_deg` within ±90, both finite.
 pub fn is_valid_lon_lat_deg(lon_deg: f64, lat_deg: f64) -> bool {
     (-180.0..=180.0).contains(&lon_deg) && (-90.0..=90.0).contains(&lat_deg)
+}
+
+#[cfg(test)]
+mod bilingual_tests {
+    use super::*;
+
+    #[test]
+    fn errors_keep_the_numbers_and_names_in_chinese() {
+        let e =
+            Crs::Wgs84.try_to_wgs84(40_420_478.85, 4_064_697.45).err().unwrap_or_else(|| panic!("metres as degrees"));
+        assert!(e.zh().contains("(40420478.85, 4064697.45)") && e.zh().contains("经度应在 ±180° 以内"), "{}", e.zh());
+        assert_eq!(e.en(), e.to_string());
+        let e = "bd09mc".parse::<Crs>().err().unwrap_or_else(|| panic!("bd09mc parsed"));
+        assert!(e.zh().contains("“bd09mc”") && e.zh().contains("无法识别的坐标系"), "{}", e.zh());
+        assert_eq!(e.message(true), e.to_string());
+        let e = "EPSG:2385".parse::<Crs>().err().unwrap_or_else(|| panic!("Xian 1980 without parameters"));
+        assert!(matches!(e, CrsError::Definition(_)) && e.zh().contains("七参数"), "{}", e.zh());
+        assert!(e.en().contains("seven parameters"), "{e}");
+        let e = Crs::WebMercator.try_to_wgs84(f64::NAN, 1.0).err().unwrap_or_else(|| panic!("NaN converted"));
+        assert!(e.zh().contains("NaN") && e.zh().contains("坐标"), "{}", e.zh());
+    }
 }

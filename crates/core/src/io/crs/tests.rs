@@ -482,10 +482,7 @@ fn guess_projected_gauss_kruger_zone_40_with_prefix() {
     assert!(sw.advice_zh().contains("交换"));
     // 6-degree zone 20 with prefix.
     let six = guess_projected(20_687_668.424_648, 4_065_274.409_635);
-    assert!(
-        matches!(six, Some(ProjectedGuess::GaussKrugerWithZone { zone: 20, kind: ZoneWidth::Six, .. })),
-        "{six:?}"
-    );
+    assert!(matches!(six, Some(ProjectedGuess::GaussKrugerWithZone { zone: 20, kind: ZoneWidth::Six, .. })), "{six:?}");
 }
 
 #[test]
@@ -493,11 +490,7 @@ fn guess_projected_gauss_kruger_without_prefix() {
     let guess = guess_projected(419_574.9, 4_063_596.0);
     assert_eq!(
         guess,
-        Some(ProjectedGuess::GaussKrugerNoZone {
-            easting_m: 419_574.9,
-            northing_m: 4_063_596.0,
-            axes_swapped: false
-        })
+        Some(ProjectedGuess::GaussKrugerNoZone { easting_m: 419_574.9, northing_m: 4_063_596.0, axes_swapped: false })
     );
     let g = guess.expect("checked above");
     assert_eq!(g.convert_to_wgs84(419_574.9, 4_063_596.0), None);

@@ -34,7 +34,7 @@ fn find(headers: &[String], names: &[&str]) -> Option<usize> {
 /// Reads a CSV or TXT table.
 pub fn read(path: &Path, options: &LoadOptions, progress: &Progress<'_>) -> Result<Parsed, LoadError> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: shown.clone(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
     let mut warnings = Vec::new();
     let (text, encoding, source) = decode(&bytes, options, &mut warnings);
     let first_line = text.lines().next().unwrap_or_default();

@@ -20,7 +20,7 @@ const CIRCLE_SEGMENTS: usize = 72;
 
 fn load(path: &Path, options: &LoadOptions) -> Result<(dxf::Drawing, TextEncoding, EncodingSource), LoadError> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: shown.clone(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
     let (encoding, source) = match options.encoding {
         Some(e) => (e, EncodingSource::Declared),
         None => (TextEncoding::detect(&bytes).unwrap_or(TextEncoding::Gb18030), EncodingSource::Detected),

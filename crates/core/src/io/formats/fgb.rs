@@ -91,7 +91,7 @@ pub fn read(path: &Path, options: &LoadOptions, progress: &Progress<'_>) -> Resu
             format!("{shown}：无法作为 FlatGeobuf 读取：{e}"),
         ))
     };
-    let file = std::fs::File::open(path).map_err(|source| LoadError::Io { path: shown.clone(), source })?;
+    let file = std::fs::File::open(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
     let reader = FgbReader::open(BufReader::new(file)).map_err(|e| bad(&e))?;
     let header = reader.header();
     let name = header.name().map(str::to_owned);

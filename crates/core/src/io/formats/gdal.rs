@@ -51,7 +51,7 @@ pub fn list_layers(path: &Path) -> Result<Vec<String>, LoadError> {
         .arg(path)
         .stdin(Stdio::null())
         .output()
-        .map_err(|source| LoadError::Io { path: path.display().to_string(), source })?;
+        .map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
     if !out.status.success() {
         return Err(gdal_failed(path, &String::from_utf8_lossy(&out.stderr)));
     }
@@ -116,7 +116,7 @@ pub fn read(path: &Path, format: Format, options: &LoadOptions, progress: &Progr
         None => layers.first().cloned().ok_or_else(|| gdal_failed(path, "no layers"))?,
     };
     let temp = TempFile(temp_gpkg());
-    let mut child = Command::new(ogr2ogr)
+    let mut child = Command::new(&ogr2ogr)
         .args(["-f", "GPKG", "-nln", "layer"])
         .arg(&temp.0)
         .arg(&source)
@@ -125,7 +125,8 @@ pub fn read(path: &Path, format: Format, options: &LoadOptions, progress: &Progr
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|source| LoadError::Io { path: path.display().to_string(), source })?;
+        // The program failed to start, not the data file: say which.
+        .map_err(|e| gdal_failed(path, &format!("cannot start {}: {e}", ogr2ogr.display())))?;
     let status = loop {
         if progress.cancel.load(Ordering::Relaxed) {
             let _ = child.kill();
@@ -135,7 +136,7 @@ pub fn read(path: &Path, format: Format, options: &LoadOptions, progress: &Progr
         match child.try_wait() {
             Ok(Some(status)) => break status,
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(source) => return Err(LoadError::Io { path: path.display().to_string(), source }),
+            Err(source) => return Err(LoadError::Io { path: path.to_path_buf(), source }),
         }
     };
     if !status.success() {

@@ -28,7 +28,7 @@ pub fn read(path: &Path, format: Format, options: &LoadOptions, progress: &Progr
         well_formed(&shown, &kmz_text(path).map_err(|e| bad(kml::Error::IoError(e)))?)?;
         reader.read().map_err(bad)?
     } else {
-        let text = std::fs::read(path).map_err(|source| LoadError::Io { path: shown.clone(), source })?;
+        let text = std::fs::read(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
         well_formed(&shown, &text)?;
         kml::KmlReader::<_, f64>::from_reader(std::io::Cursor::new(text)).read().map_err(bad)?
     };

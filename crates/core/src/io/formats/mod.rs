@@ -156,11 +156,10 @@ impl Format {
 /// Tells a format from the first bytes of a file with an unknown extension.
 fn sniff(path: &Path) -> Result<Format, LoadError> {
     use std::io::Read;
-    let shown = path.display().to_string();
     let mut head = [0u8; 64];
     let n = std::fs::File::open(path)
         .and_then(|mut f| f.read(&mut head))
-        .map_err(|source| LoadError::Io { path: shown.clone(), source })?;
+        .map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
     let head = &head[..n];
     let text = String::from_utf8_lossy(head);
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
@@ -249,7 +248,7 @@ pub fn read(path: &Path, format: Format, options: &LoadOptions, progress: &Progr
                 .map(|s| (*s).to_owned())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "a reader stopped unexpectedly".to_owned());
-            Err(LoadError::Internal { path: path.display().to_string(), message })
+            Err(LoadError::Internal { path: path.to_path_buf(), message })
         })
 }
 
@@ -275,10 +274,7 @@ fn read_format(
 }
 
 fn unreachable_geojson(path: &Path) -> Result<Parsed, LoadError> {
-    Err(LoadError::Internal {
-        path: path.display().to_string(),
-        message: "GeoJSON is read by the GeoJSON loader".to_owned(),
-    })
+    Err(LoadError::Internal { path: path.to_path_buf(), message: "GeoJSON is read by the GeoJSON loader".to_owned() })
 }
 
 /// The layers of a file (one, unnamed, for single-layer formats).
@@ -361,7 +357,7 @@ pub fn resolve_crs(
     }
     match stated {
         FileCrs::Stated(c, _) => Ok(c),
-        FileCrs::Unusable(e) => Err(LoadError::Invalid(Diagnostic::new(e.to_string(), e.zh()))),
+        FileCrs::Unusable(e) => Err(LoadError::Invalid(Diagnostic::new(e.to_string(), crate::Bilingual::zh(&e)))),
         FileCrs::Unstated => {
             let Some((x, y)) = sample else { return Ok(Crs::Wgs84) };
             if is_valid_lon_lat_deg(x, y) {

@@ -17,7 +17,7 @@ use crate::io::geojson::{Diagnostic, LoadError, LoadOptions, Parsed};
 /// Reads a shapefile.
 pub fn read(path: &Path, options: &LoadOptions, progress: &Progress<'_>) -> Result<Parsed, LoadError> {
     let shown = path.display().to_string();
-    let io = |source| LoadError::Io { path: shown.clone(), source };
+    let io = |source| LoadError::Io { path: path.to_path_buf(), source };
     let missing = |ext: &str, en: &str, zh: &str| {
         LoadError::Invalid(Diagnostic::new(
             format!(
@@ -83,7 +83,7 @@ struct Opened {
 
 impl Parts<'_> {
     fn open(&self) -> Result<Opened, LoadError> {
-        let io = |source| LoadError::Io { path: self.shown.to_owned(), source };
+        let io = |source| LoadError::Io { path: self.shp.to_path_buf(), source };
         let shp_file = std::fs::File::open(self.shp).map_err(io)?;
         let shx_file = std::fs::File::open(self.shx).map_err(io)?;
         let shapes = shapefile::ShapeReader::with_shx(BufReader::new(shp_file), BufReader::new(shx_file))
@@ -200,10 +200,9 @@ fn choose_encoding(
             )),
         }
     }
-    let shown = dbf.display().to_string();
-    let mut file = std::fs::File::open(dbf).map_err(|source| LoadError::Io { path: shown.clone(), source })?;
+    let mut file = std::fs::File::open(dbf).map_err(|source| LoadError::Io { path: dbf.to_path_buf(), source })?;
     let mut head = [0u8; 32];
-    file.read_exact(&mut head).map_err(|source| LoadError::Io { path: shown.clone(), source })?;
+    file.read_exact(&mut head).map_err(|source| LoadError::Io { path: dbf.to_path_buf(), source })?;
     if let Some(e) = TextEncoding::from_ldid(head[29]) {
         return Ok((e, EncodingSource::Ldid));
     }
@@ -212,7 +211,7 @@ fn choose_encoding(
     let header_len = u64::from(u16::from_le_bytes([head[8], head[9]]));
     let mut sample = Vec::new();
     let mut rest = file.take(header_len.saturating_sub(32) + (8 << 20));
-    rest.read_to_end(&mut sample).map_err(|source| LoadError::Io { path: shown, source })?;
+    rest.read_to_end(&mut sample).map_err(|source| LoadError::Io { path: dbf.to_path_buf(), source })?;
     let sample = sample.get(header_len.saturating_sub(32) as usize..).unwrap_or_default();
     // Cut at the last space so a multi-byte character is not split at the end of the sample.
     let end = sample.iter().rposition(|&b| b == b' ').unwrap_or(sample.len());

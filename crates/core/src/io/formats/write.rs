@@ -5,12 +5,13 @@
 //! geometry type per file) is reported, never silently changed.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use geo::{Geometry, MapCoords};
 use serde_json::Value;
 
 use super::encoding::TextEncoding;
+use crate::i18n::{Bilingual, io_error_zh};
 use crate::io::crs::Crs;
 use crate::model::Feature;
 
@@ -19,59 +20,62 @@ use crate::model::Feature;
 #[non_exhaustive]
 pub enum WriteError {
     /// The output's extension names no format the app writes.
-    #[error("cannot write {0}: the output must end in .geojson, .json, .gpkg or .shp")]
-    UnknownFormat(String),
+    #[error("cannot write {}: the output must end in .geojson, .json, .gpkg or .shp", .0.display())]
+    UnknownFormat(PathBuf),
     /// The file could not be written.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {}: {source}", path.display())]
     Io {
         /// The file.
-        path: String,
+        path: PathBuf,
         /// Why.
         source: std::io::Error,
     },
     /// The data does not fit the format, and why.
-    #[error("cannot write {path}: {why}")]
+    #[error("cannot write {}: {why}", path.display())]
     DoesNotFit {
         /// The file.
-        path: String,
+        path: PathBuf,
         /// Why (English).
         why: String,
         /// Why (Chinese).
         why_zh: String,
     },
     /// A coordinate cannot be expressed in the target system.
-    #[error("cannot write {path}: coordinate ({lon}, {lat}) has no position in {crs}")]
+    #[error("cannot write {}: coordinate ({lon}, {lat}) has no position in {crs}", path.display())]
     Transform {
         /// The file.
-        path: String,
+        path: PathBuf,
         /// Longitude.
         lon: f64,
         /// Latitude.
         lat: f64,
-        /// The target system.
+        /// The target system (its English label).
         crs: String,
+        /// The target system (its Chinese label).
+        crs_zh: String,
     },
     /// The GeoPackage could not be written.
-    #[error("cannot write the GeoPackage {path}: {source}")]
+    #[error("cannot write the GeoPackage {}: {source}", path.display())]
     Sql {
         /// The file.
-        path: String,
+        path: PathBuf,
         /// Why.
         source: rusqlite::Error,
     },
 }
 
-impl WriteError {
-    /// The message in Chinese.
-    pub fn zh(&self) -> String {
+impl Bilingual for WriteError {
+    fn zh(&self) -> String {
         match self {
-            WriteError::UnknownFormat(p) => format!("无法写出 {p}：输出文件须以 .geojson、.json、.gpkg 或 .shp 结尾"),
-            WriteError::Io { path, source } => format!("无法写出 {path}：{source}"),
-            WriteError::DoesNotFit { path, why_zh, .. } => format!("无法写出 {path}：{why_zh}"),
-            WriteError::Transform { path, lon, lat, crs } => {
-                format!("无法写出 {path}：坐标 ({lon}, {lat}) 在 {crs} 中没有位置")
+            WriteError::UnknownFormat(p) => {
+                format!("无法写入 {}：输出文件的扩展名须为 .geojson、.json、.gpkg 或 .shp", p.display())
             }
-            WriteError::Sql { path, source } => format!("无法写出 GeoPackage {path}：{source}"),
+            WriteError::Io { path, source } => format!("无法写入 {}：{}", path.display(), io_error_zh(source)),
+            WriteError::DoesNotFit { path, why_zh, .. } => format!("无法写入 {}：{why_zh}", path.display()),
+            WriteError::Transform { path, lon, lat, crs_zh, .. } => {
+                format!("无法写入 {}：坐标 ({lon}, {lat}) 在 {crs_zh} 中没有对应位置", path.display())
+            }
+            WriteError::Sql { path, source } => format!("无法写入 GeoPackage {}：{source}", path.display()),
         }
     }
 }
@@ -111,7 +115,7 @@ pub fn write(path: &Path, features: &[Feature], options: &WriteOptions) -> Resul
         "geojson" | "json" => write_geojson(path, features, options),
         "gpkg" => write_gpkg(path, features, options),
         "shp" => write_shapefile(path, features, options),
-        _ => Err(WriteError::UnknownFormat(path.display().to_string())),
+        _ => Err(WriteError::UnknownFormat(path.to_path_buf())),
     }
 }
 
@@ -125,15 +129,16 @@ fn project(g: &Geometry<f64>, crs: Crs, path: &Path) -> Result<Geometry<f64>, Wr
         if x.is_finite() && y.is_finite() { Ok(geo::Coord { x, y }) } else { Err((c.x, c.y)) }
     })
     .map_err(|(lon, lat)| WriteError::Transform {
-        path: path.display().to_string(),
+        path: path.to_path_buf(),
         lon,
         lat,
         crs: crs.label_en(),
+        crs_zh: crs.label_zh(),
     })
 }
 
 fn io_err(path: &Path) -> impl Fn(std::io::Error) -> WriteError + '_ {
-    move |source| WriteError::Io { path: path.display().to_string(), source }
+    move |source| WriteError::Io { path: path.to_path_buf(), source }
 }
 
 /// Writes a file whole ([`crate::io::atomic`]), so a reader (or the app's own watcher) never
@@ -175,7 +180,7 @@ fn write_geojson(path: &Path, features: &[Feature], options: &WriteOptions) -> R
         };
         out.push_str(
             &serde_json::to_string(&gj)
-                .map_err(|e| WriteError::Io { path: path.display().to_string(), source: std::io::Error::other(e) })?,
+                .map_err(|e| WriteError::Io { path: path.to_path_buf(), source: std::io::Error::other(e) })?,
         );
     }
     out.push_str("\n]}\n");
@@ -254,7 +259,7 @@ fn wkt_of(crs: Crs) -> Option<String> {
 
 fn write_gpkg(path: &Path, features: &[Feature], options: &WriteOptions) -> Result<WriteReport, WriteError> {
     use geozero::{CoordDimensions, ToWkb};
-    let sql = |source| WriteError::Sql { path: path.display().to_string(), source };
+    let sql = |source| WriteError::Sql { path: path.to_path_buf(), source };
     let tmp = path.with_extension("gpkg.part");
     let _ = std::fs::remove_file(&tmp);
     let mut conn = rusqlite::Connection::open(&tmp).map_err(sql)?;
@@ -338,9 +343,9 @@ fn write_gpkg(path: &Path, features: &[Feature], options: &WriteOptions) -> Resu
                         ];
                     }
                     let wkb = g.to_wkb(CoordDimensions::xy()).map_err(|e| WriteError::DoesNotFit {
-                        path: path.display().to_string(),
+                        path: path.to_path_buf(),
                         why: e.to_string(),
-                        why_zh: e.to_string(),
+                        why_zh: format!("几何无法编码为 WKB：{e}"),
                     })?;
                     // GeoPackage header: magic, version 0, flags (little-endian, no envelope), srs id.
                     let mut b = Vec::with_capacity(8 + wkb.len());
@@ -433,7 +438,7 @@ fn cut_to_bytes(s: &str, enc: TextEncoding, max: usize) -> Vec<u8> {
 }
 
 fn write_shapefile(path: &Path, features: &[Feature], options: &WriteOptions) -> Result<WriteReport, WriteError> {
-    let shown = path.display().to_string();
+    let shown = path.to_path_buf();
     let mut report = WriteReport::default();
     let families: BTreeMap<&str, usize> =
         features.iter().filter_map(|f| f.geometry.as_ref()).fold(BTreeMap::new(), |mut m, g| {
@@ -530,7 +535,11 @@ fn write_shapefile(path: &Path, features: &[Feature], options: &WriteOptions) ->
             Ok(shapefile::Shape::Multipoint(m)) => multipoints.push(m),
             Ok(_) => {}
             Err(e) => {
-                return Err(WriteError::DoesNotFit { path: shown.clone(), why: e.to_owned(), why_zh: e.to_owned() });
+                return Err(WriteError::DoesNotFit {
+                    path: shown.clone(),
+                    why: e.to_owned(),
+                    why_zh: format!("几何无法转为 shapefile 图形：{e}"),
+                });
             }
         }
     }
@@ -544,7 +553,7 @@ fn write_shapefile(path: &Path, features: &[Feature], options: &WriteOptions) ->
         let fit = |e: shapefile::Error| WriteError::DoesNotFit {
             path: shown.clone(),
             why: e.to_string(),
-            why_zh: e.to_string(),
+            why_zh: format!("shapefile 写入出错：{e}"),
         };
         for p in &polygons {
             writer.write_shape(p).map_err(fit)?;
@@ -650,6 +659,36 @@ fn dbf_bytes(features: &[Feature], fields: &[DbfField], enc: TextEncoding) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_name_the_file_in_both_languages() {
+        let dir = std::env::temp_dir().join(format!("kuiwen-write-errors-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let point = |g: Option<Geometry<f64>>| Feature::new(None, g, serde_json::Map::new());
+        let txt = dir.join("控规地块.txt");
+        let e = write(&txt, &[], &WriteOptions::default()).err().unwrap_or_else(|| panic!("a .txt written"));
+        let shown = txt.display().to_string();
+        assert!(e.zh().contains(&shown) && e.zh().contains("无法写入") && e.zh().contains(".gpkg"), "{}", e.zh());
+        assert_eq!(e.en(), e.to_string());
+        assert!(e.en().contains(&shown), "{e}");
+
+        let shp = dir.join("地块.shp");
+        let features = [point(Some(Geometry::Point(geo::Point::new(119.1, 36.7)))), point(None), point(None)];
+        let e = write(&shp, &features, &WriteOptions::default()).err().unwrap_or_else(|| panic!("null geometry"));
+        let zh = e.zh();
+        assert!(zh.contains(&shp.display().to_string()) && zh.contains("有 2 个要素没有几何"), "{zh}");
+        assert_eq!(e.message(true), e.to_string());
+
+        let e = WriteError::Transform {
+            path: PathBuf::from("out.shp"),
+            lon: 200.5,
+            lat: 36.7,
+            crs: Crs::Epsg(4528).label_en(),
+            crs_zh: Crs::Epsg(4528).label_zh(),
+        };
+        assert!(e.zh().contains("out.shp") && e.zh().contains("(200.5, 36.7)") && e.zh().contains("EPSG:4528"));
+        let _ = std::fs::remove_dir_all(dir);
+    }
 
     #[test]
     fn geopackage_columns_that_clash_are_renamed_and_reported() {
