@@ -104,7 +104,8 @@ pub fn rerun_without_env(var: &str, test: &str) -> bool {
 }
 
 /// Snapshot comparison: a per-pixel colour tolerance (YIQ distance) a little above kittest's
-/// default, for text anti-aliasing, and no pixel beyond it, so a moved line or label fails.
+/// default, for anti-aliasing that differs between CPUs running the software renderer, and at
+/// most 50 pixels beyond it (of about a million): a moved line or label changes thousands.
 pub fn snapshot_options() -> egui_kittest::SnapshotOptions {
-    egui_kittest::SnapshotOptions::new().threshold(1.0).max_failed_pixels(0)
+    egui_kittest::SnapshotOptions::new().threshold(1.0).max_failed_pixels(50)
 }
