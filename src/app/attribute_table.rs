@@ -246,9 +246,7 @@ impl AttributeTable {
 
     /// Show the panel when open. Call before the map's central panel.
     fn show(&mut self, app: &AtlasApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
-        let mut notices = Vec::new();
-        self.save = save_dialog::poll(self.save.take(), app.lang(), &mut notices);
-        actions.extend(notices.into_iter().map(Action::Notice));
+        self.save = save_dialog::poll_into(self.save.take(), app.lang(), actions);
         if !self.open {
             return;
         }

@@ -457,9 +457,7 @@ impl ChartsState {
 
     /// Show the window when open.
     fn show(&mut self, app: &AtlasApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
-        let mut notices = Vec::new();
-        self.save = save_dialog::poll(self.save.take(), app.lang(), &mut notices);
-        actions.extend(notices.into_iter().map(Action::Notice));
+        self.save = save_dialog::poll_into(self.save.take(), app.lang(), actions);
         self.take_screenshot(app, ui.ctx());
         if !self.open {
             return;

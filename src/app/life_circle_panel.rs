@@ -486,9 +486,7 @@ impl LifeCircleState {
     }
 
     fn show_panel(&mut self, app: &AtlasApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
-        let mut notices = Vec::new();
-        self.save = save_dialog::poll(self.save.take(), app.lang(), &mut notices);
-        actions.extend(notices.into_iter().map(Action::Notice));
+        self.save = save_dialog::poll_into(self.save.take(), app.lang(), actions);
         self.refresh(&app.layers);
         let lang = app.lang();
         Panel::right("life_circle").resizable(true).default_size(380.0).show(ui, |ui| {

@@ -94,3 +94,15 @@ pub fn poll(pending: Option<PendingSave>, lang: Lang, notices: &mut Vec<Notice>)
         Err(TryRecvError::Empty) => Some(p),
     }
 }
+
+/// [`poll`] for a panel: what the save reports comes back as notice actions.
+pub fn poll_into(
+    pending: Option<PendingSave>,
+    lang: Lang,
+    actions: &mut Vec<super::actions::Action>,
+) -> Option<PendingSave> {
+    let mut notices = Vec::new();
+    let still = poll(pending, lang, &mut notices);
+    actions.extend(notices.into_iter().map(super::actions::Action::Notice));
+    still
+}

@@ -80,13 +80,14 @@ impl TopBar {
                 });
                 ui.separator();
                 // ---- Briefing ----
-                if ui
-                    .selectable_label(app.ui_briefing.window_open, lang.t("简报", "Briefing"))
-                    .on_hover_text(lang.t("幻灯片、放映与导出", "Slides, presenting and export"))
-                    .clicked()
-                {
-                    actions.push(Action::Toggle(Window::Briefing));
-                }
+                toggle(
+                    ui,
+                    app.ui_briefing.window_open,
+                    lang.t("简报", "Briefing"),
+                    lang.t("幻灯片、放映与导出", "Slides, presenting and export"),
+                    Window::Briefing,
+                    actions,
+                );
                 if ui
                     .button(lang.t("放映", "Present"))
                     .on_hover_text(lang.t("全屏放映简报 (F5)", "Present the briefing full screen (F5)"))
@@ -140,30 +141,33 @@ impl TopBar {
                         actions.push(Action::UseTool(tool));
                     }
                 }
-                if ui
-                    .selectable_label(app.table.open, lang.t("表格", "Table"))
-                    .on_hover_text(lang.t("打开或关闭属性表", "Show or hide the attribute table"))
-                    .clicked()
-                {
-                    actions.push(Action::Toggle(Window::Table));
-                }
-                if ui
-                    .selectable_label(app.charts.open, lang.t("图表", "Charts"))
-                    .on_hover_text(lang.t("打开或关闭统计与图表", "Show or hide statistics and charts"))
-                    .clicked()
-                {
-                    actions.push(Action::Toggle(Window::Charts));
-                }
-                if ui
-                    .selectable_label(app.analysis.open, lang.t("查询统计", "Query"))
-                    .on_hover_text(lang.t(
+                toggle(
+                    ui,
+                    app.table.open,
+                    lang.t("表格", "Table"),
+                    lang.t("打开或关闭属性表", "Show or hide the attribute table"),
+                    Window::Table,
+                    actions,
+                );
+                toggle(
+                    ui,
+                    app.charts.open,
+                    lang.t("图表", "Charts"),
+                    lang.t("打开或关闭统计与图表", "Show or hide statistics and charts"),
+                    Window::Charts,
+                    actions,
+                );
+                toggle(
+                    ui,
+                    app.analysis.open,
+                    lang.t("查询统计", "Query"),
+                    lang.t(
                         "区域统计、叠加（冲突）分析与周边查询",
                         "Statistics by unit, overlay (conflict) analysis and nearby queries",
-                    ))
-                    .clicked()
-                {
-                    actions.push(Action::Toggle(Window::Analysis));
-                }
+                    ),
+                    Window::Analysis,
+                    actions,
+                );
                 if ui
                     .button(lang.t("全图", "Fit all"))
                     .on_hover_text(lang.t("缩放到全部可见图层", "Zoom to all visible layers"))
@@ -174,16 +178,17 @@ impl TopBar {
                 ui.separator();
                 // ---- Basemap and settings ----
                 actions.extend(super::basemap_ui::switcher(app, ui));
-                if ui
-                    .selectable_label(app.basemap_settings.open, lang.t("设置", "Settings"))
-                    .on_hover_text(lang.t(
+                toggle(
+                    ui,
+                    app.basemap_settings.open,
+                    lang.t("设置", "Settings"),
+                    lang.t(
                         "天地图密钥、自定义或离线底图、瓦片缓存",
                         "Tianditu key, custom or offline basemaps, tile cache",
-                    ))
-                    .clicked()
-                {
-                    actions.push(Action::Toggle(Window::BasemapSettings));
-                }
+                    ),
+                    Window::BasemapSettings,
+                    actions,
+                );
                 // ---- Language, theme and title ----
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     let other = match lang {
@@ -216,6 +221,13 @@ impl TopBar {
                 });
             });
         });
+    }
+}
+
+/// A button that opens and closes a window, shown pressed while it is open.
+fn toggle(ui: &mut egui::Ui, open: bool, label: &str, hover: &str, window: Window, actions: &mut Vec<Action>) {
+    if ui.selectable_label(open, label).on_hover_text(hover).clicked() {
+        actions.push(Action::Toggle(window));
     }
 }
 
