@@ -6,10 +6,10 @@ use std::path::PathBuf;
 
 use super::save_dialog::{self, FileKind};
 use super::tools::Tool;
-use super::{AtlasApp, FeatureRef, Lang, Notice};
+use super::{AtlasApp, FeatureRef, Lang, LayerEntry, Notice};
 use crate::basemap::Basemap;
 use crate::io::crs::Crs;
-use crate::model::{BBox, Layer};
+use crate::model::{BBox, Layer, Style};
 
 /// A window or panel the planner opens and closes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,6 +92,48 @@ pub enum Action {
     ClearMultiSelection,
     /// The coordinate system the planner chose for a file that did not say (None: cancelled).
     AnswerCrs(Option<Crs>),
+    /// New settings for a layer from the layer list.
+    EditLayer {
+        /// The layer.
+        key: String,
+        /// What the list shows of it, edited.
+        edit: Box<LayerEdit>,
+    },
+    /// Move a layer in the drawing order (indices bottom first).
+    MoveLayer {
+        /// Where it is.
+        from: usize,
+        /// Where it goes.
+        to: usize,
+    },
+}
+
+/// What the layer list edits of a layer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayerEdit {
+    /// Drawn.
+    pub visible: bool,
+    /// How it is drawn.
+    pub style: Style,
+    /// Read again when its file changes.
+    pub auto_reload: bool,
+    /// How its file is read (declared coordinate system, encoding).
+    pub load: crate::io::LoadOptions,
+    /// A problem to show with the layer (e.g. a coordinate system typed wrong).
+    pub last_error: Option<String>,
+}
+
+impl LayerEdit {
+    /// The layer's current settings.
+    pub fn of(e: &LayerEntry) -> Self {
+        Self {
+            visible: e.layer.visible,
+            style: e.layer.style.clone(),
+            auto_reload: e.auto_reload,
+            load: e.load.clone(),
+            last_error: e.last_error.clone(),
+        }
+    }
 }
 
 impl AtlasApp {
@@ -173,6 +215,21 @@ impl AtlasApp {
             }
             Action::ClearMultiSelection => super::multi_select::clear(self),
             Action::AnswerCrs(choice) => self.answer_crs(choice),
+            Action::EditLayer { key, edit } => {
+                if let Some(e) = self.layers.iter_mut().find(|e| e.layer.key == key) {
+                    let LayerEdit { visible, style, auto_reload, load, last_error } = *edit;
+                    e.layer.visible = visible;
+                    e.layer.style = style;
+                    e.auto_reload = auto_reload;
+                    e.load = load;
+                    e.last_error = last_error;
+                }
+            }
+            Action::MoveLayer { from, to } => {
+                if from < self.layers.len() && to < self.layers.len() {
+                    self.layers.swap(from, to);
+                }
+            }
         }
     }
 

@@ -2,18 +2,18 @@
 
 use egui::{Panel, RichText, Slider};
 
-use super::actions::Action;
+use super::actions::{Action, LayerEdit};
 use super::{AtlasApp, Lang, LayerEntry};
 use crate::model::GeometryKind;
-use crate::model::{Classification, LayerOrigin};
+use crate::model::{Classification, Layer, LayerOrigin, Style};
 use crate::render::to_color32;
 
-pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
+/// Draw the panel. Each layer's edits (visibility, opacity, style, how its file is read) come
+/// back as one [`Action::EditLayer`], before the other actions of the layer list.
+pub(super) fn layers_panel(app: &AtlasApp, ui: &mut egui::Ui) -> Vec<Action> {
     let lang = app.lang();
-    let mut move_up = None;
-    let mut move_down = None;
-    let mut zoom_to = None;
     let count = app.layers.len();
+    let mut edits = Vec::new();
     let mut actions = Vec::new();
     Panel::left("layers").resizable(true).default_size(270.0).show(ui, |ui| {
         ui.heading(lang.t("图层", "Layers"));
@@ -21,57 +21,64 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
         ui.separator();
         egui::ScrollArea::vertical().show(ui, |ui| {
             for idx in (0..count).rev() {
-                let e = &mut app.layers[idx];
-                let name = e.layer.name(lang.english()).to_owned();
-                ui.horizontal(|ui| {
-                    swatch(ui, &e.layer);
-                    ui.checkbox(&mut e.layer.visible, RichText::new(&name).strong());
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        ui.label(RichText::new(format!("{}", e.layer.features.len())).weak())
-                            .on_hover_text(lang.t("要素数", "feature count"));
-                    });
-                });
-                ui.horizontal(|ui| {
-                    ui.add_space(22.0);
-                    ui.add(Slider::new(&mut e.layer.style.opacity, 0.0..=1.0).show_value(false))
-                        .on_hover_text(lang.t("不透明度", "Opacity"));
-                    if ui
-                        .small_button(lang.t("缩放至", "Zoom"))
-                        .on_hover_text(format!("{} {name}", lang.t("缩放至", "Zoom to")))
-                        .clicked()
-                    {
-                        zoom_to = e.layer.bbox;
-                    }
-                    if ui
-                        .add_enabled(idx + 1 < count, egui::Button::new("▲").small())
-                        .on_hover_text(lang.t("上移", "Move up"))
-                        .clicked()
-                    {
-                        move_up = Some(idx);
-                    }
-                    if ui
-                        .add_enabled(idx > 0, egui::Button::new("▼").small())
-                        .on_hover_text(lang.t("下移", "Move down"))
-                        .clicked()
-                    {
-                        move_down = Some(idx);
-                    }
-                });
-                layer_details(ui, e, idx, lang, &mut actions);
+                let e = &app.layers[idx];
+                let mut edit = LayerEdit::of(e);
+                layer_row(ui, e, &mut edit, idx, count, lang, &mut actions);
+                layer_details(ui, e, &mut edit, idx, lang, &mut actions);
+                if edit != LayerEdit::of(e) {
+                    edits.push(Action::EditLayer { key: e.layer.key.clone(), edit: Box::new(edit) });
+                }
                 ui.add_space(2.0);
             }
         });
     });
-    app.apply(actions);
-    if let Some(i) = move_up {
-        app.layers.swap(i, i + 1);
-    }
-    if let Some(i) = move_down {
-        app.layers.swap(i, i - 1);
-    }
-    if let Some(b) = zoom_to {
-        app.fit(b);
-    }
+    edits.extend(actions);
+    edits
+}
+
+/// A layer's two lines: visibility, name and count; opacity, zoom-to and order.
+fn layer_row(
+    ui: &mut egui::Ui,
+    e: &LayerEntry,
+    edit: &mut LayerEdit,
+    idx: usize,
+    count: usize,
+    lang: Lang,
+    actions: &mut Vec<Action>,
+) {
+    let name = e.layer.name(lang.english()).to_owned();
+    ui.horizontal(|ui| {
+        swatch(ui, &e.layer);
+        ui.checkbox(&mut edit.visible, RichText::new(&name).strong());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.label(RichText::new(format!("{}", e.layer.features.len())).weak())
+                .on_hover_text(lang.t("要素数", "feature count"));
+        });
+    });
+    ui.horizontal(|ui| {
+        ui.add_space(22.0);
+        ui.add(Slider::new(&mut edit.style.opacity, 0.0..=1.0).show_value(false))
+            .on_hover_text(lang.t("不透明度", "Opacity"));
+        if ui
+            .small_button(lang.t("缩放至", "Zoom"))
+            .on_hover_text(format!("{} {name}", lang.t("缩放至", "Zoom to")))
+            .clicked()
+            && let Some(b) = e.layer.bbox
+        {
+            actions.push(Action::Fit(b));
+        }
+        if ui
+            .add_enabled(idx + 1 < count, egui::Button::new("▲").small())
+            .on_hover_text(lang.t("上移", "Move up"))
+            .clicked()
+        {
+            actions.push(Action::MoveLayer { from: idx, to: idx + 1 });
+        }
+        if ui.add_enabled(idx > 0, egui::Button::new("▼").small()).on_hover_text(lang.t("下移", "Move down")).clicked()
+        {
+            actions.push(Action::MoveLayer { from: idx, to: idx - 1 });
+        }
+    });
 }
 
 /// A small legend swatch: fill and outline for areas, a stroke for lines, a dot for points.
@@ -117,7 +124,14 @@ fn loads_in_progress(app: &AtlasApp, ui: &mut egui::Ui) {
 
 /// The collapsible part of a layer row: style, classification, labels, and for files the
 /// coordinate system, auto-reload, errors and the change list.
-fn layer_details(ui: &mut egui::Ui, e: &mut LayerEntry, idx: usize, lang: Lang, actions: &mut Vec<Action>) {
+fn layer_details(
+    ui: &mut egui::Ui,
+    e: &LayerEntry,
+    edit: &mut LayerEdit,
+    idx: usize,
+    lang: Lang,
+    actions: &mut Vec<Action>,
+) {
     let has_error = e.last_error.is_some();
     let title = if has_error { lang.t("详情 ⚠", "Details ⚠") } else { lang.t("详情", "Details") };
     // Just after a reload, open the details so the change list is in view.
@@ -130,7 +144,7 @@ fn layer_details(ui: &mut egui::Ui, e: &mut LayerEntry, idx: usize, lang: Lang, 
             if let Some(err) = &e.last_error {
                 ui.add(egui::Label::new(RichText::new(err).color(egui::Color32::from_rgb(200, 40, 40)).small()).wrap());
             }
-            style_editor(ui, e, lang);
+            style_editor(ui, &e.layer, &mut edit.style, lang);
             if e.layer.origin == LayerOrigin::Generated {
                 // Results of the app (statistics, overlays, measurements): kept in the workspace,
                 // written out in any format, removed when no longer wanted.
@@ -149,7 +163,7 @@ fn layer_details(ui: &mut egui::Ui, e: &mut LayerEntry, idx: usize, lang: Lang, 
             if let LayerOrigin::File { path } = &e.layer.origin {
                 ui.label(RichText::new(path.display().to_string()).small().weak());
                 ui.horizontal(|ui| {
-                    ui.checkbox(&mut e.auto_reload, lang.t("文件变化时自动重载", "Reload when the file changes"));
+                    ui.checkbox(&mut edit.auto_reload, lang.t("文件变化时自动重载", "Reload when the file changes"));
                 });
                 ui.horizontal(|ui| {
                     if ui.small_button(lang.t("重新载入", "Reload")).clicked() {
@@ -159,7 +173,7 @@ fn layer_details(ui: &mut egui::Ui, e: &mut LayerEntry, idx: usize, lang: Lang, 
                         actions.push(Action::RemoveLayer(e.layer.key.clone()));
                     }
                 });
-                if super::source_panel::source_settings(ui, e, idx, lang) {
+                if super::source_panel::source_settings(ui, e, edit, idx, lang) {
                     actions.push(Action::ReloadLayer(e.layer.key.clone()));
                 }
                 if let Some(crs) = super::source_panel::export_buttons(ui, e, idx, lang) {
@@ -198,9 +212,8 @@ fn layer_details(ui: &mut egui::Ui, e: &mut LayerEntry, idx: usize, lang: Lang, 
 }
 
 /// Colours, width, label field, and classification by a property.
-fn style_editor(ui: &mut egui::Ui, e: &mut LayerEntry, lang: Lang) {
-    let keys = e.layer.property_keys();
-    let style = &mut e.layer.style;
+fn style_editor(ui: &mut egui::Ui, layer: &Layer, style: &mut Style, lang: Lang) {
+    let keys = layer.property_keys();
     ui.horizontal(|ui| {
         ui.label(lang.t("填充", "Fill"));
         let mut fill =
@@ -222,7 +235,7 @@ fn style_editor(ui: &mut egui::Ui, e: &mut LayerEntry, lang: Lang) {
     });
     ui.horizontal(|ui| {
         ui.checkbox(&mut style.labels, lang.t("标注", "Labels"));
-        egui::ComboBox::new(("label_field", e.layer.key.clone()), lang.t("标注字段", "Label field"))
+        egui::ComboBox::new(("label_field", layer.key.clone()), lang.t("标注字段", "Label field"))
             .selected_text(style.label_field.clone())
             .show_ui(ui, |ui| {
                 for (k, _) in &keys {
@@ -236,7 +249,7 @@ fn style_editor(ui: &mut egui::Ui, e: &mut LayerEntry, lang: Lang) {
         Classification::Graduated { field, .. } => format!("{}: {field}", lang.t("分级", "Graduated")),
     };
     let mut chosen: Option<Classification> = None;
-    egui::ComboBox::new(("classify", e.layer.key.clone()), lang.t("分类着色", "Colour by"))
+    egui::ComboBox::new(("classify", layer.key.clone()), lang.t("分类着色", "Colour by"))
         .selected_text(current)
         .width(180.0)
         .show_ui(ui, |ui| {
@@ -248,14 +261,14 @@ fn style_editor(ui: &mut egui::Ui, e: &mut LayerEntry, lang: Lang) {
             }
             for (k, numeric) in &keys {
                 if ui.selectable_label(false, format!("{}: {k}", lang.t("按类别", "Categories"))).clicked() {
-                    chosen = Some(Classification::categorized(&e.layer.features, k));
+                    chosen = Some(Classification::categorized(&layer.features, k));
                 }
                 if *numeric && ui.selectable_label(false, format!("{}: {k}", lang.t("分级", "Graduated"))).clicked() {
-                    chosen = Some(Classification::graduated(&e.layer.features, k, 5));
+                    chosen = Some(Classification::graduated(&layer.features, k, 5));
                 }
             }
         });
     if let Some(c) = chosen {
-        e.layer.style.classification = c;
+        style.classification = c;
     }
 }

@@ -487,7 +487,8 @@ impl AtlasApp {
         self.panel(ui, |app| &mut app.top_bar, top_bar::TopBar::ui);
         status_bar::show(self, ui);
         self.panel(ui, |app| &mut app.table, attribute_table::AttributeTable::ui);
-        layers_panel::show(self, ui);
+        let actions = layers_panel::layers_panel(self, ui);
+        self.apply(actions);
         self.panel(ui, |app| &mut app.info, info_panel::InfoPanel::ui);
         if self.tool == tools::Tool::LifeCircle {
             self.panel(ui, |app| &mut app.life_circle, life_circle_panel::LifeCircleState::ui);

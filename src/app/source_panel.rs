@@ -6,6 +6,7 @@ use egui::RichText;
 
 use super::LayerEntry;
 use super::actions::Action;
+use super::actions::LayerEdit;
 use super::i18n::Lang;
 use crate::io::crs::Crs;
 use crate::io::formats::TextEncoding;
@@ -30,8 +31,8 @@ fn short(c: Crs, lang: Lang) -> String {
     }
 }
 
-/// Draws the settings; returns true when the layer must be read again.
-pub(super) fn source_settings(ui: &mut egui::Ui, e: &mut LayerEntry, idx: usize, lang: Lang) -> bool {
+/// Draws the settings of `e` into `edit`; returns true when the layer must be read again.
+pub(super) fn source_settings(ui: &mut egui::Ui, e: &LayerEntry, edit: &mut LayerEdit, idx: usize, lang: Lang) -> bool {
     let mut reload = false;
     let weak = |ui: &mut egui::Ui, text: String| {
         ui.add(egui::Label::new(RichText::new(text).small().weak()).wrap());
@@ -53,21 +54,21 @@ pub(super) fn source_settings(ui: &mut egui::Ui, e: &mut LayerEntry, idx: usize,
     }
 
     // Declared coordinate system.
-    let before = e.load.declared_crs;
+    let before = edit.load.declared_crs;
     let auto = lang.t("按文件（自动）", "From the file (automatic)").to_owned();
     egui::ComboBox::new(("crs", idx), lang.t("坐标系", "Coordinate system"))
-        .selected_text(e.load.declared_crs.map(|c| short(c, lang)).unwrap_or_else(|| auto.clone()))
+        .selected_text(edit.load.declared_crs.map(|c| short(c, lang)).unwrap_or_else(|| auto.clone()))
         .width(150.0)
         .show_ui(ui, |ui| {
-            ui.selectable_value(&mut e.load.declared_crs, None, auto.as_str());
+            ui.selectable_value(&mut edit.load.declared_crs, None, auto.as_str());
             for c in Crs::ALL {
-                ui.selectable_value(&mut e.load.declared_crs, Some(c), label(c, lang));
+                ui.selectable_value(&mut edit.load.declared_crs, Some(c), label(c, lang));
             }
             for code in COMMON_EPSG {
                 if let Ok(c) = Crs::from_epsg(code)
                     && !Crs::ALL.contains(&c)
                 {
-                    ui.selectable_value(&mut e.load.declared_crs, Some(c), label(c, lang));
+                    ui.selectable_value(&mut edit.load.declared_crs, Some(c), label(c, lang));
                 }
             }
         });
@@ -87,15 +88,15 @@ pub(super) fn source_settings(ui: &mut egui::Ui, e: &mut LayerEntry, idx: usize,
     if ui.small_button(lang.t("使用此坐标系", "Use this system")).clicked() {
         let towgs84 = Some(params_text.trim()).filter(|p| !p.is_empty());
         match crate::cli::parse_crs_arg(code_text.trim(), towgs84) {
-            Ok(c) => e.load.declared_crs = Some(c),
+            Ok(c) => edit.load.declared_crs = Some(c),
             Err(err) => error = Some(kuiwen_core::Bilingual::message(&err, lang.english())),
         }
     }
     ui.data_mut(|d| d.insert_temp(id, (code_text, params_text)));
     if let Some(msg) = error {
-        e.last_error = Some(msg);
+        edit.last_error = Some(msg);
     }
-    if e.load.declared_crs != before {
+    if edit.load.declared_crs != before {
         reload = true;
     }
 
@@ -107,17 +108,17 @@ pub(super) fn source_settings(ui: &mut egui::Ui, e: &mut LayerEntry, idx: usize,
             format!("{} {used}（{}）", lang.t("属性编码：", "Text encoding:"), if lang.english() { en } else { zh }),
         );
         if from != crate::io::formats::EncodingSource::Format {
-            let before = e.load.encoding;
+            let before = edit.load.encoding;
             let auto = lang.t("自动", "Automatic").to_owned();
             egui::ComboBox::new(("encoding", idx), lang.t("编码", "Encoding"))
-                .selected_text(e.load.encoding.map(|c| c.name().to_owned()).unwrap_or_else(|| auto.clone()))
+                .selected_text(edit.load.encoding.map(|c| c.name().to_owned()).unwrap_or_else(|| auto.clone()))
                 .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut e.load.encoding, None, auto.as_str());
+                    ui.selectable_value(&mut edit.load.encoding, None, auto.as_str());
                     for enc in TextEncoding::ALL {
-                        ui.selectable_value(&mut e.load.encoding, Some(enc), enc.name());
+                        ui.selectable_value(&mut edit.load.encoding, Some(enc), enc.name());
                     }
                 });
-            if e.load.encoding != before {
+            if edit.load.encoding != before {
                 reload = true;
             }
         }
