@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod cli;
+#[cfg(feature = "image-export")]
 pub mod export;
 pub mod render;
 

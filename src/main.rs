@@ -14,6 +14,7 @@ fn main() -> std::process::ExitCode {
     TileLogHook::install();
     let cli = Cli::parse();
     match cli.command {
+        #[cfg(feature = "image-export")]
         Some(Command::Render(args)) => std::process::ExitCode::from(kuiwen_atlas::cli::run_render(args) as u8),
         Some(Command::LoadBench { file }) => {
             std::process::ExitCode::from(kuiwen_atlas::cli::run_load_bench(&file) as u8)

@@ -5,6 +5,8 @@ pub mod actions;
 pub mod analysis_panel;
 pub mod attribute_table;
 mod basemap_ui;
+#[cfg(feature = "image-export")]
+mod briefing_export;
 pub mod briefing_panel;
 pub mod charts;
 pub mod crash;

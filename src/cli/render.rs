@@ -1,0 +1,136 @@
+//! `kuiwen-atlas render`: the map and the briefing as PNG and PDF, without a window (the
+//! `image-export` feature).
+
+use std::path::PathBuf;
+
+use super::ArgError;
+
+/// `WxH` (or `W×H`) in pixels.
+pub fn parse_size(text: &str) -> Result<[u32; 2], ArgError> {
+    let (w, h) = text.split_once(['x', 'X', '×']).ok_or_else(|| ArgError::SizeFormat { text: text.to_owned() })?;
+    let num = |s: &str| {
+        s.trim().parse::<u32>().map_err(|_| ArgError::SizeNumber { text: text.to_owned(), part: s.to_owned() })
+    };
+    Ok([num(w)?, num(h)?])
+}
+
+/// The arguments of `render`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct RenderArgs {
+    /// The PNG to write; with --all-slides or several slides, a folder for numbered PNGs.
+    #[arg(long, value_name = "FILE.png|DIR")]
+    pub out: Option<PathBuf>,
+    /// Image size in pixels, WxH.
+    #[arg(long, value_name = "WxH", default_value = "1920x1080")]
+    pub size: String,
+    /// Pixels per point: 2 doubles the pixels for print with the same layout.
+    #[arg(long, default_value_t = 1.0)]
+    pub scale: f32,
+    /// A workspace to open (layers, styles, basemap, view and its briefing).
+    #[arg(long, value_name = "FILE")]
+    pub workspace: Option<PathBuf>,
+    /// The slide to render, from 1 [default: the workspace's view, or all layers].
+    #[arg(long, value_name = "N")]
+    pub slide: Option<usize>,
+    /// Render every slide of the briefing.
+    #[arg(long)]
+    pub all_slides: bool,
+    /// Also write a PDF, one page per rendered view.
+    #[arg(long, value_name = "FILE.pdf")]
+    pub pdf: Option<PathBuf>,
+    /// The basemap (as the viewer's --basemap); overrides the workspace's and the slides'.
+    #[arg(long)]
+    pub basemap: Option<String>,
+    /// The caption when rendering a view that is not a slide.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// English captions and labels.
+    #[arg(long)]
+    pub english: bool,
+    /// High-contrast overlays.
+    #[arg(long)]
+    pub high_contrast: bool,
+    /// Text size of the overlays, 1.0 = 100 % [default: 1.4].
+    #[arg(long)]
+    pub text_scale: Option<f32>,
+    /// Seconds to wait for files and basemap tiles before drawing what has arrived.
+    #[arg(long = "timeout", value_name = "SECONDS", default_value_t = 30)]
+    pub timeout_s: u64,
+    /// GeoJSON files to add as layers.
+    pub files: Vec<PathBuf>,
+}
+
+/// `kuiwen-atlas render`: exit 0 when written, 1 on a failure, 2 on bad arguments.
+pub fn run_render(a: RenderArgs) -> i32 {
+    use crate::export::{RenderRequest, Views, render, write_outputs};
+    let fail = |code: i32, msg: String| {
+        eprintln!("kuiwen-atlas render: {msg}");
+        code
+    };
+    if a.out.is_none() && a.pdf.is_none() {
+        return fail(2, "nothing to write: give --out FILE.png (or a folder) and/or --pdf FILE.pdf".to_owned());
+    }
+    let size_px = match parse_size(&a.size) {
+        Ok(s) => s,
+        Err(e) => return fail(2, e.to_string()),
+    };
+    if !(a.scale.is_finite() && (0.5..=4.0).contains(&a.scale)) {
+        return fail(2, format!("--scale {}: use 0.5 to 4", a.scale));
+    }
+    let basemap = match a.basemap.as_deref().map(str::parse::<crate::basemap::Basemap>).transpose() {
+        Ok(b) => b,
+        Err(e) => return fail(2, format!("--basemap: {e}")),
+    };
+    let views = match (a.slide, a.all_slides) {
+        (Some(_), true) => return fail(2, "give --slide N or --all-slides, not both".to_owned()),
+        (Some(0), _) => return fail(2, "slides are numbered from 1".to_owned()),
+        (Some(n), false) => Views::Slides(vec![n - 1]),
+        (None, true) => Views::AllSlides,
+        (None, false) => Views::WorkspaceView(a.title.clone().unwrap_or_default()),
+    };
+    let mut present = crate::app::present::PresentPrefs { high_contrast: a.high_contrast, ..Default::default() };
+    if let Some(t) = a.text_scale {
+        present.text_scale = t.clamp(0.8, 3.0);
+    }
+    let req = RenderRequest {
+        workspace: a.workspace.clone(),
+        files: a.files.clone(),
+        views,
+        size_px,
+        pixel_scale: a.scale,
+        basemap,
+        english: a.english,
+        present,
+        settle_timeout: std::time::Duration::from_secs(a.timeout_s.max(1)),
+        ..Default::default()
+    };
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let rendered = match render(
+        &req,
+        &mut |done, total| {
+            if done < total {
+                eprintln!("rendering {}/{total}", done + 1);
+            }
+        },
+        &cancel,
+    ) {
+        Ok(r) => r,
+        Err(e) => return fail(1, e.to_string()),
+    };
+    for v in rendered.iter().filter(|v| !v.complete) {
+        eprintln!(
+            "warning: {:?} was drawn before everything arrived (basemap tiles or files still loading after {} s)",
+            v.title, a.timeout_s
+        );
+    }
+    let pdf_title = a.title.clone().unwrap_or_else(|| "奎文规划一张图".to_owned());
+    match write_outputs(&rendered, a.out.as_deref(), a.pdf.as_deref(), &pdf_title) {
+        Ok(files) => {
+            for f in files {
+                println!("{}", f.display());
+            }
+            0
+        }
+        Err(e) => fail(1, e.to_string()),
+    }
+}
