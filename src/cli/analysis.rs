@@ -5,12 +5,15 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use super::InputArgs;
+use kuiwen_core::Bilingual;
+use kuiwen_core::i18n::both;
+
+use super::{ArgError, InputArgs};
 use crate::analysis::overlay::{self, Intersection};
 use crate::analysis::zonal;
 use crate::io::embedded;
 use crate::io::formats::write::{WriteOptions, write};
-use crate::io::load_path;
+use crate::io::{Diagnostic, LoadError, load_path};
 use crate::model::Feature;
 
 /// Arguments of `stats`.
@@ -80,43 +83,82 @@ pub struct Input {
     pub features: Vec<Feature>,
 }
 
-/// Read a file, or an embedded layer by key or name. The error is printable, in both languages.
-pub fn read_input(spec: &str, input: &InputArgs) -> Result<Input, String> {
+/// Why an input of `stats` or `overlay` could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// The reading options are wrong (coordinate system, encoding).
+    #[error("{0}")]
+    Arg(#[from] ArgError),
+    /// The file was read and has errors.
+    #[error("{spec}: the file has errors:\n  {}", errors.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("\n  "))]
+    FileErrors {
+        /// The input as given.
+        spec: String,
+        /// The first errors (at most ten).
+        errors: Vec<Diagnostic>,
+    },
+    /// The file could not be read.
+    #[error("{spec}: {source}")]
+    Load {
+        /// The input as given.
+        spec: String,
+        /// Why.
+        source: LoadError,
+    },
+    /// Neither a file nor the key or name of an embedded layer.
+    #[error("{spec}: neither a file nor an embedded layer (embedded: {})", embedded.join(", "))]
+    Unknown {
+        /// The input as given.
+        spec: String,
+        /// The keys of the embedded layers.
+        embedded: Vec<String>,
+    },
+}
+
+impl Bilingual for InputError {
+    fn zh(&self) -> String {
+        match self {
+            InputError::Arg(e) => e.zh(),
+            InputError::FileErrors { spec, errors } => {
+                format!("{spec}：文件有错误：\n  {}", errors.iter().map(|d| d.zh()).collect::<Vec<_>>().join("\n  "))
+            }
+            InputError::Load { spec, source } => format!("{spec}：{}", source.zh()),
+            InputError::Unknown { spec, embedded } => {
+                format!("{spec}：既不是文件也不是内置图层（内置图层：{}）", embedded.join("、"))
+            }
+        }
+    }
+}
+
+/// Read a file, or an embedded layer by key or name.
+pub fn read_input(spec: &str, input: &InputArgs) -> Result<Input, InputError> {
     let path = Path::new(spec);
     if path.exists() {
-        let options = input.options().map_err(|e| e.to_string())?;
+        let options = input.options()?;
         return match load_path(path, options) {
             Ok(p) if p.ok() => Ok(Input { name: spec.to_owned(), features: p.features }),
-            Ok(p) => Err(format!(
-                "{spec}: 文件有错误 / the file has errors:\n  {}",
-                p.errors.iter().take(10).map(ToString::to_string).collect::<Vec<_>>().join("\n  ")
-            )),
-            Err(e) => {
-                let d = e.diagnostic();
-                Err(format!("{spec}: {}\n{d}", d.message_zh))
+            Ok(p) => {
+                Err(InputError::FileErrors { spec: spec.to_owned(), errors: p.errors.into_iter().take(10).collect() })
             }
+            Err(source) => Err(InputError::Load { spec: spec.to_owned(), source }),
         };
     }
     let key = spec.trim_end_matches(".geojson");
     let Some(file) = embedded::FILES.iter().find(|f| {
         f.file.trim_end_matches(".geojson") == key || f.name_zh == spec || f.name_en.eq_ignore_ascii_case(spec)
     }) else {
-        let keys: Vec<&str> = embedded::FILES.iter().map(|f| f.file.trim_end_matches(".geojson")).collect();
-        return Err(format!(
-            "{spec}: 既不是文件也不是内置图层 / neither a file nor an embedded layer (embedded: {})",
-            keys.join(", ")
-        ));
+        let embedded = embedded::FILES.iter().map(|f| f.file.trim_end_matches(".geojson").to_owned()).collect();
+        return Err(InputError::Unknown { spec: spec.to_owned(), embedded });
     };
     embedded::load_one(file)
         .map(|l| Input { name: file.name_zh.to_owned(), features: l.features })
-        .map_err(|e| format!("{spec}: {e}"))
+        .map_err(|source| InputError::Load { spec: spec.to_owned(), source })
 }
 
-/// Read the two inputs of a command; the error names the command.
+/// Read the two inputs of a command; the error names the command, in both languages.
 fn read_two(command: &str, a: &str, b: &str, input: &InputArgs) -> Result<(Input, Input), String> {
-    let a = read_input(a, input).map_err(|e| format!("kuiwen-atlas {command}: {e}"))?;
-    let b = read_input(b, input).map_err(|e| format!("kuiwen-atlas {command}: {e}"))?;
-    Ok((a, b))
+    let read = |spec| read_input(spec, input).map_err(|e| format!("kuiwen-atlas {command}: {}", both(&e)));
+    Ok((read(a)?, read(b)?))
 }
 
 fn report_time(read_ms: f64, analysis_ms: f64) {
