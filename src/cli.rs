@@ -6,7 +6,7 @@ mod arg_error;
 mod convert;
 #[cfg(feature = "image-export")]
 mod render;
-pub use analysis::{OverlayArgs, OverlayOp, StatsArgs, read_input, run_overlay, run_stats};
+pub use analysis::{DiffArgs, OverlayArgs, OverlayOp, StatsArgs, read_input, run_diff, run_overlay, run_stats};
 pub use arg_error::ArgError;
 pub use convert::{parse_crs_arg, run_convert};
 #[cfg(feature = "image-export")]
@@ -129,6 +129,9 @@ pub enum Command {
     /// Overlay of two polygon layers (叠加 / 冲突分析): each overlapping pair with its geodesic
     /// area and its share of each; or the difference or union as polygons.
     Overlay(analysis::OverlayArgs),
+    /// Compare two versions of a layer (成果对比): features added, removed and modified, which
+    /// properties changed from what to what, and how the geometry moved, with the area change.
+    Diff(analysis::DiffArgs),
     /// The 15-minute life circle at a point (embedded data): the 5/10/15-minute rings with
     /// facilities per category, straight and along the streets, and the GB 50180-2018 checklist.
     Circle {

@@ -9,6 +9,7 @@ use kuiwen_core::Bilingual;
 use kuiwen_core::i18n::both;
 
 use super::{ArgError, InputArgs};
+use crate::analysis::change;
 use crate::analysis::overlay::{self, Intersection};
 use crate::analysis::zonal;
 use crate::io::embedded;
@@ -73,6 +74,94 @@ pub struct OverlayArgs {
     /// How files are read (coordinate system, encoding, layer).
     #[command(flatten)]
     pub input: InputArgs,
+}
+
+/// Arguments of `diff`.
+#[derive(clap::Args, Debug)]
+pub struct DiffArgs {
+    /// The old version: a file in any format the app opens, or an embedded layer.
+    pub old: String,
+    /// The new version.
+    pub new: String,
+    /// The field that identifies a feature (a plot number, 地块编号); matched before the id and
+    /// the geometry.
+    #[arg(long, value_name = "FIELD")]
+    pub key: Option<String>,
+    /// Print one JSON document: {"added":[…],"removed":[…],"modified":[{"id","properties":{"KEY":[old,new]},
+    /// "geometry_changed","area_change_m2"}],"unchanged":N}.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write the report as CSV (UTF-8 with BOM, for Excel).
+    #[arg(long, value_name = "FILE.csv")]
+    pub csv: Option<PathBuf>,
+    /// How files are read (coordinate system, encoding, layer).
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// Runs `diff`; the exit code: 0 compared (changed or not), 1 an input or output failed.
+pub fn run_diff(args: &DiffArgs) -> i32 {
+    let (old, new) = match read_two("diff", &args.old, &args.new, &args.input) {
+        Ok(pair) => pair,
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    };
+    let report = change::compare(&old.features, &new.features, args.key.as_deref());
+    if let Some(path) = &args.csv
+        && let Err(e) = crate::io::atomic::write(path, report.to_csv(false).as_bytes())
+    {
+        let zh = kuiwen_core::i18n::io_error_zh(&e);
+        eprintln!("kuiwen-atlas diff: 无法写入 {}：{zh} / cannot write {}: {e}", path.display(), path.display());
+        return 1;
+    }
+    let total_area_m2 = report.area_change_m2(&old.features, &new.features);
+    if args.json {
+        let names = |v: &[change::Changed]| v.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+        return super::print_json(&serde_json::json!({
+            "old": old.name,
+            "new": new.name,
+            "added": names(&report.added),
+            "removed": names(&report.removed),
+            "modified": report.modified,
+            "unchanged": report.unchanged,
+            "area_change_m2": total_area_m2,
+        }));
+    }
+    println!("{} → {}", old.name, new.name);
+    println!("{} / {}", report.summary(false), report.summary(true));
+    for a in &report.added {
+        println!("  + {}", a.id);
+    }
+    for r in &report.removed {
+        println!("  − {}", r.id);
+    }
+    for m in &report.modified {
+        println!("  ~ {}", m.id);
+        let show = |v: &serde_json::Value| match v {
+            serde_json::Value::Null => "—".to_owned(),
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        for (k, [o, n]) in &m.properties {
+            println!("      {k}: {} → {}", show(o), show(n));
+        }
+        if m.geometry_changed {
+            println!(
+                "      几何 / geometry: 移动 moved {:.1} m, {} / {}",
+                m.moved_m,
+                change::area_change_text(m.area_change_m2, false),
+                change::area_change_text(m.area_change_m2, true)
+            );
+        }
+    }
+    println!(
+        "面积合计变化 / total area change: {} / {}",
+        change::area_change_text(total_area_m2, false),
+        change::area_change_text(total_area_m2, true)
+    );
+    0
 }
 
 /// A layer read for an analysis: its name and features.

@@ -2,6 +2,7 @@
 //! coverage). No egui here.
 
 pub mod briefing;
+pub mod change;
 pub mod coverage;
 pub mod life_circle;
 pub mod measure;
