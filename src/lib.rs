@@ -12,4 +12,4 @@ pub mod export;
 pub mod render;
 
 pub use kuiwen_basemap as basemap;
-pub use kuiwen_core::{analysis, io, model};
+pub use kuiwen_core::{Bilingual, analysis, io, model};

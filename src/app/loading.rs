@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
+use crate::io::history::{History, Seen};
 use crate::io::{LoadError, LoadOptions, Parsed, load_path_with_progress};
 
 /// Why a file is being read.
@@ -73,16 +74,23 @@ pub struct Loader {
     pub dialog: Option<Receiver<Vec<PathBuf>>>,
     /// Where the user chose to save a workspace.
     pub save_dialog: Option<Receiver<PathBuf>>,
+    /// Where every version of a file read is kept (成果留痕); None: not kept (tests).
+    pub history: Option<History>,
 }
 
 impl Default for Loader {
     fn default() -> Self {
         let (tx, rx) = channel();
-        Self { tx, rx, jobs: Vec::new(), next_id: 1, dialog: None, save_dialog: None }
+        Self { tx, rx, jobs: Vec::new(), next_id: 1, dialog: None, save_dialog: None, history: None }
     }
 }
 
 impl Loader {
+    /// A loader that keeps every version it reads in `history` (None: keeps none).
+    pub fn with_history(history: Option<History>) -> Self {
+        Self { history, ..Self::default() }
+    }
+
     /// Start reading a file; the result arrives through [`Self::poll`].
     pub fn start(&mut self, path: PathBuf, purpose: Purpose, options: LoadOptions, ctx: &egui::Context) {
         let id = self.next_id;
@@ -100,6 +108,7 @@ impl Loader {
         });
         let tx = self.tx.clone();
         let ctx = ctx.clone();
+        let history = self.history.clone();
         std::thread::spawn(move || {
             // A panic in the loader must not leave the job spinning forever: it becomes an error
             // (the panic hook has logged it).
@@ -112,9 +121,21 @@ impl Loader {
                     message: super::crash::scrub(&super::crash::panic_text(payload.as_ref())),
                 })
             });
+            // The version read goes into the history after the layer is on its way to the map.
+            let keep = match (&history, &result) {
+                (Some(h), Ok(parsed)) if parsed.ok() => Some((h.clone(), parsed.features.len())),
+                _ => None,
+            };
+            let seen = if purpose == Purpose::Open { Seen::Opened } else { Seen::Reloaded };
+            let kept_path = path.clone();
             // The app may have closed meanwhile; nothing to do then.
             let _ = tx.send((id, Outcome { path, purpose, options, result }));
             ctx.request_repaint();
+            if let Some((history, features)) = keep
+                && let Err(e) = history.record(&kept_path, seen, features)
+            {
+                log::warn!("{e}");
+            }
         });
     }
 

@@ -288,7 +288,9 @@ impl AtlasApp {
             map: Default::default(),
             started,
             first_frame: None,
-            loader: Loader::default(),
+            loader: Loader::with_history(start.data_dir.as_ref().map(|d| {
+                crate::io::history::History::new(d.join("history"), crate::io::history::DEFAULT_LIMIT_BYTES)
+            })),
             egui_ctx: ctx.clone(),
             basemap_settings: settings::BasemapSettings::new(&start, &persisted_prefs),
             next_generation: 1,

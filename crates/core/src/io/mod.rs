@@ -10,6 +10,7 @@ pub mod export;
 mod fast;
 pub mod formats;
 pub mod geojson;
+pub mod history;
 mod scan;
 pub mod synthetic;
 pub mod watch;
