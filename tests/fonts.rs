@@ -1,4 +1,5 @@
-//! The bundled font covers every character the app itself shows: UI strings and embedded data.
+//! The bundled font covers every character the app itself shows: UI strings, the core's and the
+//! basemaps' messages, and embedded data.
 //! (egui's own fonts have no CJK; a gap here would be tofu on a machine without system fonts.)
 
 use std::collections::BTreeSet;
@@ -27,9 +28,12 @@ fn bundled_font_covers_every_ui_string_and_data_character() {
     let mut chars = BTreeSet::new();
     chars_in(&root.join("src/app"), "rs", &mut chars);
     chars_in(&root.join("src/render"), "rs", &mut chars);
+    // The core's and the basemaps' messages reach the app's notices (their Chinese half).
+    chars_in(&root.join("crates/core/src"), "rs", &mut chars);
+    chars_in(&root.join("crates/basemap/src"), "rs", &mut chars);
     chars_in(&root.join("geodata"), "geojson", &mut chars);
     // Typographic characters used only in comments are fine to lack; everything else must render.
-    for c in ['—', '–', '→', '←', '×', '≤', '≥', '·', '…', '²', '°', '√', '✓', '✗'] {
+    for c in ['—', '–', '→', '←', '×', '≤', '≥', '·', '…', '²', '°', '√', '✓', '✗', '⁻'] {
         chars.remove(&c);
     }
     assert!(chars.len() > 500, "expected the data's Chinese characters, found {}", chars.len());
