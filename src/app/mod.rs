@@ -37,6 +37,7 @@ use std::time::{Duration, Instant};
 use crate::basemap::health::TileStatus;
 use crate::basemap::{ActiveBasemap, Basemap};
 use crate::io::embedded;
+use crate::io::history::{self, History};
 use crate::model::{BBox, Layer, bbox_union};
 pub use i18n::Lang;
 use loading::Loader;
@@ -263,6 +264,8 @@ impl AtlasApp {
             }
         };
         let persisted_prefs = persisted.basemap_prefs.clone();
+        // Every version of the files read is kept in the data folder (成果留痕).
+        let history = start.data_dir.as_ref().map(|d| History::new(d.join("history"), history::DEFAULT_LIMIT_BYTES));
         let mut app = Self {
             persisted,
             layers: Vec::new(),
@@ -288,9 +291,7 @@ impl AtlasApp {
             map: Default::default(),
             started,
             first_frame: None,
-            loader: Loader::with_history(start.data_dir.as_ref().map(|d| {
-                crate::io::history::History::new(d.join("history"), crate::io::history::DEFAULT_LIMIT_BYTES)
-            })),
+            loader: Loader::with_history(history),
             egui_ctx: ctx.clone(),
             basemap_settings: settings::BasemapSettings::new(&start, &persisted_prefs),
             next_generation: 1,
