@@ -4,11 +4,13 @@
 mod analysis;
 mod arg_error;
 mod convert;
+mod history;
 #[cfg(feature = "image-export")]
 mod render;
 pub use analysis::{DiffArgs, OverlayArgs, OverlayOp, StatsArgs, read_input, run_diff, run_overlay, run_stats};
 pub use arg_error::ArgError;
 pub use convert::{parse_crs_arg, run_convert};
+pub use history::{HistoryArgs, run_history};
 #[cfg(feature = "image-export")]
 pub use render::{RenderArgs, parse_size, run_render};
 
@@ -132,6 +134,9 @@ pub enum Command {
     /// Compare two versions of a layer (成果对比): features added, removed and modified, which
     /// properties changed from what to what, and how the geometry moved, with the area change.
     Diff(analysis::DiffArgs),
+    /// The versions the app has kept of a file (成果留痕), and one written back out with
+    /// --restore N --to DIR.
+    History(history::HistoryArgs),
     /// The 15-minute life circle at a point (embedded data): the 5/10/15-minute rings with
     /// facilities per category, straight and along the streets, and the GB 50180-2018 checklist.
     Circle {

@@ -29,6 +29,7 @@ fn main() -> std::process::ExitCode {
         Some(Command::Stats(args)) => std::process::ExitCode::from(kuiwen_atlas::cli::run_stats(&args) as u8),
         Some(Command::Overlay(args)) => std::process::ExitCode::from(kuiwen_atlas::cli::run_overlay(&args) as u8),
         Some(Command::Diff(args)) => std::process::ExitCode::from(kuiwen_atlas::cli::run_diff(&args) as u8),
+        Some(Command::History(args)) => std::process::ExitCode::from(kuiwen_atlas::cli::run_history(&args) as u8),
         Some(Command::Circle { at, json, radii, speed, no_network }) => {
             std::process::ExitCode::from(run_circle(&at, json, radii.as_deref(), speed, no_network) as u8)
         }

@@ -213,3 +213,41 @@ fn the_app_keeps_each_version_of_a_file_it_opens_and_reloads() {
     let first = history.read_member(&versions[0], "设施.geojson").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(String::from_utf8_lossy(&first), points(3));
 }
+
+#[test]
+fn the_history_command_lists_the_versions_and_writes_one_back() {
+    let bin = env!("CARGO_BIN_EXE_kuiwen-atlas");
+    let dir = common::temp_dir();
+    let file = dir.path().join("parks.geojson");
+    let data = dir.path().join("data");
+    let history = History::new(data.join("history"), 64 << 20);
+    for n in [2, 4] {
+        std::fs::write(&file, points(n)).unwrap_or_else(|e| panic!("{e}"));
+        history.record(&file, Seen::Reloaded, n).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let run = |args: &[&str]| {
+        Command::new(bin)
+            .arg("history")
+            .arg(&file)
+            .arg("--data-dir")
+            .arg(&data)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let out = run(&["--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let versions = doc["versions"].as_array().unwrap_or_else(|| panic!("{doc}"));
+    assert_eq!(versions.iter().map(|v| v["features"].as_u64().unwrap_or(0)).collect::<Vec<_>>(), [2, 4]);
+    let first = versions[0]["number"].as_u64().unwrap_or(0).to_string();
+    let to = dir.path().join("back");
+    let out = run(&["--restore", &first, "--to", to.to_str().unwrap_or("")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_to_string(to.join("parks.geojson")).unwrap_or_default(), points(2));
+    // Again into the same folder: refused, nothing overwritten.
+    let out = run(&["--restore", &first, "--to", to.to_str().unwrap_or("")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("不会覆盖"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(run(&["--restore", "99", "--to", to.to_str().unwrap_or("")]).status.code(), Some(2));
+}

@@ -136,7 +136,7 @@ fn utc_now() -> String {
 }
 
 /// Seconds since 1970 as `YYYY-MM-DD HH:MM:SSZ`.
-fn utc_text(secs: u64) -> String {
+pub fn utc_text(secs: u64) -> String {
     let (days, rem) = (secs / 86_400, secs % 86_400);
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
     let z = days as i64 + 719_468;
