@@ -358,6 +358,8 @@ fn convert_to_shapefile_in_gbk_and_4528_and_back_loses_nothing() {
     let out_shp = tmp.path().join("社区.shp");
     let out = Command::new(bin)
         .args(["convert", "--json", "--to-crs", "EPSG:4528", "--to-encoding", "GBK"])
+        // Versions of converted files go to the test's folder, never the user's history.
+        .env("KUIWEN_DATA_DIR", tmp.path().join("data"))
         .arg(&src)
         .arg(&out_shp)
         .output()
@@ -426,6 +428,8 @@ fn convert_to_geopackage_and_geojson_keeps_every_property_exactly() {
         let out_path = tmp.path().join(name);
         let out = Command::new(bin)
             .args(["convert", "--to-crs", to])
+            // Versions of converted files go to the test's folder, never the user's history.
+            .env("KUIWEN_DATA_DIR", tmp.path().join("data"))
             .arg(&input)
             .arg(&out_path)
             .output()
@@ -459,6 +463,8 @@ fn convert_to_geopackage_and_geojson_keeps_every_property_exactly() {
     let out = Command::new(bin)
         .arg("convert")
         .arg(&mixed)
+        // Versions of converted files go to the test's folder, never the user's history.
+        .env("KUIWEN_DATA_DIR", tmp.path().join("data"))
         .arg(tmp.path().join("m.shp"))
         .output()
         .unwrap_or_else(|e| panic!("{e}"));

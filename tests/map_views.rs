@@ -5,7 +5,7 @@ mod common;
 
 use egui::{Color32, Pos2};
 use egui_kittest::Harness;
-use kuiwen_atlas::app::map_view::{MapViewState, ViewInputs};
+use kuiwen_atlas::app::map_view::{LayerFilter, MapViewState, ViewInputs};
 use kuiwen_atlas::app::{FeatureRef, LayerEntry};
 use kuiwen_atlas::basemap::MapProjection;
 use kuiwen_atlas::io::embedded;
@@ -52,6 +52,7 @@ fn split_harness() -> Harness<'static, Split> {
                     for (col, view) in cols.iter_mut().zip(s.views.iter_mut()) {
                         let input = ViewInputs {
                             layers: &s.layers,
+                            filter: LayerFilter::Panel,
                             selection: s.selection.as_ref(),
                             english: false,
                             text_scale: 1.0,

@@ -24,6 +24,10 @@ pub enum Window {
     Analysis,
     /// Basemap settings.
     BasemapSettings,
+    /// 变化对比: the change report.
+    ChangeReport,
+    /// 对比分析: split views and swipe.
+    Compare,
 }
 
 /// What a panel asks the app to do.
@@ -41,6 +45,8 @@ pub enum Action {
     AddLayer(Box<Layer>),
     /// Add the current view as a slide of the briefing (with this title).
     AddSlide(String),
+    /// Add a slide made elsewhere (a comparison, a change report).
+    AddPreparedSlide(Box<crate::model::briefing::Slide>),
     /// Switch the map tool.
     UseTool(Tool),
     /// Tell the planner something.
@@ -106,6 +112,30 @@ pub enum Action {
         /// Where it goes.
         to: usize,
     },
+    /// Open the versions window on a layer's file (None: every file kept).
+    OpenHistory(Option<String>),
+    /// Open a version restored from the history as a layer, read as its layer's file is (the
+    /// versions window has named it).
+    OpenVersion {
+        /// The restored file.
+        path: PathBuf,
+        /// How to read it.
+        load: crate::io::LoadOptions,
+    },
+    /// Open the change report on two layers or versions being opened.
+    CompareLayers {
+        /// The old side.
+        old: super::change_panel::Side,
+        /// The new side.
+        new: super::change_panel::Side,
+    },
+    /// Colour a layer's changes on the map with a lasting highlight (None: remove it).
+    ShowChanges {
+        /// The layer.
+        layer_key: String,
+        /// The highlight.
+        flash: Option<Box<super::files::Flash>>,
+    },
 }
 
 /// What the layer list edits of a layer.
@@ -159,6 +189,7 @@ impl AtlasApp {
                 let slide = self.slide_from_view(&title);
                 self.briefing.add_slide(slide);
             }
+            Action::AddPreparedSlide(slide) => self.briefing.add_slide(*slide),
             Action::UseTool(t) => self.tool = t,
             Action::Notice(n) => self.notices.push(n),
             Action::SaveCsv { name, text } => {
@@ -230,6 +261,19 @@ impl AtlasApp {
                     self.layers.swap(from, to);
                 }
             }
+            Action::OpenHistory(key) => self.history_panel.show_for(key.as_deref(), &self.layers),
+            Action::OpenVersion { path, load } => self.open_file(path, load),
+            Action::CompareLayers { old, new } => self.change_report.compare(old, new),
+            Action::ShowChanges { layer_key, flash } => {
+                if let Some(e) = self.layers.iter_mut().find(|e| e.layer.key == layer_key) {
+                    match flash {
+                        Some(f) => e.flash = Some(*f),
+                        // Only the report's own highlight goes: a reload's keeps fading.
+                        None if e.flash.as_ref().is_some_and(|f| f.is_lasting()) => e.flash = None,
+                        None => {}
+                    }
+                }
+            }
         }
     }
 
@@ -241,6 +285,8 @@ impl AtlasApp {
             Window::Charts => &mut self.charts.open,
             Window::Analysis => &mut self.analysis.open,
             Window::BasemapSettings => &mut self.basemap_settings.open,
+            Window::ChangeReport => &mut self.change_report.open,
+            Window::Compare => &mut self.compare.window_open,
         }
     }
 

@@ -7,15 +7,19 @@ use std::time::{Duration, Instant};
 
 use super::loading::{Outcome, Purpose, layer_name};
 use super::{AtlasApp, Notice};
+use crate::analysis::change::compare;
 use crate::io::LoadOptions;
 use crate::io::watch::{FileWatcher, absolute};
 use crate::io::workspace::{LayerSource, ViewState, Workspace, WorkspaceLayer, resolve};
 use crate::io::{Diagnostic, Parsed};
-use crate::model::{Feature, Layer, LayerDiff, LayerOrigin, Style, diff};
+use crate::model::{Feature, Layer, LayerOrigin, Style};
 use crate::render::LayerCache;
 
 /// How long reload changes stay highlighted on the map.
 pub const FLASH_FOR: Duration = Duration::from_secs(12);
+/// How long a lasting highlight (the change report's, shown while its window is open) is set
+/// to last: far beyond any session, so it never fades by itself.
+const LASTING: Duration = Duration::from_secs(365 * 24 * 3600);
 /// How many recent files are remembered.
 const MAX_RECENT: usize = 10;
 
@@ -49,6 +53,30 @@ impl Flash {
     pub fn strength(&self) -> f32 {
         let left = self.until.saturating_duration_since(Instant::now()).as_secs_f32();
         (left / FLASH_FOR.as_secs_f32()).clamp(0.0, 1.0)
+    }
+
+    /// A highlight that does not fade (its strength stays 1): the change report's colours on
+    /// the map, removed when its window closes.
+    pub fn lasting(added: Vec<usize>, modified: Vec<usize>, removed: Option<(Layer, LayerCache)>) -> Self {
+        let now = Instant::now();
+        let until = now.checked_add(LASTING).unwrap_or(now + FLASH_FOR * 100);
+        Self { until, added, modified, removed }
+    }
+
+    /// Whether this is a lasting highlight, not a reload's fading one.
+    pub fn is_lasting(&self) -> bool {
+        self.until.saturating_duration_since(Instant::now()) > FLASH_FOR * 2
+    }
+}
+
+impl std::fmt::Debug for Flash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Flash")
+            .field("added", &self.added)
+            .field("modified", &self.modified)
+            .field("removed", &self.removed.as_ref().map_or(0, |(l, _)| l.features.len()))
+            .field("lasting", &self.is_lasting())
+            .finish()
     }
 }
 
@@ -110,7 +138,8 @@ pub(super) fn logic(app: &mut AtlasApp, ctx: &egui::Context) {
             }
         }
     }
-    let flashing = app.layers.iter().any(|e| e.flash.as_ref().is_some_and(|f| f.strength() > 0.0));
+    // A lasting highlight does not fade: no need to repaint for it.
+    let flashing = app.layers.iter().any(|e| e.flash.as_ref().is_some_and(|f| f.strength() > 0.0 && !f.is_lasting()));
     if flashing {
         ctx.request_repaint_after(Duration::from_millis(100));
     }
@@ -211,11 +240,17 @@ fn opened(app: &mut AtlasApp, path: PathBuf, mut options: LoadOptions, parsed: P
         return;
     }
     let name = layer_name(&path, &parsed);
+    // A version restored from the history is named after its layer and time, so it stands apart
+    // from the layer it is a version of.
+    let layer_of_several = parsed.source.layer.as_deref().filter(|_| several);
+    let (name_zh, name_en) = super::history_panel::restored_name(app, &path, layer_of_several)
+        .unwrap_or_else(|| (name.clone(), name.clone()));
+    let name = if english { name_en.clone() } else { name_zh.clone() };
     let n_files = app.layers.iter().filter(|e| matches!(e.layer.origin, LayerOrigin::File { .. })).count();
     let layer = Layer::new(
         key.clone(),
-        name.clone(),
-        name.clone(),
+        name_zh,
+        name_en,
         LayerOrigin::File { path: absolute(&path) },
         parsed.features,
         Style::distinct(n_files),
@@ -293,46 +328,37 @@ fn reloaded(app: &mut AtlasApp, key: &str, parsed: Parsed) {
     let Some(e) = app.layers.iter_mut().find(|e| e.layer.key == key) else { return };
     e.read_crs = Some(parsed.crs);
     e.source = parsed.source.clone();
-    let d: LayerDiff = diff(&e.layer.features, &parsed.features);
-    if d.is_empty() {
-        // Saved without changes (or touched): nothing to show, but a past error is resolved.
+    // The same comparison as the change report (成果对比): matched by id, then by geometry, so
+    // what flashes after a reload and what the report lists agree.
+    let report = compare(&e.layer.features, &parsed.features, None);
+    if report.is_empty() {
+        // Saved without changes (or touched, or only reordered): nothing to show, and the
+        // features on screen stay as they are, but a past error is resolved.
         e.last_error = None;
         return;
     }
-    let names = |idx: &[usize], fs: &[Feature]| {
-        idx.iter()
-            .filter_map(|&i| fs.get(i))
-            .map(|f| f.display_name(english).unwrap_or("—").to_owned())
-            .collect::<Vec<_>>()
+    let name_of = |f: Option<&Feature>, id: &str| {
+        f.and_then(|f| f.display_name(english)).map_or_else(|| id.to_owned(), str::to_owned)
     };
+    let added: Vec<usize> = report.added.iter().map(|a| a.index).collect();
+    let modified: Vec<usize> = report.modified.iter().map(|m| m.new).collect();
+    let removed: Vec<Feature> = report.removed.iter().filter_map(|r| e.layer.features.get(r.index)).cloned().collect();
     let record = ChangeRecord {
         at: clock(),
-        added: names(&d.added, &parsed.features),
-        modified: names(&d.modified, &parsed.features),
-        removed: d.removed.iter().map(|f| f.display_name(english).unwrap_or("—").to_owned()).collect(),
+        added: report.added.iter().map(|a| name_of(parsed.features.get(a.index), &a.id)).collect(),
+        modified: report.modified.iter().map(|m| name_of(parsed.features.get(m.new), &m.id)).collect(),
+        removed: report.removed.iter().map(|r| name_of(e.layer.features.get(r.index), &r.id)).collect(),
     };
-    let removed_layer = (!d.removed.is_empty()).then(|| {
-        let l = Layer::new(
-            "removed",
-            "removed",
-            "removed",
-            LayerOrigin::Generated,
-            d.removed.clone(),
-            e.layer.style.clone(),
-        );
+    let removed_layer = (!removed.is_empty()).then(|| {
+        let l = Layer::new("removed", "removed", "removed", LayerOrigin::Generated, removed, e.layer.style.clone());
         let c = LayerCache::default();
         (l, c)
     });
     e.layer.set_features(parsed.features);
     e.generation = generation;
     e.last_error = None;
-    e.flash = Some(Flash {
-        until: Instant::now() + FLASH_FOR,
-        added: d.added.clone(),
-        modified: d.modified.clone(),
-        removed: removed_layer,
-    });
-    let summary = format!("+{} ~{} −{}", d.added.len(), d.modified.len(), d.removed.len());
+    e.flash = Some(Flash { until: Instant::now() + FLASH_FOR, added, modified, removed: removed_layer });
+    let summary = format!("+{} ~{} −{}", report.added.len(), report.modified.len(), report.removed.len());
     let name = e.layer.name(english).to_owned();
     e.changes.push(record);
     let lang = app.lang();
@@ -419,6 +445,7 @@ impl AtlasApp {
             basemap: Some(self.persisted.basemap.key_or_spec()),
             view,
             bookmarks,
+            compare: self.compare.saved(),
             ..Workspace::default()
         }
     }
@@ -539,6 +566,12 @@ impl AtlasApp {
         for s in &mut slides {
             s.basemap = s.basemap.as_deref().map(restore);
         }
+        let compare = ws.compare.map(|mut c| {
+            for v in &mut c.views {
+                v.basemap = v.basemap.as_deref().map(restore);
+            }
+            c
+        });
         if let Some(b) = spec.as_deref().and_then(|b| b.parse::<crate::basemap::Basemap>().ok()) {
             self.set_basemap(b);
         }
@@ -546,6 +579,10 @@ impl AtlasApp {
             self.map.memory.center_at(walkers::lon_lat(v.center_lon_lat[0], v.center_lon_lat[1]));
             let _ = self.map.memory.set_zoom(v.zoom);
             self.map.pending_fit = None;
+        }
+        match compare {
+            Some(c) => self.compare.start(c),
+            None => self.compare.active = false,
         }
         if !slides.is_empty() {
             self.briefing.slides = slides;

@@ -49,7 +49,15 @@ fn layer_row(
     let name = e.layer.name(lang.english()).to_owned();
     ui.horizontal(|ui| {
         swatch(ui, &e.layer);
-        ui.checkbox(&mut edit.visible, RichText::new(&name).strong());
+        let row = ui.checkbox(&mut edit.visible, RichText::new(&name).strong());
+        if matches!(e.layer.origin, LayerOrigin::File { .. }) {
+            row.context_menu(|ui| {
+                if ui.button(lang.t("历史版本…", "Versions…")).clicked() {
+                    ui.close();
+                    actions.push(Action::OpenHistory(Some(e.layer.key.clone())));
+                }
+            });
+        }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             ui.label(RichText::new(format!("{}", e.layer.features.len())).weak())
                 .on_hover_text(lang.t("要素数", "feature count"));
@@ -135,7 +143,8 @@ fn layer_details(
     let has_error = e.last_error.is_some();
     let title = if has_error { lang.t("详情 ⚠", "Details ⚠") } else { lang.t("详情", "Details") };
     // Just after a reload, open the details so the change list is in view.
-    let just_reloaded = e.flash.as_ref().is_some_and(|f| f.strength() > 0.97);
+    // (Not for the change report's lasting highlight: the planner may close the details meanwhile.)
+    let just_reloaded = e.flash.as_ref().is_some_and(|f| f.strength() > 0.97 && !f.is_lasting());
     egui::CollapsingHeader::new(title)
         .id_salt(("layer_details", idx, e.layer.key.clone()))
         .default_open(has_error)
@@ -171,6 +180,13 @@ fn layer_details(
                     }
                     if ui.small_button(lang.t("移除图层", "Remove layer")).clicked() {
                         actions.push(Action::RemoveLayer(e.layer.key.clone()));
+                    }
+                    if ui
+                        .small_button(lang.t("历史版本…", "Versions…"))
+                        .on_hover_text(lang.t("这个文件保留的各个版本", "The versions kept of this file"))
+                        .clicked()
+                    {
+                        actions.push(Action::OpenHistory(Some(e.layer.key.clone())));
                     }
                 });
                 if super::source_panel::source_settings(ui, e, edit, idx, lang) {

@@ -122,8 +122,11 @@ impl Loader {
                 })
             });
             // The version read goes into the history after the layer is on its way to the map.
+            // A version restored from the history is a copy of one kept already: not kept again.
             let keep = match (&history, &result) {
-                (Some(h), Ok(parsed)) if parsed.ok() => Some((h.clone(), parsed.features.len())),
+                (Some(h), Ok(parsed)) if parsed.ok() && !is_restored_copy(h, &path) => {
+                    Some((h.clone(), parsed.features.len()))
+                }
                 _ => None,
             };
             let seen = if purpose == Purpose::Open { Seen::Opened } else { Seen::Reloaded };
@@ -168,6 +171,17 @@ impl Loader {
     pub fn busy(&self) -> bool {
         !self.jobs.is_empty() || self.dialog.is_some() || self.save_dialog.is_some()
     }
+}
+
+/// The folder beside the history where versions are restored to be opened as layers.
+pub fn restored_dir(history: &History) -> PathBuf {
+    history.dir().with_file_name("restored")
+}
+
+/// Whether a file is a version the app restored from its history.
+fn is_restored_copy(history: &History, path: &Path) -> bool {
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    path.starts_with(restored_dir(history))
 }
 
 /// The name a file layer gets: the layer's or collection's `name`, else the file stem.

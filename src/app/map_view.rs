@@ -11,6 +11,7 @@ use walkers::{Map, MapMemory, Tiles, lon_lat};
 use super::files::Flash;
 use super::{FeatureRef, LayerEntry};
 use crate::basemap::{ActiveBasemap, MapProjection};
+use crate::model::compare::{Compare, SwipeSide};
 use crate::model::{BBox, LonLat, PickTolerance};
 use crate::render::legend::{legend_rows, legend_size, paint_legend};
 use crate::render::{Highlight, LayerCache, MapView, PaintOptions, paint_emphasis, paint_layer, place_labels};
@@ -31,6 +32,9 @@ pub struct MapViewState {
     pub projection: MapProjection,
     /// The basemap's tile layers (None: no basemap, the plain background).
     pub tiles: Option<ActiveBasemap>,
+    /// A swipe's second basemap (imagery against the streets), drawn on the divider's second side;
+    /// with the spec it was opened from.
+    pub swipe_tiles: Option<(ActiveBasemap, String)>,
     /// Projected, tessellated shapes per layer key, valid for `projection`.
     caches: HashMap<String, LayerCache>,
     /// A box to fit on the next frame (once the view knows its size).
@@ -53,10 +57,66 @@ impl Default for MapViewState {
     }
 }
 
+/// Which layers a view draws, and where.
+#[derive(Clone, Copy, Debug, Default)]
+pub enum LayerFilter<'a> {
+    /// Those ticked in the layer panel.
+    #[default]
+    Panel,
+    /// These, by key (a split view's own list).
+    Only(&'a [String]),
+    /// A swipe: each layer on its side of the divider (see [`Compare::swipe_side`]).
+    Swipe(&'a Compare),
+}
+
+impl LayerFilter<'_> {
+    /// Where on the map `rect` the layer is drawn; None: not at all.
+    pub fn clip(&self, e: &LayerEntry, rect: egui::Rect) -> Option<egui::Rect> {
+        match self {
+            LayerFilter::Panel => e.layer.visible.then_some(rect),
+            LayerFilter::Only(keys) => keys.contains(&e.layer.key).then_some(rect),
+            LayerFilter::Swipe(c) => {
+                let (first, second) = swipe_halves(c, rect);
+                match c.swipe_side(&e.layer.key, e.layer.visible) {
+                    SwipeSide::Both => Some(rect),
+                    SwipeSide::First => Some(first),
+                    SwipeSide::Second => Some(second),
+                    SwipeSide::Hidden => None,
+                }
+            }
+        }
+    }
+
+    /// Whether the layer is drawn anywhere.
+    pub fn shows(&self, e: &LayerEntry) -> bool {
+        self.clip(e, egui::Rect::from_min_size(Pos2::ZERO, vec2(2.0, 2.0))).is_some()
+    }
+}
+
+/// The two parts of a swiped map: left and right of the divider (above and below, horizontal).
+pub fn swipe_halves(c: &Compare, rect: egui::Rect) -> (egui::Rect, egui::Rect) {
+    let f = c.swipe_position.clamp(0.0, 1.0);
+    if c.swipe_horizontal {
+        let y = rect.top() + f * rect.height();
+        (
+            egui::Rect::from_min_max(rect.min, egui::pos2(rect.right(), y)),
+            egui::Rect::from_min_max(egui::pos2(rect.left(), y), rect.max),
+        )
+    } else {
+        let x = rect.left() + f * rect.width();
+        (
+            egui::Rect::from_min_max(rect.min, egui::pos2(x, rect.bottom())),
+            egui::Rect::from_min_max(egui::pos2(x, rect.top()), rect.max),
+        )
+    }
+}
+
 /// What a view draws in one frame, borrowed from the document and the app.
 pub struct ViewInputs<'a> {
-    /// The layers, bottom first (only the visible ones are drawn).
+    /// The layers, bottom first (those `filter` lets through are drawn).
     pub layers: &'a [LayerEntry],
+    /// Which of them are drawn, and where.
+    pub filter: LayerFilter<'a>,
     /// The selected feature, drawn highlighted.
     pub selection: Option<&'a FeatureRef>,
     /// Labels and legend in English.
@@ -93,6 +153,7 @@ impl MapViewState {
             memory: MapMemory::default(),
             projection,
             tiles,
+            swipe_tiles: None,
             caches: HashMap::new(),
             pending_fit: None,
             last_rect: None,
@@ -133,8 +194,13 @@ impl MapViewState {
 
     /// Whether any visible layer still has parts of its cache to build.
     pub fn any_pending(&self, layers: &[LayerEntry]) -> bool {
+        self.any_pending_of(layers, LayerFilter::Panel)
+    }
+
+    /// Whether any layer the filter shows still has parts of its cache to build.
+    pub fn any_pending_of(&self, layers: &[LayerEntry], filter: LayerFilter) -> bool {
         crate::render::any_pending(
-            layers.iter().filter(|e| e.layer.visible).filter_map(|e| self.caches.get(&e.layer.key)),
+            layers.iter().filter(|e| filter.shows(e)).filter_map(|e| self.caches.get(&e.layer.key)),
         )
     }
 
@@ -164,7 +230,22 @@ impl MapViewState {
         let text_scale = input.text_scale;
         let caches = &self.caches;
         let hover = self.hover.clone();
-        let attribution = self.tiles.as_ref().and_then(|t| t.credit.clone());
+        let mut attribution = self.tiles.as_ref().and_then(|t| t.credit.clone());
+        // A swipe's second basemap is on screen too: its credit joins the first's.
+        let swiping = matches!(input.filter, LayerFilter::Swipe(_));
+        if let Some(second) = self.swipe_tiles.as_ref().filter(|_| swiping).and_then(|(t, _)| t.credit.clone()) {
+            attribution = Some(match attribution {
+                Some(first) if first.text != second.text => {
+                    crate::basemap::Credit { text: format!("{}；{}", first.text, second.text), url: first.url }
+                }
+                Some(first) => first,
+                None => second,
+            });
+        }
+        let swipe_tiles = match input.filter {
+            LayerFilter::Swipe(_) => self.swipe_tiles.as_mut().map(|(t, _)| t),
+            _ => None,
+        };
         let (base, mut overlays): (Option<&mut dyn Tiles>, Vec<&mut dyn Tiles>) = match self.tiles.as_mut() {
             Some(t) => {
                 let mut it = t.layers.iter_mut().map(|l| l as &mut dyn Tiles);
@@ -187,33 +268,44 @@ impl MapViewState {
             let view = MapView::new(response.rect, [center.x(), center.y()], projector.zoom(), projection);
             let painter = ui.painter().with_clip_rect(response.rect);
             let dark = ui.visuals().dark_mode;
+            // ---- A swipe's second basemap, over the first on its side of the divider ----
+            if let (LayerFilter::Swipe(c), Some(tiles)) = (input.filter, swipe_tiles) {
+                let (_, second) = swipe_halves(c, response.rect);
+                paint_basemap(&painter.with_clip_rect(second), &view, tiles, paper(dark));
+            }
             // ---- Layers, bottom first, with their reload flashes ----
             let mut labels = Vec::new();
-            for (rank, e) in input.layers.iter().enumerate().filter(|(_, e)| e.layer.visible) {
+            for (rank, e) in input.layers.iter().enumerate() {
+                let Some(clip) = input.filter.clip(e, response.rect) else { continue };
                 let Some(cache) = caches.get(&e.layer.key) else { continue };
+                // A swiped layer keeps to its side of the divider, labels included.
+                let painter = painter.with_clip_rect(clip);
+                let mut layer_labels = Vec::new();
                 let highlight = Highlight {
                     selected: input.selection.filter(|s| s.layer == e.layer.key).map(|s| s.feature),
                     hovered: hover.as_ref().filter(|s| s.layer == e.layer.key).map(|s| s.feature),
                 };
                 let options = PaintOptions { highlight, english: input.english, layer_rank: rank };
-                paint_layer(&painter, &view, &e.layer, cache, options, &mut labels);
+                paint_layer(&painter, &view, &e.layer, cache, options, &mut layer_labels);
                 if let Some(flash) = &e.flash {
                     paint_flash(&painter, &view, e, cache, flash);
                 }
+                labels.extend(layer_labels.into_iter().filter(|l| clip.contains(l.at)));
             }
             // ---- Labels, scale bar, legend ----
             place_labels(&painter, labels, 13.0 * text_scale, attribution.is_none() || !dark);
             scale_bar(&painter, &view, dark, text_scale);
             if input.legend {
-                let rows = legend_rows(input.layers.iter().map(|e| &e.layer), input.english);
+                let shown = input.layers.iter().filter(|e| input.filter.shows(e)).map(|e| &e.layer);
+                let rows = legend_rows(shown, input.english);
                 let at = response.rect.left_bottom() + vec2(10.0, -50.0 * text_scale);
                 paint_legend(&painter, at, &rows, 12.0 * text_scale, dark);
             }
             // ---- Picking ----
             let cursor = response.hover_pos().map(|p| view.screen_to_lon_lat(p));
-            let hovered = cursor.and_then(|ll| pick(input.layers, &view, ll.to_array()));
+            let hovered = response.hover_pos().and_then(|p| pick(input, &view, p));
             let clicked = if response.clicked() && input.pick_on_click {
-                response.interact_pointer_pos().map(|p| pick(input.layers, &view, view.screen_to_lon_lat(p).to_array()))
+                response.interact_pointer_pos().map(|p| pick(input, &view, p))
             } else {
                 None
             };
@@ -243,7 +335,8 @@ impl MapViewState {
     /// to spare the room).
     fn apply_fit(&mut self, ui: &egui::Ui, rect: egui::Rect, bbox: BBox, input: &ViewInputs) {
         let legend_w = if input.legend {
-            let rows = legend_rows(input.layers.iter().map(|e| &e.layer), input.english);
+            let shown = input.layers.iter().filter(|e| input.filter.shows(e)).map(|e| &e.layer);
+            let rows = legend_rows(shown, input.english);
             legend_size(ui.painter(), &rows, 12.0 * input.text_scale).x + 10.0
         } else {
             0.0
@@ -254,6 +347,56 @@ impl MapViewState {
         // The centre of the whole map, for the box centred in the part beside the legend.
         let center = MapView::new(beside, center, zoom, self.projection).screen_to_lon_lat(rect.center());
         self.center_at(center, zoom);
+    }
+}
+
+/// The plain background under the tiles: what shows offline or with no basemap.
+pub fn paper(dark: bool) -> Color32 {
+    if dark { Color32::from_rgb(38, 42, 48) } else { Color32::from_rgb(242, 239, 233) }
+}
+
+/// Most tiles one basemap layer draws in a frame: a 4K screen at a fractional zoom needs about 60.
+const MAX_TILES: u32 = 96;
+
+/// Draw a basemap's raster tiles under the painter's clip (the swipe's second side): the plain
+/// background first, so the first basemap does not show through where tiles are missing.
+/// Tiles come from the basemap's own engine (cache, workers, timeouts), projected corner by
+/// corner, so an AMap (GCJ-02) basemap lines up against a WGS84 one.
+fn paint_basemap(painter: &egui::Painter, view: &MapView, tiles: &mut ActiveBasemap, paper: Color32) {
+    let clip = painter.clip_rect();
+    painter.rect_filled(clip, 0.0, paper);
+    let projection = tiles.basemap.projection();
+    let norm = |p: Pos2| {
+        let ll = view.screen_to_lon_lat(p);
+        projection.normalized(ll.lon_deg, ll.lat_deg)
+    };
+    let ([x0, y0], [x1, y1]) = (norm(clip.left_top()), norm(clip.right_bottom()));
+    for layer in tiles.layers.iter_mut() {
+        let size_px = walkers::Tiles::tile_size(layer).max(1) as f64;
+        // A 512-pixel tile covers what four 256-pixel tiles of the next zoom do.
+        let z = (view.zoom - (size_px / 256.0).log2()).round().clamp(0.0, 22.0) as u8;
+        let n = 1u32 << z;
+        let range = |a: f64, b: f64| {
+            let lo = (a.min(b) * n as f64).floor().clamp(0.0, (n - 1) as f64) as u32;
+            let hi = (a.max(b) * n as f64).floor().clamp(0.0, (n - 1) as f64) as u32;
+            lo..=hi
+        };
+        let (xs, ys) = (range(x0, x1), range(y0, y1));
+        if (xs.end() - xs.start() + 1) * (ys.end() - ys.start() + 1) > MAX_TILES {
+            continue;
+        }
+        for y in ys {
+            for x in xs.clone() {
+                let Some(piece) = walkers::Tiles::at(layer, walkers::TileId { x, y, zoom: z }) else { continue };
+                let walkers::Tile::Raster(texture) = &piece.tile;
+                let corner = |tx: u32, ty: u32| {
+                    let ll = projection.unnormalized(tx as f64 / n as f64, ty as f64 / n as f64);
+                    view.lon_lat_to_screen(ll)
+                };
+                let rect = egui::Rect::from_two_pos(corner(x, y), corner(x + 1, y + 1));
+                painter.image(texture.id(), rect, piece.uv, Color32::WHITE);
+            }
+        }
     }
 }
 
@@ -279,10 +422,12 @@ fn paint_flash(painter: &egui::Painter, view: &MapView, e: &LayerEntry, cache: &
     }
 }
 
-/// The topmost visible feature under `lon_lat`.
-fn pick(layers: &[LayerEntry], view: &MapView, lon_lat: [f64; 2]) -> Option<FeatureRef> {
+/// The topmost feature drawn under the screen point `at` (on its side of a swipe).
+fn pick(input: &ViewInputs, view: &MapView, at: Pos2) -> Option<FeatureRef> {
+    let lon_lat = view.screen_to_lon_lat(at).to_array();
     let tolerance = PickTolerance { radius_m: PICK_TOLERANCE_PT * view.metres_per_point() };
-    layers.iter().rev().filter(|e| e.layer.visible).find_map(|e| {
+    let drawn_here = |e: &&LayerEntry| input.filter.clip(e, view.rect).is_some_and(|r| r.contains(at));
+    input.layers.iter().rev().filter(drawn_here).find_map(|e| {
         e.layer
             .index
             .pick(&e.layer.features, lon_lat, tolerance)
@@ -346,7 +491,9 @@ fn attribution_overlay(ui: &mut egui::Ui, id: egui::Id, rect: egui::Rect, text: 
                 .inner_margin(egui::Margin::symmetric(6, 2))
                 .corner_radius(3.0)
                 .show(ui, |ui| {
-                    ui.with_layout(egui::Layout::top_down(egui::Align::Max), |ui| {
+                    // Left-aligned lines: a right-aligned layout would stretch the box to the
+                    // whole width the area allows, a white bar across the map.
+                    ui.vertical(|ui| {
                         ui.spacing_mut().item_spacing.y = 1.0;
                         if let Some(d) = data {
                             ui.label(egui::RichText::new(d).size(11.0).color(Color32::BLACK));

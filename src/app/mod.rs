@@ -8,11 +8,14 @@ mod basemap_ui;
 #[cfg(feature = "image-export")]
 mod briefing_export;
 pub mod briefing_panel;
+pub mod change_panel;
 pub mod charts;
+pub mod compare;
 pub mod crash;
 mod files;
 pub mod fonts;
 pub mod format;
+pub mod history_panel;
 pub mod i18n;
 pub mod info_panel;
 mod layers_panel;
@@ -230,6 +233,12 @@ pub struct AtlasApp {
     basemap_fixed: bool,
     /// The main map view: position, basemap, render caches, hover.
     pub map: map_view::MapViewState,
+    /// 历史版本: the versions kept of a layer's file (成果留痕).
+    pub history_panel: history_panel::HistoryPanel,
+    /// 变化对比: the change report between two versions or layers.
+    pub change_report: change_panel::ChangePanel,
+    /// 对比分析: split views and swipe, and their setup window.
+    pub compare: compare::CompareState,
     started: Instant,
     first_frame: Option<Duration>,
     loader: Loader,
@@ -289,6 +298,9 @@ impl AtlasApp {
             ui_briefing: Default::default(),
             basemap_fixed: start.exporting && start.basemap.is_some(),
             map: Default::default(),
+            history_panel: Default::default(),
+            change_report: Default::default(),
+            compare: Default::default(),
             started,
             first_frame: None,
             loader: Loader::with_history(history),
@@ -475,6 +487,7 @@ impl AtlasApp {
     fn panels(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         present::start_keys(self, &ctx);
+        compare::swipe_keys(self, &ctx);
         present::presenting_keys(self, &ctx);
         present::apply_theme(self, &ctx);
         present::before_map(self, &ctx);
@@ -503,6 +516,9 @@ impl AtlasApp {
         // ---- Windows over the map ----
         self.panel(ui, |app| &mut app.charts, charts::ChartsState::ui);
         self.panel(ui, |app| &mut app.analysis, analysis_panel::AnalysisPanel::panel_ui);
+        self.panel(ui, |app| &mut app.history_panel, history_panel::HistoryPanel::ui);
+        self.panel(ui, |app| &mut app.change_report, change_panel::ChangePanel::ui);
+        self.panel(ui, |app| &mut app.compare, compare::CompareState::ui);
         settings::show(self, ui);
         let actions = multi_select::summary_window(self, ui);
         self.apply(actions);

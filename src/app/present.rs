@@ -226,6 +226,7 @@ impl AtlasApp {
         self.presenting.active = false;
         self.presenting.spotlight = false;
         self.presenting.fly = None;
+        self.compare.leave_presenting();
         self.egui_ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(false));
     }
 
@@ -246,6 +247,8 @@ impl AtlasApp {
         }
         self.selection = slide.selected.as_ref().and_then(|s| self.find_slide_feature(s));
         self.presenting.life_circle = slide.life_circle;
+        let presenting = self.presenting.active;
+        self.compare.enter_slide(slide.compare.as_ref(), presenting);
         if let Some(lc) = slide.life_circle {
             self.life_circle.center = Some(lc.center_lon_lat);
             self.life_circle.coverage = lc.coverage;
@@ -339,6 +342,7 @@ impl AtlasApp {
             let f = self.layer(&s.layer)?.layer.features.get(s.feature)?;
             Some(SlideFeature { layer: s.layer.clone(), name: f.name().map(str::to_owned), index: s.feature })
         });
+        slide.compare = self.compare.saved();
         slide.life_circle = match (self.tool, self.life_circle.center) {
             (Tool::LifeCircle, Some(c)) => {
                 Some(SlideLifeCircle { center_lon_lat: c, coverage: self.life_circle.coverage })
@@ -357,6 +361,7 @@ impl AtlasApp {
             && self.map.pending_fit.is_none()
             && self.pending_slide_fit.is_none()
             && !self.map.any_pending(&self.layers)
+            && !self.compare.any_pending(&self.layers)
             && self
                 .map
                 .tiles
@@ -400,7 +405,11 @@ pub(super) fn presenting_keys(app: &mut AtlasApp, ctx: &egui::Context) {
     if pressed(&[Key::Escape]) {
         app.stop_presenting();
     } else if pressed(&[Key::ArrowRight, Key::PageDown, Key::Space, Key::N]) {
-        if cur + 1 < n {
+        // A swipe slide first sweeps its divider across (the second version whole), then goes on.
+        let now_s = ctx.input(|i| i.time);
+        if super::compare::presenting_next(app, now_s) {
+            ctx.request_repaint();
+        } else if cur + 1 < n {
             app.go_to_slide(cur + 1, true);
         }
     } else if pressed(&[Key::ArrowLeft, Key::PageUp, Key::Backspace, Key::P]) {
@@ -524,7 +533,9 @@ pub(super) fn apply_theme(app: &mut AtlasApp, ctx: &egui::Context) {
 
 /// The overlays of presenting mode (and of exported images) over the map rectangle.
 pub(super) fn overlays(app: &mut AtlasApp, ui: &mut egui::Ui) {
-    let Some(rect) = app.map.last_rect else { return };
+    // Split views: the caption and credits span all of them.
+    let area = app.compare.area.filter(|_| app.compare.active);
+    let Some(rect) = area.or(app.map.last_rect) else { return };
     let lang = app.lang();
     let scale = app.overlay_text_scale();
     let hc = app.high_contrast();
@@ -539,12 +550,17 @@ pub(super) fn overlays(app: &mut AtlasApp, ui: &mut egui::Ui) {
     let counter = app.presenting.show_counter.then_some((app.briefing.current, app.briefing.slides.len()));
     let Some(slide) = app.briefing.slides.get(app.briefing.current) else { return };
     caption(ui, rect, slide, lang, scale, hc, counter);
-    north_arrow(&painter, rect.right_top() + vec2(-44.0 * scale, CAPTION_BAND_PT * scale.min(1.6) + 40.0), scale, hc);
+    north_arrow(&painter, rect.right_top() + vec2(-44.0 * scale, caption_band_pt(scale) + 40.0), scale, hc);
     data_credit(&painter, rect, lang, scale, app.basemap_credit().is_some(), &app.data_credits());
     info_card(app, ui, rect, scale, hc);
     if !app.presenting.exporting {
         presenter_bar(app, ui, rect, lang);
     }
+}
+
+/// The height of the caption band at this text scale (what overlays keep clear of).
+pub(super) fn caption_band_pt(scale: f32) -> f32 {
+    CAPTION_BAND_PT * scale.min(1.6)
 }
 
 /// The title band: slide title, the line of figures under it, and the slide number.

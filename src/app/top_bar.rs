@@ -73,6 +73,28 @@ impl TopBar {
                         }
                     });
                     ui.separator();
+                    if ui
+                        .button(lang.t("历史版本…", "Versions…"))
+                        .on_hover_text(lang.t(
+                            "打开、重载和转换过的文件的各个版本",
+                            "Every version of the files opened, reloaded or converted",
+                        ))
+                        .clicked()
+                    {
+                        ui.close();
+                        actions.push(Action::OpenHistory(None));
+                    }
+                    if ui
+                        .button(lang.t("变化对比…", "Change report…"))
+                        .on_hover_text(
+                            lang.t("比较两个图层：新增、删除、修改", "Compare two layers: added, removed, modified"),
+                        )
+                        .clicked()
+                    {
+                        ui.close();
+                        actions.push(Action::Open(Window::ChangeReport));
+                    }
+                    ui.separator();
                     if ui.button(lang.t("全图", "Fit all")).clicked() {
                         ui.close();
                         actions.push(Action::FitAll);
@@ -102,7 +124,7 @@ impl TopBar {
                     egui::TextEdit::singleline(&mut self.search)
                         .hint_text(lang.t("名称（中文或英文）", "name (zh or en)"))
                         // English labels take more of the bar: the box gives up the difference.
-                        .desired_width(if lang.english() { 150.0 } else { 220.0 }),
+                        .desired_width(if lang.english() { 100.0 } else { 200.0 }),
                 );
                 // Ctrl+F jumps to the search box, as in every desktop tool.
                 if ui.input(|i| i.modifiers.command && i.key_pressed(Key::F)) {
@@ -166,6 +188,14 @@ impl TopBar {
                         "Statistics by unit, overlay (conflict) analysis and nearby queries",
                     ),
                     Window::Analysis,
+                    actions,
+                );
+                toggle(
+                    ui,
+                    app.compare.window_open,
+                    lang.t("对比", "Compare"),
+                    lang.t("分屏或卷帘对比两个版本（对比分析）", "Compare versions in split views or with a swipe"),
+                    Window::Compare,
                     actions,
                 );
                 if ui

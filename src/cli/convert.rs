@@ -9,6 +9,7 @@ use super::{ArgError, InputArgs};
 use crate::io::crs::Crs;
 use crate::io::formats::TextEncoding;
 use crate::io::formats::write::{WriteOptions, write};
+use crate::io::history::{DEFAULT_LIMIT_BYTES, History, Seen};
 use crate::io::load_path;
 
 /// Arguments of `convert`.
@@ -32,6 +33,10 @@ pub struct ConvertArgs {
     /// Print a JSON report instead of text.
     #[arg(long)]
     pub json: bool,
+    /// The data folder whose history keeps the written file as a converted version (成果留痕)
+    /// [default: KUIWEN_DATA_DIR, else the user's data folder, as the viewer].
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
 }
 
 /// A CRS argument, with seven parameters when given.
@@ -65,6 +70,10 @@ struct Report {
     files: Vec<String>,
     notes: Vec<String>,
     warnings: Vec<String>,
+    /// The number of the version the history kept of the output (None: not kept, or the same
+    /// as the last one kept).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    history_version: Option<u64>,
 }
 
 /// Runs `convert`; the exit code: 0 written, 1 the input has errors or cannot be written, 2 bad
@@ -116,6 +125,7 @@ pub fn run_convert(args: &ConvertArgs) -> i32 {
     let write_options = WriteOptions { to_crs, encoding, layer_name };
     match write(&args.output, &parsed.features, &write_options) {
         Ok(r) => {
+            let history_version = keep_in_history(args, r.features);
             let report = Report {
                 input: args.input.display().to_string(),
                 output: args.output.display().to_string(),
@@ -131,6 +141,7 @@ pub fn run_convert(args: &ConvertArgs) -> i32 {
                 files: r.files,
                 notes: r.notes.iter().map(|(en, _)| en.clone()).collect(),
                 warnings: parsed.warnings.iter().map(ToString::to_string).collect(),
+                history_version,
             };
             if args.json {
                 match serde_json::to_string_pretty(&report) {
@@ -156,12 +167,30 @@ pub fn run_convert(args: &ConvertArgs) -> i32 {
                 for w in &report.warnings {
                     println!("  warning: {w}");
                 }
+                if let Some(n) = report.history_version {
+                    println!("  已记入历史版本第 {n} 版 / kept in the history as version {n}");
+                }
             }
             0
         }
         Err(e) => {
             eprintln!("{e}\n{}", kuiwen_core::Bilingual::zh(&e));
             1
+        }
+    }
+}
+
+/// Keep the written file in the history as a converted version, so the viewer lists it with the
+/// versions it read. The conversion is done either way: without a data folder nothing is kept,
+/// and a history that cannot be written is only warned of.
+fn keep_in_history(args: &ConvertArgs, features: usize) -> Option<u64> {
+    let data = args.data_dir.clone().or_else(crate::app::crash::data_dir)?;
+    let history = History::new(data.join("history"), DEFAULT_LIMIT_BYTES);
+    match history.record(&args.output, Seen::Converted, features) {
+        Ok(v) => v.map(|v| v.number),
+        Err(e) => {
+            eprintln!("kuiwen-atlas convert: {}", kuiwen_core::i18n::both(&e));
+            None
         }
     }
 }

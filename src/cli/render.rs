@@ -56,8 +56,52 @@ pub struct RenderArgs {
     /// Seconds to wait for files and basemap tiles before drawing what has arrived.
     #[arg(long = "timeout", value_name = "SECONDS", default_value_t = 30)]
     pub timeout_s: u64,
+    /// Compare views side by side (2 to 4, each once): `[TITLE=]LAYER[,LAYER…]`, layers named by
+    /// key, name or file name; `-` for the layers as the workspace shows them.
+    #[arg(long, value_name = "[TITLE=]LAYERS")]
+    pub compare: Vec<String>,
+    /// With two --compare views: a swipe instead of split views, its divider at this fraction of
+    /// the width (0 to 1).
+    #[arg(long, value_name = "0..1")]
+    pub swipe: Option<f32>,
     /// GeoJSON files to add as layers.
     pub files: Vec<PathBuf>,
+}
+
+/// The comparison asked for with `--compare` and `--swipe`.
+pub fn parse_compare(views: &[String], swipe: Option<f32>) -> Result<Option<crate::model::compare::Compare>, String> {
+    use crate::model::compare::{Compare, CompareMode, CompareView, MAX_VIEWS};
+    if views.is_empty() {
+        return match swipe {
+            Some(_) => Err("--swipe needs two --compare views".to_owned()),
+            None => Ok(None),
+        };
+    }
+    if !(2..=MAX_VIEWS).contains(&views.len()) {
+        return Err(format!("--compare: give 2 to {MAX_VIEWS} views, not {}", views.len()));
+    }
+    let mut out = Vec::new();
+    for text in views {
+        let (title, layers) = match text.split_once('=') {
+            Some((t, l)) => (t.trim().to_owned(), l),
+            None => (String::new(), text.as_str()),
+        };
+        let layers = layers.trim();
+        let names: Vec<String> = layers.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
+        let layers = match layers {
+            "-" => None,
+            _ if names.is_empty() => return Err(format!("--compare {text:?}: name the view's layers")),
+            _ => Some(names),
+        };
+        out.push(CompareView { title, layers, basemap: None });
+    }
+    let mode = match swipe {
+        None => CompareMode::Split,
+        Some(_) if out.len() != 2 => return Err("--swipe compares exactly two views".to_owned()),
+        Some(f) if !(0.0..=1.0).contains(&f) => return Err(format!("--swipe {f}: use 0 to 1")),
+        Some(_) => CompareMode::Swipe,
+    };
+    Ok(Some(Compare { mode, views: out, swipe_position: swipe.unwrap_or(0.5), ..Default::default() }))
 }
 
 /// `kuiwen-atlas render`: exit 0 when written, 1 on a failure, 2 on bad arguments.
@@ -88,6 +132,13 @@ pub fn run_render(a: RenderArgs) -> i32 {
         (None, true) => Views::AllSlides,
         (None, false) => Views::WorkspaceView(a.title.clone().unwrap_or_default()),
     };
+    let compare = match parse_compare(&a.compare, a.swipe) {
+        Ok(c) => c,
+        Err(e) => return fail(2, e),
+    };
+    if compare.is_some() && !matches!(views, Views::WorkspaceView(_)) {
+        return fail(2, "--compare makes one view: leave out --slide and --all-slides".to_owned());
+    }
     let mut present = crate::app::present::PresentPrefs { high_contrast: a.high_contrast, ..Default::default() };
     if let Some(t) = a.text_scale {
         present.text_scale = t.clamp(0.8, 3.0);
@@ -102,6 +153,7 @@ pub fn run_render(a: RenderArgs) -> i32 {
         english: a.english,
         present,
         settle_timeout: std::time::Duration::from_secs(a.timeout_s.max(1)),
+        compare,
         ..Default::default()
     };
     let cancel = std::sync::atomic::AtomicBool::new(false);

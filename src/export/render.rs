@@ -11,6 +11,7 @@ use image::RgbaImage;
 use crate::app::{AtlasApp, StartOptions};
 use crate::basemap::Basemap;
 use crate::model::briefing::Slide;
+use crate::model::compare::Compare;
 use kuiwen_core::Bilingual;
 
 /// Why an export failed.
@@ -52,6 +53,14 @@ pub enum ImageExportError {
         /// Why.
         message: String,
     },
+    /// A layer named in a comparison is not open.
+    #[error("no layer named {name:?} to compare; the layers are: {available}")]
+    NoSuchLayer {
+        /// The name given.
+        name: String,
+        /// The layers open, by key.
+        available: String,
+    },
     /// Stopped by the user.
     #[error("export cancelled")]
     Cancelled,
@@ -71,6 +80,9 @@ impl Bilingual for ImageExportError {
                 format!("无法写入 {}：{}", path.display(), kuiwen_core::i18n::io_error_zh(source))
             }
             ImageExportError::Encode { path, message } => format!("无法编码 {}：{message}", path.display()),
+            ImageExportError::NoSuchLayer { name, available } => {
+                format!("没有名为“{name}”的图层可对比；已打开的图层：{available}")
+            }
             ImageExportError::Cancelled => "已取消导出".to_owned(),
         }
     }
@@ -114,6 +126,9 @@ pub struct RenderRequest {
     pub config_dir: Option<PathBuf>,
     /// How long to wait for files and basemap tiles before drawing what has arrived.
     pub settle_timeout: Duration,
+    /// Show the view as a comparison: each view's layers named by key, name or file name (the
+    /// names are matched once the files have loaded).
+    pub compare: Option<Compare>,
 }
 
 impl Default for RenderRequest {
@@ -130,6 +145,7 @@ impl Default for RenderRequest {
             cache_dir: None,
             config_dir: None,
             settle_timeout: Duration::from_secs(30),
+            compare: None,
         }
     }
 }
@@ -192,6 +208,10 @@ pub fn render(
     let mut harness = built.map_err(|p| ImageExportError::Render(panic_text(&p)))?;
     // Let the workspace's files arrive before the slides are counted and shown.
     settle(&mut harness, req.settle_timeout, scale);
+    let compare = match &req.compare {
+        Some(c) => Some(resolve_compare(harness.state(), c)?),
+        None => None,
+    };
     let views: Vec<usize> = match &req.views {
         Views::Slides(v) => {
             let count = harness.state().slides().len();
@@ -203,7 +223,11 @@ pub fn render(
         Views::AllSlides => (0..harness.state().slides().len()).collect(),
         Views::Custom(slide) => {
             harness.state_mut().presenting.show_counter = false;
-            vec![push_slide(&mut harness, (**slide).clone())]
+            let mut slide = (**slide).clone();
+            if compare.is_some() {
+                slide.compare = compare.clone();
+            }
+            vec![push_slide(&mut harness, slide)]
         }
         Views::WorkspaceView(title) => {
             let app = harness.state();
@@ -214,6 +238,9 @@ pub fn render(
                 if let Some(b) = app.all_bbox() {
                     slide.extent = Some(b);
                 }
+            }
+            if compare.is_some() {
+                slide.compare = compare.clone();
             }
             harness.state_mut().presenting.show_counter = false;
             vec![push_slide(&mut harness, slide)]
@@ -240,6 +267,22 @@ pub fn render(
     }
     progress(views.len(), views.len());
     Ok(out)
+}
+
+/// The comparison with its layer names turned into the keys of the open layers.
+fn resolve_compare(app: &AtlasApp, c: &Compare) -> Result<Compare, ImageExportError> {
+    let mut c = c.clone().normalized();
+    for v in &mut c.views {
+        if let Some(names) = &mut v.layers {
+            for n in names.iter_mut() {
+                *n = app.find_layer_key(n).ok_or_else(|| ImageExportError::NoSuchLayer {
+                    name: n.clone(),
+                    available: app.layers.iter().map(|e| e.layer.key.as_str()).collect::<Vec<_>>().join(", "),
+                })?;
+            }
+        }
+    }
+    Ok(c)
 }
 
 fn push_slide(harness: &mut Harness<'_, AtlasApp>, slide: Slide) -> usize {

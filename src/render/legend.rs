@@ -20,10 +20,11 @@ pub struct LegendRow {
     pub indent: bool,
 }
 
-/// The rows for the visible layers, top layer first.
+/// The rows for the layers shown (the caller knows which: the panel's ticks, a split view's own
+/// list), top layer first.
 pub fn legend_rows<'a>(layers: impl DoubleEndedIterator<Item = &'a Layer>, english: bool) -> Vec<LegendRow> {
     let mut rows = Vec::new();
-    for l in layers.rev().filter(|l| l.visible && !l.features.is_empty()) {
+    for l in layers.rev().filter(|l| !l.features.is_empty()) {
         let s = &l.style;
         let kind = l.main_kind();
         rows.push(LegendRow {

@@ -207,11 +207,21 @@ pub struct Workspace {
     /// The briefing: saved views (slides) in presenting order.
     #[serde(default)]
     pub bookmarks: Vec<crate::model::briefing::Slide>,
+    /// The comparison open when saved (split views or swipe), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compare: Option<crate::model::compare::Compare>,
 }
 
 impl Default for Workspace {
     fn default() -> Self {
-        Self { version: WORKSPACE_VERSION, layers: Vec::new(), basemap: None, view: None, bookmarks: Vec::new() }
+        Self {
+            version: WORKSPACE_VERSION,
+            layers: Vec::new(),
+            basemap: None,
+            view: None,
+            bookmarks: Vec::new(),
+            compare: None,
+        }
     }
 }
 
@@ -274,6 +284,8 @@ impl Workspace {
                 self.view = None;
             }
         }
+        // Comparisons: two to four views, the divider inside the map.
+        self.compare = self.compare.take().map(crate::model::compare::Compare::normalized);
         // Slides: a view off the Earth is dropped (the slide is useless without one), a bad
         // extent is forgotten (the centre and zoom remain), styles are clamped.
         self.bookmarks.retain(|s| {
@@ -296,6 +308,7 @@ impl Workspace {
             if s.life_circle.is_some_and(|c| !c.center_lon_lat.iter().all(|v| v.is_finite())) {
                 s.life_circle = None;
             }
+            s.compare = s.compare.take().map(crate::model::compare::Compare::normalized);
             for l in s.layers.iter_mut().flatten() {
                 if let Some(style) = &mut l.style {
                     style.sanitize();
@@ -323,6 +336,10 @@ impl Workspace {
         ws.basemap = ws.basemap.as_deref().map(redact_url_secrets);
         for s in &mut ws.bookmarks {
             s.basemap = s.basemap.as_deref().map(redact_url_secrets);
+        }
+        let comparisons = ws.compare.iter_mut().chain(ws.bookmarks.iter_mut().filter_map(|s| s.compare.as_mut()));
+        for v in comparisons.flat_map(|c| c.views.iter_mut()) {
+            v.basemap = v.basemap.as_deref().map(redact_url_secrets);
         }
         for l in &mut ws.layers {
             if let LayerSource::File { path: p } = &mut l.source {
@@ -438,6 +455,33 @@ mod tests {
         assert_eq!(restore_url_secrets(&saved, ["https://other/?key=1", url]), Some(url.to_owned()));
         assert_eq!(restore_url_secrets(&saved, ["https://other/?key=1"]), None);
         assert_eq!(restore_url_secrets(url, [url]), None, "nothing to restore");
+    }
+
+    #[test]
+    fn a_comparison_round_trips_without_its_keys() {
+        use crate::model::compare::{Compare, CompareMode, CompareView};
+        let mut second = CompareView::of("2020 版", &["plan2020"]);
+        second.basemap = Some("https://t.example.com/{z}/{x}/{y}.png?tk=s3cr3t".to_owned());
+        let compare = Compare {
+            mode: CompareMode::Swipe,
+            views: vec![CompareView::of("2017 版", &["plan2017"]), second],
+            swipe_position: 0.3,
+            ..Default::default()
+        };
+        let ws = Workspace { compare: Some(compare.clone()), ..Default::default() };
+        let dir = std::env::temp_dir().join(format!("kuiwen-ws-compare-{}", std::process::id()));
+        let path = dir.join("w.kuiwen.json");
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        ws.save(&path).unwrap_or_else(|e| panic!("{e}"));
+        let saved = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(!saved.contains("s3cr3t") && saved.contains("tk=***"), "{saved}");
+        let back = Workspace::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        let back = back.compare.unwrap_or_else(|| panic!("no comparison in {saved}"));
+        assert_eq!(back.mode, CompareMode::Swipe);
+        assert_eq!(back.swipe_position, 0.3);
+        assert_eq!(back.views[0], compare.views[0]);
+        assert_eq!(back.views[1].layers, compare.views[1].layers);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

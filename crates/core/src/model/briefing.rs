@@ -80,6 +80,9 @@ pub struct Slide {
     /// The life-circle overlay.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub life_circle: Option<SlideLifeCircle>,
+    /// A comparison (split views or swipe) shown instead of the single map.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compare: Option<super::compare::Compare>,
 }
 
 impl Slide {
@@ -115,6 +118,7 @@ impl Slide {
             basemap: None,
             selected: None,
             life_circle: None,
+            compare: None,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Plain map data: features, layers, styles and the spatial index. No egui, no files.
 
 pub mod briefing;
+pub mod compare;
 pub mod diff;
 mod feature;
 pub mod index;
