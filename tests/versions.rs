@@ -147,6 +147,19 @@ fn the_change_report_totals_two_layers_selects_a_row_and_colours_the_changes() {
     settle(&mut h);
     assert_eq!(h.state().selection, Some(FeatureRef { layer: old_key.clone(), feature: 2 }));
 
+    // 加入简报: a slide with the two versions side by side and the totals under its title.
+    let slides_before = h.state().briefing.slides.len();
+    h.get_by_label("加入简报").click();
+    settle(&mut h);
+    let slide = h.state().briefing.slides.last().cloned().expect("a slide");
+    assert_eq!(h.state().briefing.slides.len(), slides_before + 1);
+    assert_eq!(slide.title, "规划地块_2024 与 规划地块_2023 对比");
+    assert!(slide.subtitle.starts_with("新增 1，删除 1，修改 2，未变 1，面积变化 +"), "{}", slide.subtitle);
+    let compare = slide.compare.expect("the slide compares");
+    let shows = |i: usize, key: &str| compare.views[i].layers.as_ref().is_some_and(|k| k.iter().any(|k| k == key));
+    assert!(shows(0, &old_key) && !shows(0, &new_key), "the first view is the old version");
+    assert!(shows(1, &new_key) && !shows(1, &old_key), "the second view is the new version");
+
     // Closing the window takes the colours off the map.
     h.state_mut().change_report.open = false;
     settle(&mut h);

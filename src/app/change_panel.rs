@@ -283,6 +283,16 @@ impl ChangePanel {
                     text: r.to_csv(english),
                 });
             }
+            if ui
+                .button(lang.t("加入简报", "Add to briefing"))
+                .on_hover_text(lang.t(
+                    "两个版本左右分屏、联动，标题下写明增删改与面积变化",
+                    "The two versions in linked split views, with the totals under the title",
+                ))
+                .clicked()
+            {
+                actions.push(Action::AddPreparedSlide(Box::new(report_slide(app, old, new, r, c.area_change_m2))));
+            }
             ui.label(
                 RichText::new(lang.t(
                     "地图上：新增为绿色，修改为橙色，删除为红色",
@@ -500,4 +510,53 @@ fn cell(v: &Value) -> String {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+/// A slide of the report: the old and new layers side by side in linked split views, titled by
+/// them, with the totals and the area change as its line of figures.
+fn report_slide(
+    app: &AtlasApp,
+    old: &LayerEntry,
+    new: &LayerEntry,
+    r: &ChangeReport,
+    area_change_m2: f64,
+) -> crate::model::briefing::Slide {
+    use crate::model::compare::{Compare, CompareView};
+    let (old_zh, new_zh) = (old.layer.name(false), new.layer.name(false));
+    let (old_en, new_en) = (old.layer.name(true), new.layer.name(true));
+    let mut slide = app.slide_from_view(&format!("{new_zh} 与 {old_zh} 对比"));
+    slide.title_en = Some(format!("{new_en} against {old_en}"));
+    let counts = |english: bool| {
+        let (a, d, m, u) = if english {
+            ("added", "removed", "modified", "unchanged")
+        } else {
+            ("新增", "删除", "修改", "未变")
+        };
+        let sep = if english { ", " } else { "，" };
+        let area = area_change_text(area_change_m2, english);
+        let area_label = if english { "area change " } else { "面积变化 " };
+        format!(
+            "{a} {}{sep}{d} {}{sep}{m} {}{sep}{u} {}{sep}{area_label}{area}",
+            r.added.len(),
+            r.removed.len(),
+            r.modified.len(),
+            r.unchanged
+        )
+    };
+    slide.subtitle = counts(false);
+    slide.subtitle_en = Some(counts(true));
+    // Each view: what the panel shows for context (the outline, roads…) and one version.
+    let view = |title: &str, version: &LayerEntry| {
+        let keys = app.layers.iter().filter(|e| {
+            let other = e.layer.key == old.layer.key || e.layer.key == new.layer.key;
+            (e.layer.visible && !other) || e.layer.key == version.layer.key
+        });
+        CompareView {
+            title: title.to_owned(),
+            layers: Some(keys.map(|e| e.layer.key.clone()).collect()),
+            basemap: None,
+        }
+    };
+    slide.compare = Some(Compare { views: vec![view(old_zh, old), view(new_zh, new)], ..Default::default() });
+    slide
 }

@@ -10,6 +10,22 @@ use crate::render::to_color32;
 
 /// Draw the panel. Each layer's edits (visibility, opacity, style, how its file is read) come
 /// back as one [`Action::EditLayer`], before the other actions of the layer list.
+/// While comparing, the ticks here are not what every view shows: say where the views' layers
+/// are chosen.
+fn comparing_note(app: &AtlasApp, ui: &mut egui::Ui, lang: super::Lang, actions: &mut Vec<Action>) {
+    let c = &app.compare;
+    if !c.active || c.spec.views.iter().all(|v| v.layers.is_none()) {
+        return;
+    }
+    let text = lang.t("对比中：各视图的图层在“对比”窗口中选择", "Comparing: each view's layers are chosen in Compare");
+    ui.horizontal_wrapped(|ui| {
+        ui.label(egui::RichText::new(text).small().color(ui.visuals().warn_fg_color));
+        if !c.window_open && ui.small_button(lang.t("对比设置", "Compare settings")).clicked() {
+            actions.push(Action::Toggle(super::actions::Window::Compare));
+        }
+    });
+}
+
 pub(super) fn layers_panel(app: &AtlasApp, ui: &mut egui::Ui) -> Vec<Action> {
     let lang = app.lang();
     let count = app.layers.len();
@@ -18,6 +34,7 @@ pub(super) fn layers_panel(app: &AtlasApp, ui: &mut egui::Ui) -> Vec<Action> {
     Panel::left("layers").resizable(true).default_size(270.0).show(ui, |ui| {
         ui.heading(lang.t("图层", "Layers"));
         loads_in_progress(app, ui);
+        comparing_note(app, ui, lang, &mut actions);
         ui.separator();
         egui::ScrollArea::vertical().show(ui, |ui| {
             for idx in (0..count).rev() {
