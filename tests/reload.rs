@@ -10,19 +10,6 @@ use common::{App, file_layer, harness_headless, names, temp_dir, wait_for};
 use kuiwen_atlas::app::{AtlasApp, StartOptions};
 use kuiwen_atlas::basemap::Basemap;
 
-const V1: &str = r#"{"type":"FeatureCollection","features":[
-{"type":"Feature","id":"a","properties":{"name":"甲地块","status":"规划"},"geometry":{"type":"Point","coordinates":[119.10,36.70]}},
-{"type":"Feature","id":"b","properties":{"name":"乙地块","status":"规划"},"geometry":{"type":"Point","coordinates":[119.11,36.70]}},
-{"type":"Feature","id":"c","properties":{"name":"丙地块","status":"规划"},"geometry":{"type":"Point","coordinates":[119.12,36.70]}}
-]}"#;
-
-// b modified (status), c removed, d added.
-const V2: &str = r#"{"type":"FeatureCollection","features":[
-{"type":"Feature","id":"a","properties":{"name":"甲地块","status":"规划"},"geometry":{"type":"Point","coordinates":[119.10,36.70]}},
-{"type":"Feature","id":"b","properties":{"name":"乙地块","status":"在建"},"geometry":{"type":"Point","coordinates":[119.11,36.70]}},
-{"type":"Feature","id":"d","properties":{"name":"丁地块","status":"规划"},"geometry":{"type":"Point","coordinates":[119.13,36.70]}}
-]}"#;
-
 fn app_with(path: &Path) -> App {
     let start = StartOptions { basemap: Some(Basemap::None), files: vec![path.to_path_buf()], ..Default::default() };
     let mut h = harness_headless([1000.0, 700.0], start);
@@ -35,16 +22,16 @@ fn valid_then_truncated_then_valid_again() {
     let tmp = temp_dir();
     let dir = tmp.path();
     let path = dir.join("地块.geojson");
-    std::fs::write(&path, V1).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&path, common::PLOTS_V1).unwrap_or_else(|e| panic!("{e}"));
     let mut h = app_with(&path);
     assert_eq!(names(h.state()), ["甲地块", "乙地块", "丙地块"]);
 
     // Half-written: the old version stays, and the error names file, line and column.
-    std::fs::write(&path, &V2[..V2.len() / 2]).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&path, &common::PLOTS_V2[..common::PLOTS_V2.len() / 2]).unwrap_or_else(|e| panic!("{e}"));
     wait_for(&mut h, "the reload error", |a| file_layer(a).is_some_and(|e| e.last_error.is_some()));
     let err = file_layer(h.state()).and_then(|e| e.last_error.clone()).unwrap_or_default();
     // The file, and where in it: the truncation is on the last line, at a column past its start.
-    let lines = V2[..V2.len() / 2].lines().count();
+    let lines = common::PLOTS_V2[..common::PLOTS_V2.len() / 2].lines().count();
     assert!(err.contains("地块.geojson"), "the file is named: {err}");
     let at_en = format!("line {lines}, column ");
     let at_zh = format!("第 {lines} 行");
@@ -55,7 +42,7 @@ fn valid_then_truncated_then_valid_again() {
     assert_eq!(names(h.state()), ["甲地块", "乙地块", "丙地块"], "last good version kept");
 
     // Valid again: swapped in, with the changes listed.
-    std::fs::write(&path, V2).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&path, common::PLOTS_V2).unwrap_or_else(|e| panic!("{e}"));
     wait_for(&mut h, "the swap", |a| {
         file_layer(a).is_some_and(|e| e.last_error.is_none() && e.layer.features.len() == 3 && !e.changes.is_empty())
     });
@@ -75,10 +62,10 @@ fn save_by_rename_over_the_file_is_picked_up() {
     let tmp = temp_dir();
     let dir = tmp.path();
     let path = dir.join("parcels.geojson");
-    std::fs::write(&path, V1).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&path, common::PLOTS_V1).unwrap_or_else(|e| panic!("{e}"));
     let mut h = app_with(&path);
     let tmp = dir.join(".parcels.geojson.swp");
-    std::fs::write(&tmp, V2).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&tmp, common::PLOTS_V2).unwrap_or_else(|e| panic!("{e}"));
     std::fs::rename(&tmp, &path).unwrap_or_else(|e| panic!("{e}"));
     wait_for(&mut h, "the renamed file", |a| names(a).contains(&"丁地块".to_owned()));
 }
@@ -88,12 +75,12 @@ fn delete_then_recreate_keeps_then_swaps() {
     let tmp = temp_dir();
     let dir = tmp.path();
     let path = dir.join("parcels.geojson");
-    std::fs::write(&path, V1).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&path, common::PLOTS_V1).unwrap_or_else(|e| panic!("{e}"));
     let mut h = app_with(&path);
     std::fs::remove_file(&path).unwrap_or_else(|e| panic!("{e}"));
     wait_for(&mut h, "the missing-file error", |a| file_layer(a).is_some_and(|e| e.last_error.is_some()));
     assert_eq!(names(h.state()).len(), 3, "last good version kept while the file is gone");
-    std::fs::write(&path, V2).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&path, common::PLOTS_V2).unwrap_or_else(|e| panic!("{e}"));
     wait_for(&mut h, "the re-created file", |a| {
         names(a).contains(&"丁地块".to_owned()) && file_layer(a).is_some_and(|e| e.last_error.is_none())
     });
@@ -103,8 +90,8 @@ fn delete_then_recreate_keeps_then_swaps() {
 fn auto_reload_off_ignores_changes() {
     let tmp = temp_dir();
     let (off, on) = (tmp.path().join("parcels.geojson"), tmp.path().join("watched.geojson"));
-    std::fs::write(&off, V1).unwrap_or_else(|e| panic!("{e}"));
-    std::fs::write(&on, V1).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&off, common::PLOTS_V1).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&on, common::PLOTS_V1).unwrap_or_else(|e| panic!("{e}"));
     let files = vec![off.clone(), on.clone()];
     let mut h =
         harness_headless([1000.0, 700.0], StartOptions { basemap: Some(Basemap::None), files, ..Default::default() });
@@ -121,8 +108,8 @@ fn auto_reload_off_ignores_changes() {
     for e in &mut h.state_mut().layers {
         e.auto_reload = !e.layer.key.ends_with("parcels.geojson");
     }
-    std::fs::write(&off, V2).unwrap_or_else(|e| panic!("{e}"));
-    std::fs::write(&on, V2).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&off, common::PLOTS_V2).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&on, common::PLOTS_V2).unwrap_or_else(|e| panic!("{e}"));
     // Positive control: the watched file, written after the other, is reloaded; by then the
     // watcher has reported both changes.
     wait_for(&mut h, "the watched file's reload", |a| layer_names(a, "watched.geojson").contains(&"丁地块".to_owned()));
@@ -139,11 +126,11 @@ fn ui_open_reload_shows_the_change_list() {
     let tmp = temp_dir();
     let dir = tmp.path();
     let path = dir.join("地块.geojson");
-    std::fs::write(&path, V1).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&path, common::PLOTS_V1).unwrap_or_else(|e| panic!("{e}"));
     let mut h = app_with(&path);
     // The new layer is listed by its file name.
     h.get_by_label("地块");
-    std::fs::write(&path, V2).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&path, common::PLOTS_V2).unwrap_or_else(|e| panic!("{e}"));
     wait_for(&mut h, "the reload", |a| file_layer(a).is_some_and(|e| !e.changes.is_empty()));
     h.step();
     h.step();

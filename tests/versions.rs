@@ -154,7 +154,7 @@ fn the_change_report_totals_two_layers_selects_a_row_and_colours_the_changes() {
     let slide = h.state().briefing.slides.last().cloned().expect("a slide");
     assert_eq!(h.state().briefing.slides.len(), slides_before + 1);
     assert_eq!(slide.title, "规划地块_2024 与 规划地块_2023 对比");
-    assert!(slide.subtitle.starts_with("新增 1，删除 1，修改 2，未变 1，面积变化 +"), "{}", slide.subtitle);
+    assert!(slide.subtitle.starts_with("新增 1 个，删除 1 个，修改 2 个，未变 1 个，面积变化 +"), "{}", slide.subtitle);
     let compare = slide.compare.expect("the slide compares");
     let shows = |i: usize, key: &str| compare.views[i].layers.as_ref().is_some_and(|k| k.iter().any(|k| k == key));
     assert!(shows(0, &old_key) && !shows(0, &new_key), "the first view is the old version");
@@ -166,24 +166,11 @@ fn the_change_report_totals_two_layers_selects_a_row_and_colours_the_changes() {
     assert!(layer(h.state(), &new_key).flash.is_none(), "the highlight outlived the report");
 }
 
-const V1: &str = r#"{"type":"FeatureCollection","features":[
-{"type":"Feature","id":"a","properties":{"name":"甲地块","status":"规划"},"geometry":{"type":"Point","coordinates":[119.10,36.70]}},
-{"type":"Feature","id":"b","properties":{"name":"乙地块","status":"规划"},"geometry":{"type":"Point","coordinates":[119.11,36.70]}},
-{"type":"Feature","id":"c","properties":{"name":"丙地块","status":"规划"},"geometry":{"type":"Point","coordinates":[119.12,36.70]}}
-]}"#;
-
-// b modified (status), c removed, d added.
-const V2: &str = r#"{"type":"FeatureCollection","features":[
-{"type":"Feature","id":"a","properties":{"name":"甲地块","status":"规划"},"geometry":{"type":"Point","coordinates":[119.10,36.70]}},
-{"type":"Feature","id":"b","properties":{"name":"乙地块","status":"在建"},"geometry":{"type":"Point","coordinates":[119.11,36.70]}},
-{"type":"Feature","id":"d","properties":{"name":"丁地块","status":"规划"},"geometry":{"type":"Point","coordinates":[119.13,36.70]}}
-]}"#;
-
 #[test]
 fn a_reload_keeps_two_versions_listed_in_the_window_and_the_old_one_opens_and_compares() {
     let tmp = temp_dir();
     let file = tmp.path().join("地块.geojson");
-    write(&file, V1);
+    write(&file, common::PLOTS_V1);
     let data = tmp.path().join("data");
     let start = StartOptions {
         basemap: Some(Basemap::None),
@@ -197,7 +184,7 @@ fn a_reload_keeps_two_versions_listed_in_the_window_and_the_old_one_opens_and_co
     let history = History::new(data.join("history"), DEFAULT_LIMIT_BYTES);
     let kept = |n: usize| history.versions_of(&file).map(|v| v.len() == n).unwrap_or(false);
     wait_for(&mut h, "the first version", |a| file_layer(a).is_some() && kept(1));
-    write(&file, V2);
+    write(&file, common::PLOTS_V2);
     wait_for(&mut h, "the reload", |a| file_layer(a).is_some_and(|e| !e.changes.is_empty()));
     wait_for(&mut h, "the second version", |_| kept(2));
     let versions = history.versions_of(&file).unwrap_or_else(|e| panic!("{e}"));
@@ -240,7 +227,7 @@ fn a_reload_keeps_two_versions_listed_in_the_window_and_the_old_one_opens_and_co
 
     wait_for(&mut h, "the old version as a layer", |a| restored_layer(a, &restored).is_some());
     let old_copy = tmp.path().join("copy-of-v1.geojson");
-    write(&old_copy, V1);
+    write(&old_copy, common::PLOTS_V1);
     let expected = load_path(&old_copy, LoadOptions::default()).unwrap_or_else(|e| panic!("{e}")).features;
     let opened = restored_layer(h.state(), &restored).unwrap_or_else(|| panic!("gone"));
     assert!(same_features(&opened.layer.features, &expected), "the restored layer differs from version 1");
@@ -269,7 +256,7 @@ fn convert_keeps_its_output_as_a_converted_version_and_converts_without_a_histor
     let bin = env!("CARGO_BIN_EXE_kuiwen-atlas");
     let tmp = temp_dir();
     let input = tmp.path().join("parks.geojson");
-    write(&input, V2);
+    write(&input, common::PLOTS_V2);
     let data = tmp.path().join("data");
     let out = tmp.path().join("parks.gpkg");
     let run = |out: &Path, data: &Path| {

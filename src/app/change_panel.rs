@@ -527,21 +527,8 @@ fn report_slide(
     let mut slide = app.slide_from_view(&format!("{new_zh} 与 {old_zh} 对比"));
     slide.title_en = Some(format!("{new_en} against {old_en}"));
     let counts = |english: bool| {
-        let (a, d, m, u) = if english {
-            ("added", "removed", "modified", "unchanged")
-        } else {
-            ("新增", "删除", "修改", "未变")
-        };
-        let sep = if english { ", " } else { "，" };
-        let area = area_change_text(area_change_m2, english);
-        let area_label = if english { "area change " } else { "面积变化 " };
-        format!(
-            "{a} {}{sep}{d} {}{sep}{m} {}{sep}{u} {}{sep}{area_label}{area}",
-            r.added.len(),
-            r.removed.len(),
-            r.modified.len(),
-            r.unchanged
-        )
+        let (sep, area_label) = if english { (", ", "area change ") } else { ("，", "面积变化 ") };
+        format!("{}{sep}{area_label}{}", r.summary(english), area_change_text(area_change_m2, english))
     };
     slide.subtitle = counts(false);
     slide.subtitle_en = Some(counts(true));

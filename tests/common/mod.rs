@@ -109,3 +109,17 @@ pub fn rerun_without_env(var: &str, test: &str) -> bool {
 pub fn snapshot_options() -> egui_kittest::SnapshotOptions {
     egui_kittest::SnapshotOptions::new().threshold(1.0).max_failed_pixels(50)
 }
+
+/// Three plots: 甲, 乙 and 丙地块 (points with a status), the first version of a changing file.
+pub const PLOTS_V1: &str = r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","id":"a","properties":{"name":"甲地块","status":"规划"},"geometry":{"type":"Point","coordinates":[119.10,36.70]}},
+{"type":"Feature","id":"b","properties":{"name":"乙地块","status":"规划"},"geometry":{"type":"Point","coordinates":[119.11,36.70]}},
+{"type":"Feature","id":"c","properties":{"name":"丙地块","status":"规划"},"geometry":{"type":"Point","coordinates":[119.12,36.70]}}
+]}"#;
+
+/// The second version: 乙地块 changed its status, 丙地块 removed, 丁地块 added.
+pub const PLOTS_V2: &str = r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","id":"a","properties":{"name":"甲地块","status":"规划"},"geometry":{"type":"Point","coordinates":[119.10,36.70]}},
+{"type":"Feature","id":"b","properties":{"name":"乙地块","status":"在建"},"geometry":{"type":"Point","coordinates":[119.11,36.70]}},
+{"type":"Feature","id":"d","properties":{"name":"丁地块","status":"规划"},"geometry":{"type":"Point","coordinates":[119.13,36.70]}}
+]}"#;
