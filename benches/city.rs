@@ -28,7 +28,7 @@ fn frame(ctx: &egui::Context, input: &egui::RawInput, view: &MapView, layer: &La
         let painter = ui.painter().clone();
         let mut labels = Vec::new();
         paint_layer(&painter, view, layer, cache, PaintOptions::default(), &mut labels);
-        place_labels(&painter, labels, 13.0, true);
+        place_labels(&painter, labels, 13.0, true, &[]);
     });
     ctx.tessellate(out.shapes, out.pixels_per_point).len()
 }

@@ -56,10 +56,18 @@ LAT0 = 36.69
 KX = 111320.0 * math.cos(math.radians(LAT0))  # metres per degree of longitude
 KY = 110950.0  # metres per degree of latitude
 
-SRC_SEED = ("2017 Weifang Daily (潍坊日报) articles on Kuiwen District: '潍坊市奎文区：以作风建设促新一轮发展', "
-            "'奎文打造区域化党建品牌体系', '奎文区：推进“四大片区”开发带动转型升级'")
-SRC_DRAWN = ("Shape drawn by scripts/gen_geodata.py to fit the OpenStreetMap-derived district outline and FACTS.md "
-             "(not surveyed, not copied from any map)")
+# Where things come from, as the feature's card says it to a planner: `source` in Chinese,
+# `source_en` in English. They name the 2017 Weifang Daily articles by title, OpenStreetMap and
+# geoBoundaries, and public reference points; never files of this repository.
+DAILY = "2017 年《潍坊日报》报道"
+ART_WORK = "《潍坊市奎文区：以作风建设促新一轮发展》"
+ART_PARTY = "《奎文打造区域化党建品牌体系》"
+ART_FOUR = "《奎文区：推进“四大片区”开发带动转型升级》"
+ART_WORK_EN = ("“潍坊市奎文区：以作风建设促新一轮发展” (Kuiwen District, Weifang: a new round of development "
+               "through a better work style)")
+ART_PARTY_EN = "“奎文打造区域化党建品牌体系” (Kuiwen builds an area-wide system of Party building)"
+ART_FOUR_EN = ("“奎文区：推进‘四大片区’开发带动转型升级” (Kuiwen District: developing the four districts to drive "
+               "its transformation)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -180,16 +188,16 @@ def yu_x(y: float) -> float:
 # Railway stations at their OpenStreetMap positions (ODbL; tests/fixtures/reference/README.md).
 STATION_WEIFANG = (119.0915, 36.6961)   # OSM 潍坊: 潍坊站, in 潍城区 just west of the river
 STATION_NIANLIPU = (119.1263, 36.6599)  # OSM 二十里堡: 廿里堡站
-SRC_OSM_STATIONS = "OpenStreetMap railway station nodes (ODbL 1.0, © OpenStreetMap contributors)"
 STATION_TOLERANCE_M = 50  # the points sit exactly on the OSM positions, which are given to 1e-4° (about 10 m)
 BOUNDARY_TOLERANCE_M = 1000
 BOUNDARY_TOLERANCE_NOTE = (
-    "Estimate, not a measurement: the unsimplified 2017 OSM boundary is not at hand. Every vertex the simplification "
-    "kept lies at least 506 m off the line through its two neighbours, so it dropped bends up to about that size; "
-    "1000 m is twice that. Check: OSM's 潍坊站, just west of the river that forms the west boundary, lies 660 m west "
-    "of the simplified west edge.")
-SRC_OSM_BOUNDARY = ("geoBoundaries CHN ADM3 (boundaryID CHN-ADM3-62558664), derived from OpenStreetMap administrative "
-                    "boundaries (2017), simplified to 42 positions")
+    "估计值，非实测：手头没有未简化的 2017 年 OpenStreetMap 边界。简化后保留的每个顶点都偏离其相邻两点连线至少 506 米，"
+    "说明被略去的弯折最大约为这个尺度，取其两倍即 1000 米。核对：OpenStreetMap 上的潍坊站在西界白浪河以西，"
+    "位于简化轮廓西边线以西 660 米。",
+    "An estimate, not a measurement: the unsimplified 2017 OpenStreetMap boundary is not at hand. Every vertex the "
+    "simplification kept lies at least 506 m off the line through its two neighbours, so it dropped bends up to about "
+    "that size; 1000 m is twice that. Check: OpenStreetMap's Weifang station (潍坊站), just west of the river that "
+    "forms the west boundary, lies 660 m west of the simplified west edge.")
 OSM_ATTRIBUTION = "© OpenStreetMap contributors, geoBoundaries"
 OSM_LICENSE = "ODbL 1.0"
 
@@ -780,7 +788,9 @@ def write_fc(fname, feats):
 
 
 def base_props(name, name_en, category, source, accuracy="illustrative", **extra):
-    d = {"name": name, "name_en": name_en, "category": category, "source": source, "accuracy": accuracy}
+    """`source` is (Chinese, English): written as `source` and `source_en`."""
+    zh, en = source
+    d = {"name": name, "name_en": name_en, "category": category, "source": zh, "source_en": en, "accuracy": accuracy}
     d.update(extra)
     return d
 
@@ -986,10 +996,15 @@ def main():
     # ================================================================ write: boundary
     write_fc("kuiwen_boundary.geojson", [feature("boundary-kuiwen", base_props(
         "奎文区", "Kuiwen District", "boundary",
-        f"{SRC_OSM_BOUNDARY}; written with exactly its vertices (rounded to 6 decimals, about 0.1 m). "
-        "Includes the 新城 and 清池 subdistricts run by the Weifang high-tech zone; Kuiwen runs ~57.6 km² itself "
-        "(FACTS.md §1–2).",
-        "approximate", tolerance_m=BOUNDARY_TOLERANCE_M, tolerance_note=BOUNDARY_TOLERANCE_NOTE,
+        ("奎文区界取自 OpenStreetMap 行政区划边界（2017 年），经 geoBoundaries 简化（CHN ADM3，边界编号 "
+         "CHN-ADM3-62558664）为 42 个顶点，坐标原样采用（6 位小数，约 0.1 米）。范围含潍坊高新区代管的新城、清池街道；"
+         "奎文区直管约 57.6 平方公里。",
+         "Kuiwen's outline from OpenStreetMap's administrative boundaries (2017), simplified by geoBoundaries "
+         "(CHN ADM3, boundary CHN-ADM3-62558664) to 42 vertices, used as they are (6 decimals, about 0.1 m). It "
+         "includes the Xincheng (新城) and Qingchi (清池) subdistricts run by the Weifang high-tech zone; Kuiwen runs "
+         "about 57.6 km² itself."),
+        "approximate", tolerance_m=BOUNDARY_TOLERANCE_M, tolerance_note=BOUNDARY_TOLERANCE_NOTE[0],
+        tolerance_note_en=BOUNDARY_TOLERANCE_NOTE[1],
         license=OSM_LICENSE, attribution=OSM_ATTRIBUTION, source_url="https://www.geoboundaries.org",
         boundary_id="CHN-ADM3-62558664",
         admin_code="370705", area_km2=round(b_area, 2),
@@ -1000,25 +1015,30 @@ def main():
     rail_xs = sorted(set([round(x, 4) for x in np.arange(119.085, 119.3101, 0.001)] + [_R1[0], _R2[0]]))
     rail_line = LineString([(x, rail_y(x)) for x in rail_xs])
     assert rail_line.distance(Point(_R1)) < 1e-9 and rail_line.distance(Point(_R2)) < 1e-9
-    station_src = (f"{SRC_OSM_STATIONS}: OSM name {{osm}} at {{lon}}, {{lat}} (tests/fixtures/reference/README.md); "
-                   "the point is placed exactly there")
+    def station_src(osm, lon, lat, zh_more, en_more):
+        return (f"位置取自 OpenStreetMap 的铁路车站点（站名“{osm}”，东经 {lon}°，北纬 {lat}°，ODbL 1.0），原样采用{zh_more}。",
+                f"Position of OpenStreetMap's railway station node “{osm}” ({lon} E, {lat} N; ODbL 1.0), used as it "
+                f"is{en_more}.")
     write_fc("jiaoji_railway.geojson", [
         feature("railway-jiaoji", base_props(
             "胶济铁路", "Jiaoji Railway (Qingdao–Jinan)", "railway",
-            f"{SRC_DRAWN}: passes exactly through the OpenStreetMap positions of 潍坊站 (119.0915, 36.6961) and "
-            "廿里堡站 (119.1263, 36.6599), straight between them (south-east), then easing to a little south of east "
-            "to the edge of the map extent; the course beyond the stations is drawn, not surveyed. "
-            "The seed article names it as the northern limit of the 30 km² southern new town (胶济铁路以南30平方公里).",
+            (f"示意线位：经过 OpenStreetMap 上潍坊站（东经 {_R1[0]}°，北纬 {_R1[1]}°）和廿里堡站（东经 {_R2[0]}°，"
+             f"北纬 {_R2[1]}°）的位置，两站之间为直线，两站以外的走向为示意，未经测绘。{DAILY}{ART_FOUR}"
+             "以胶济铁路为南部新城的北界（“胶济铁路以南30平方公里”）。",
+             f"Illustrative course: through OpenStreetMap's positions of Weifang station ({_R1[0]} E, {_R1[1]} N) and "
+             f"Nianlipu station ({_R2[0]} E, {_R2[1]} N), straight between them; beyond the stations the course is "
+             f"sketched, not surveyed. The 2017 Weifang Daily article {ART_FOUR_EN} makes the railway the northern "
+             "limit of the southern new town (30 km² south of the Jiaoji railway)."),
             line_text="胶济铁路", operator_text="中国铁路济南局"), rail_line),
         feature("station-weifang", base_props(
             "潍坊站", "Weifang Railway Station", "station",
-            station_src.format(osm="潍坊", lon=_R1[0], lat=_R1[1]) + "; in 潍城区 just west of the river (FACTS.md §2)",
+            station_src("潍坊", _R1[0], _R1[1], "；位于潍城区，白浪河以西", "; in Weicheng District, west of the Bailang River"),
             "approximate", tolerance_m=STATION_TOLERANCE_M, license=OSM_LICENSE,
             attribution="© OpenStreetMap contributors", osm_name="潍坊", line="胶济铁路",
             district_text="潍城区（白浪河以西）"), Point(_R1)),
         feature("station-nianlipu", base_props(
             "廿里堡站", "Nianlipu Station", "station",
-            station_src.format(osm="二十里堡", lon=_R2[0], lat=_R2[1]) + " (廿 = 二十)",
+            station_src("二十里堡", _R2[0], _R2[1], "（廿即二十）", " (二十里堡 is written 廿里堡)"),
             "approximate", tolerance_m=STATION_TOLERANCE_M, license=OSM_LICENSE,
             attribution="© OpenStreetMap contributors", osm_name="二十里堡", line="胶济铁路"), Point(_R2)),
     ])
@@ -1031,29 +1051,39 @@ def main():
     write_fc("bailang_river.geojson", [
         feature("river-bailang", base_props(
             "白浪河", "Bailang River", "river",
-            f"{SRC_DRAWN}: the west side of the OSM-derived district outline (FACTS.md §2: the Bailang River forms "
-            "Kuiwen's western boundary), smoothed over about 500 m, with a gentle meander; along the district it stays "
-            "within about 300 m of that edge, between 119.090 and 119.119 E. Wetland park from the reservoir north to 宝通街, 6.7 km long "
-            "(FACTS.md §2).",
+            ("示意线位：沿 OpenStreetMap 奎文区界的西边线绘制（白浪河为奎文区西界），平滑约 500 米并略加弯曲，"
+             "在区内距该边线不超过约 300 米（东经 119.090°–119.119°）；不是测绘河道。公开资料：白浪河湿地公园自水库向北"
+             "至宝通街，长 6.7 公里。",
+             "Illustrative course along the west edge of OpenStreetMap's outline of Kuiwen (the Bailang River forms the "
+             "district's western boundary), smoothed over about 500 m with a gentle meander, within about 300 m of that "
+             "edge (119.090–119.119 E); not a surveyed channel. Public sources: the wetland park runs 6.7 km from the "
+             "reservoir north to Baotong Street (宝通街)."),
             flow="south to north", role_text="奎文区西界；白浪绿洲生态旅游带"), bl_line),
         feature("river-bailang-water", base_props(
             "白浪河水面", "Bailang River (water surface)", "river",
-            f"{SRC_DRAWN}: the centre line buffered by about 40 m each side (illustrative width).",
+            ("示意水面：白浪河示意中线两侧各约 40 米，宽度为示意。",
+             "Illustrative water surface: about 40 m either side of the river's illustrative centre line."),
             flow="south to north"), bl_water),
         feature("river-yu", base_props(
             "虞河", "Yu River", "river",
-            f"{SRC_DRAWN}: about 119.145–119.150 E; FACTS.md §2 (泛泰华 area lies between 白浪河 and 虞河).",
+            ("示意线位：约东经 119.145°–119.150°；公开资料：泛泰华片区位于白浪河与虞河之间。不是测绘河道。",
+             "Illustrative course at about 119.145–119.150 E; public sources place the Fantaihua (泛泰华) area between "
+             "the Bailang and Yu rivers. Not a surveyed channel."),
             flow="south to north"), yu_line),
     ])
 
     # ================================================================ southern new town
     write_fc("southern_new_town.geojson", [feature("newtown-south", base_props(
         "南部新城", "Southern New Town", "new_town",
-        f"{SRC_DRAWN}: the district south of the railway (100 m clearance from the tracks). In the OSM-derived "
-        "outline that is two lobes, its south-west and south-east parts (about 33 km² together), so the new town has two "
-        "parts; the eastern one is cut off at a drawn line tuned to 30 km² in all. "
-        f"Figures from the seed article ({SRC_SEED}): 30 km² south of the Jiaoji railway, 21 villages, 20,000+ people, "
-        "15-minute life circle, three areas 三王一马/文化南路/白浪河.",
+        ("示意范围：奎文区界内胶济铁路以南部分（距铁轨 100 米起）。在 OpenStreetMap 区界内，这部分分为西南、东南两块"
+         "（合计约 33 平方公里），东块以一条示意线截取，使两块合计为报道的 30 平方公里。数字和表述取自 "
+         f"{DAILY}{ART_FOUR}：胶济铁路以南 30 平方公里，涉及 21 个村、2 万余人，打造 15 分钟生活圈，含“三王一马”、"
+         "文化南路、白浪河三大片区。",
+         "Illustrative extent: the part of Kuiwen south of the railway (from 100 m off the tracks). Within "
+         "OpenStreetMap's outline that is two lobes, south-west and south-east (about 33 km² together); the eastern "
+         "one is cut off at a drawn line so that both make the reported 30 km². Figures and wording from the 2017 "
+         f"Weifang Daily article {ART_FOUR_EN}: 30 km² south of the Jiaoji railway, 21 villages, 20,000+ people, a "
+         "15-minute life circle, and the three areas 三王一马, 文化南路 and 白浪河."),
         area_km2=30, drawn_area_km2=round(nt_area, 3), parts_drawn_km2=[round(geod_area_km2(p), 3) for p in nt.geoms],
         villages=21, population=20000,
         goal="15分钟生活圈",
@@ -1067,8 +1097,9 @@ def main():
         planner_text="武汉大学城市设计院"), nt)])
 
     # ================================================================ development districts
-    dd_common = ("Planning area drawn by scripts/gen_geodata.py (illustrative; the published text gives no outline). "
-                 f"Wording and figures from the seed article ({SRC_SEED}).")
+    dd_common = (f"示意范围：报道未公布片区边界，按区位示意绘制。表述和数字取自 {DAILY}{ART_FOUR}。",
+                 "Illustrative extent: the article publishes no outline, so the area is drawn where it lies. Wording "
+                 f"and figures from the 2017 Weifang Daily article {ART_FOUR_EN}.")
     four_text = "老市府、“三王一马”、文化南路、白浪河片区“四大片区”开发改造战略决策（2017年3月），将来可腾空土地5000余亩"
     districts = [
         ("district-laoshifu", "老市府片区", "Old City Government Area", d_laoshifu, dict(
@@ -1108,7 +1139,9 @@ def main():
 
     # ================================================================ parks
     st = _R2
-    park_src = f"{SRC_DRAWN}; the position is illustrative. Figures and wording from the seed article ({SRC_SEED})."
+    park_src = (f"位置和形状为示意（面积按报道数字绘制），未经测绘。数字和表述取自 {DAILY}{ART_FOUR}{ART_WORK}及其配图。",
+                "Position and shape are illustrative (drawn to the reported size), not surveyed. Figures and wording "
+                f"from the 2017 Weifang Daily articles {ART_FOUR_EN} and {ART_WORK_EN}, and their photographs.")
     south_of_rail = half_plane_south_of(along_rail(-0.0009), step=RAIL_STEP)
     qilu = final_poly(scale_to_area(shape_around(119.2320, 36.6280, 820, 620, n=12, rot=0.2), 2.0,
                                     clip=shapely.intersection(boundary, south_of_rail)), "qilu")
@@ -1134,9 +1167,9 @@ def main():
         ("park-1532", "1532文化创意园", "1532 Cultural and Creative Park", p1532, dict(
             description="对大烟公司历史文化街区的欧式古建筑、老厂房进行重新开发，打造工业建筑遗迹旅游示范基地、文化创意产业聚集区",
             industries="、".join(["文化创意", "工业遗产旅游", "仓储物流（壹号仓）"]),
-            area_mu=600, area_text="占地600亩", area_source="seed article (2017 Weifang Daily)",
+            area_mu=600, area_text="占地600亩", area_source=f"{DAILY}{ART_FOUR}",
             area_mu_other=340,
-            area_mu_other_source="other public sources (e.g. news reports on the 1532 site) give 340亩 for the historic site",
+            area_mu_other_source="其他公开报道（如关于1532园区旧址的新闻）记载历史街区占地340亩",
             former_use_text="大烟公司旧址（英美烟草公司烟叶加工厂）", founded_year=1917,
             yihaocang_companies=50, yihaocang_storage_bays=5200, yihaocang_turnover_target_yuan=10000000000,
             yihaocang_turnover_target_year=2018,
@@ -1170,9 +1203,12 @@ def main():
     write_fc("parks.geojson", feats)
 
     # ================================================================ subdistricts
-    sd_src = (f"{SRC_DRAWN}: the 57.6 km² Kuiwen runs itself, cut along streets; names and codes from public statistical "
-              "codes (FACTS.md §1); counts (8 街道, 65 社区, 413 二级网格, 1315 网格管理员) from the seed article "
-              "('奎文打造区域化党建品牌体系'); the split of the counts per subdistrict is illustrative")
+    sd_src = ("示意范围：把奎文区直管的约 57.6 平方公里沿道路划分，不是官方街道界线。街道名称和代码取自国家统计用区划代码；"
+              f"8 个街道、65 个社区、413 个二级网格、1315 名网格员等总数取自 {DAILY}{ART_PARTY}，各街道的分摊数为示意。",
+              "Illustrative extent: the about 57.6 km² Kuiwen runs itself, divided along streets; not the official "
+              "subdistrict boundaries. Names and codes from the national statistical division codes; the totals "
+              "(8 subdistricts, 65 communities, 413 grids, 1315 grid managers) from the 2017 Weifang Daily article "
+              f"{ART_PARTY_EN}; the split among subdistricts is illustrative.")
     feats = []
     grid_comm = [c for c, _ in grid_cells]
     for key, name, en, code, n in SUBDISTRICTS:
@@ -1186,9 +1222,12 @@ def main():
     write_fc("subdistricts.geojson", feats)
 
     # ================================================================ communities
-    cm_src = (f"{SRC_DRAWN}: Voronoi split of the drawn subdistrict (illustrative). Seed article: 65 社区, each with a "
-              "“大党委”, about 6000 households and a 10-minute service radius; per-community households are generated "
-              "around 6000 (illustrative)")
+    cm_src = (f"示意范围：在街道示意范围内划分，不是官方社区界线。{DAILY}{ART_PARTY}：按 6000 户左右规模和 10 分钟服务半径"
+              "成立 65 个社区“大党委”；各社区户数为在 6000 户上下生成的示意数。",
+              "Illustrative extent: divided within the illustrative subdistrict, not the official community boundary. "
+              f"The 2017 Weifang Daily article {ART_PARTY_EN}: 65 communities, each with a “大党委”, of about 6000 "
+              "households and a 10-minute service radius; each community's households are an illustrative number "
+              "around 6000.")
     feats = []
     comm_ids = {}
     for ci, (key, _) in enumerate(comm_cells):
@@ -1205,8 +1244,11 @@ def main():
     write_fc("communities.geojson", feats)
 
     # ================================================================ grids
-    gr_src = ("Drawn by scripts/gen_geodata.py: Voronoi split of the drawn community (illustrative); seed article: "
-              "413 社区二级网格, 1315 网格管理员 in all; managers per grid allocated by the generator")
+    gr_src = (f"示意范围：在社区示意范围内划分，不是官方网格界线。{DAILY}{ART_PARTY}：全区 413 个社区二级网格、1315 名"
+              "网格管理员；各网格的网格员数为按总数分配的示意数。",
+              "Illustrative extent: divided within the illustrative community, not the official grid boundary. The "
+              f"2017 Weifang Daily article {ART_PARTY_EN}: 413 second-level grids and 1315 grid managers in all; the "
+              "managers per grid are an illustrative share of that total.")
     feats = []
     seq = defaultdict(int)
     order = sorted(range(n_grid), key=lambda gi: (grid_comm[gi], -round(grids_exact[gi].centroid.y, 4), grids_exact[gi].centroid.x))
@@ -1227,11 +1269,16 @@ def main():
     roads = build_roads(boundary, r8, nt)
     feats = []
     cnt = defaultdict(int)
-    road_src = (f"{SRC_DRAWN}: real street names at illustrative positions (not surveyed; only the Kuiwen government on "
-                "胜利东街, 119.1314, 36.7090 ±200 m, FACTS.md §2, is a published position). Estimates used: 北宫街 ~36.745, "
-                "东风街 ~36.720, 胜利街 ~36.709, 民生街 ~36.700, 宝通街 and 玉清街 parallel to the railway on its south side; "
-                "文化路 ~119.118, 潍州路 ~119.127, 虞河路 ~119.140, 北海路 ~119.160, 新华路 ~119.108. '规划支路' are generated "
-                "minor streets at about 450–600 m spacing. Streets share an identical vertex at every crossing.")
+    road_src = ("真实路名，示意线位（未经测绘）：只有胜利东街上的奎文区政府（东经 119.1314°，北纬 36.7090°，误差约 200 米）"
+                "是公开位置，其余按公开资料估计走向：东西向的北宫街、东风街、胜利街、民生街，铁路南侧与之平行的宝通街、"
+                "玉清街，南北向的新华路、文化路、潍州路、虞河路、北海路。“规划支路”为按 450–600 米间距生成的示意支路。"
+                "道路在交叉口共用同一节点，可沿道路量算步行距离。",
+                "Real street names at illustrative positions (not surveyed): only the Kuiwen government on Shengli East "
+                "Street (119.1314 E, 36.7090 N, within about 200 m) is a published position; the rest follow estimates "
+                "from public sources: 北宫街, 东风街, 胜利街 and 民生街 east–west, 宝通街 and 玉清街 parallel to the railway "
+                "on its south side, 新华路, 文化路, 潍州路, 虞河路 and 北海路 north–south. “规划支路” are illustrative minor "
+                "streets about 450–600 m apart. Streets share a node at every crossing, so walking distances can be "
+                "measured along them.")
     slug = {}
     for name, en, cls, coords, status in roads:
         base = slug.setdefault(name, f"road-{len(slug) + 1:03d}")
@@ -1277,9 +1324,11 @@ NUM_ZH = ["", "", "第二", "第三", "第四", "第五"]
 
 def build_facilities(comm_cells, comm_exact, comm_name, comm_ids, sd_info, sd_exact, nt, r8, roads):
     fac = []
-    fsrc = ("Illustrative point generated by scripts/gen_geodata.py: GB 50180-2018 life-circle facility types "
-            "(FACTS.md §3), spread unevenly on purpose (dense in the old centre, sparse south of the railway); "
-            "not a survey of real facilities")
+    fsrc = ("示意点位，不是设施普查：按《城市居住区规划设计标准》（GB 50180-2018）生活圈配套设施的类型生成，"
+            "有意分布不均（老城区密、铁路以南稀），用于演示生活圈分析。",
+            "Illustrative point, not a survey of real facilities: generated for the life-circle facility types of the "
+            "national standard GB 50180-2018, spread unevenly on purpose (dense in the old centre, sparse south of the "
+            "railway) to show the life-circle analysis.")
 
     def add(cat, name, name_en, x, y, **extra):
         props = base_props(name, name_en, "", fsrc)

@@ -266,14 +266,18 @@ fn linked_split_views_pan_together_and_show_the_cursor_cross() {
     let probe = |r: egui::Rect| r.left_top() + vec2(r.width() * 0.3, r.height() * 0.7);
     assert!(near(colour_at(&img, probe(first.rect), 1.0), OLD_FILL), "{:?}", colour_at(&img, probe(first.rect), 1.0));
     assert!(near(colour_at(&img, probe(second.rect), 1.0), NEW_FILL), "{:?}", colour_at(&img, probe(second.rect), 1.0));
-    // Dragging the second view 200 points left moves the first view as far east.
+    // Dragging the second view 120 points left (well inside it) moves the first view as far east.
     let before = centres(h.state()).0;
-    drag(&mut h, second.rect.center(), second.rect.center() - vec2(200.0, 0.0));
+    drag(&mut h, second.rect.center(), second.rect.center() - vec2(120.0, 0.0));
     h.run();
     let (a, b) = centres(h.state());
     let moved_deg = a[0] - before[0];
-    let expected_deg = 200.0 * first.metres_per_point() / (111_320.0 * CENTER[1].to_radians().cos());
-    assert!((moved_deg - expected_deg).abs() < expected_deg * 0.05, "moved {moved_deg}°, expected {expected_deg}°");
+    let expected_deg = 120.0 * first.metres_per_point() / (111_320.0 * CENTER[1].to_radians().cos());
+    // At least the drag, and a little more: the map glides on after a quick drag (inertia).
+    assert!(
+        (0.95 * expected_deg..1.5 * expected_deg).contains(&moved_deg),
+        "moved {moved_deg}°, dragged {expected_deg}°"
+    );
     assert!((a[0] - b[0]).abs() < 1e-6 && (a[1] - b[1]).abs() < 1e-6, "still together: {a:?} {b:?}");
     // The pointer over the second view shows as a red cross at the same place in the first.
     let second = h.state().compare.extra[0].0.last_view.expect("drawn");

@@ -61,6 +61,7 @@ fn split_harness() -> Harness<'static, Split> {
                             pick_on_click: true,
                             pan_buttons: egui::DragPanButtons::PRIMARY,
                             double_click_zoom: true,
+                            label_keep_out: &[],
                         };
                         if let Some(hit) = view.show(col, &input).clicked {
                             s.selection = hit;

@@ -112,6 +112,13 @@ pub enum Action {
         /// Where it goes.
         to: usize,
     },
+    /// Open (true) or collapse (false) the side panels; None leaves one as it is.
+    ShowPanel {
+        /// The layer panel on the left.
+        layers: Option<bool>,
+        /// The dock on the right (feature details, life circle).
+        dock: Option<bool>,
+    },
     /// Open the versions window on a layer's file (None: every file kept).
     OpenHistory(Option<String>),
     /// Open a version restored from the history as a layer, read as its layer's file is (the
@@ -190,7 +197,13 @@ impl AtlasApp {
                 self.briefing.add_slide(slide);
             }
             Action::AddPreparedSlide(slide) => self.briefing.add_slide(*slide),
-            Action::UseTool(t) => self.tool = t,
+            Action::UseTool(t) => {
+                // The life circle's panel is in the dock: open it if it was collapsed.
+                if t == super::tools::Tool::LifeCircle {
+                    self.persisted.panels.dock = true;
+                }
+                self.tool = t;
+            }
             Action::Notice(n) => self.notices.push(n),
             Action::SaveCsv { name, text } => {
                 let lang = self.lang();
@@ -257,8 +270,19 @@ impl AtlasApp {
                 }
             }
             Action::MoveLayer { from, to } => {
+                // Taken out and put in at its new place (a drag over several rows moves one layer,
+                // not two).
                 if from < self.layers.len() && to < self.layers.len() {
-                    self.layers.swap(from, to);
+                    let e = self.layers.remove(from);
+                    self.layers.insert(to, e);
+                }
+            }
+            Action::ShowPanel { layers, dock } => {
+                if let Some(v) = layers {
+                    self.persisted.panels.layers = v;
+                }
+                if let Some(v) = dock {
+                    self.persisted.panels.dock = v;
                 }
             }
             Action::OpenHistory(key) => self.history_panel.show_for(key.as_deref(), &self.layers),

@@ -493,10 +493,15 @@ impl AttributeTable {
                         )
                     });
                 }
+                // Column titles from the layer's schema (its sidecar, or the embedded data's names).
+                let schema = app.info.schema(&entry.layer);
                 for k in &cache.columns {
+                    let field = schema.field(k);
+                    let title =
+                        if field.has_alias() { field.label(lang.english()).to_owned() } else { key_label(k, lang) };
                     header.col(|ui| {
                         let hover = format!("{k} · {sort_hint}");
-                        header_button(ui, key_label(k, lang), SortColumn::Property(k.clone()), &hover, &mut new_sort)
+                        header_button(ui, title, SortColumn::Property(k.clone()), &hover, &mut new_sort)
                     });
                 }
             })

@@ -5,7 +5,7 @@ use kuiwen_core::Bilingual;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use super::loading::{Outcome, Purpose, layer_name};
+use super::loading::{Outcome, Purpose, Restore, Slot, layer_name};
 use super::{AtlasApp, Notice};
 use crate::analysis::change::compare;
 use crate::io::LoadOptions;
@@ -170,7 +170,16 @@ fn describe(path: &Path, d: &Diagnostic, english: bool) -> String {
 
 fn finish(app: &mut AtlasApp, outcome: Outcome) {
     let english = app.lang().english();
-    let Outcome { path, purpose, options, result } = outcome;
+    let Outcome { id, path, purpose, options, result } = outcome;
+    if let Some(i) = app.loader.abandoned.iter().position(|j| *j == id) {
+        // A file of a workspace that another has replaced: not part of what is open now.
+        app.loader.abandoned.swap_remove(i);
+        return;
+    }
+    // One of the files of the workspace being opened: it takes the workspace's name, style and
+    // place (cloned: `opened` changes the app the entry lives in).
+    let saved = app.loader.restore.as_ref().and_then(|r| r.saved(id)).cloned();
+    let mut arrived = None;
     match (purpose, result) {
         (_, Err(crate::io::LoadError::Cancelled)) => {
             app.notices.push(Notice {
@@ -178,7 +187,7 @@ fn finish(app: &mut AtlasApp, outcome: Outcome) {
                 error: false,
             });
         }
-        (Purpose::Open, Ok(parsed)) => opened(app, path, options, parsed),
+        (Purpose::Open, Ok(parsed)) => arrived = opened(app, path, options, parsed, saved.as_ref()),
         (Purpose::Open, Err(crate::io::LoadError::NeedsCrs { x, y, diagnostic })) => {
             // Metres in an unknown system: ask, showing where each choice puts the data.
             app.notices.push(Notice { text: describe(&path, &diagnostic, english), error: true });
@@ -199,6 +208,31 @@ fn finish(app: &mut AtlasApp, outcome: Outcome) {
             keep_last_good(app, &key, text);
         }
     }
+    if saved.is_some() {
+        if let Some(r) = app.loader.restore.as_mut() {
+            r.arrived(id, arrived);
+        }
+        settle_restore(app);
+    }
+}
+
+/// Put the layers of the workspace being opened in its order (the files arrive in any order;
+/// layers it does not list stay on top) and, once every file is in, end the opening: a workspace
+/// saved without a view now fits its layers; one with a view keeps it.
+fn settle_restore(app: &mut AtlasApp) {
+    let Some(r) = app.loader.restore.as_ref() else { return };
+    let order: Vec<String> = r.order().into_iter().map(str::to_owned).collect();
+    app.layers.sort_by_key(|e| order.iter().position(|k| *k == e.layer.key).unwrap_or(usize::MAX));
+    if !r.done() {
+        return;
+    }
+    let view = r.view;
+    app.loader.restore = None;
+    if view.is_none()
+        && let Some(b) = app.all_bbox()
+    {
+        app.fit(b);
+    }
 }
 
 fn keep_last_good(app: &mut AtlasApp, key: &str, text: String) {
@@ -218,12 +252,33 @@ pub fn file_layer_key(path: &Path, layer: Option<&str>) -> String {
     }
 }
 
-fn opened(app: &mut AtlasApp, path: PathBuf, mut options: LoadOptions, parsed: Parsed) {
+/// A layer as the workspace saved it: style, visibility and name. The saved name is the Chinese
+/// one (`to_workspace` writes `name_zh`); when it is the app's own, the English name stays the
+/// app's, and a name the planner gave serves both languages rather than a translation of the
+/// name it replaced.
+fn apply_saved(layer: &mut Layer, saved: &WorkspaceLayer) {
+    layer.style = saved.style.clone();
+    layer.visible = saved.visible;
+    if !saved.name.trim().is_empty() && saved.name != layer.name_zh {
+        layer.name_zh = saved.name.clone();
+        layer.name_en = saved.name.clone();
+    }
+}
+
+/// A file read for a new layer: the layer added (or, already open, reloaded). `saved` is the
+/// workspace's entry when the file is one of the workspace being opened. Returns the layer's key.
+fn opened(
+    app: &mut AtlasApp,
+    path: PathBuf,
+    mut options: LoadOptions,
+    parsed: Parsed,
+    saved: Option<&WorkspaceLayer>,
+) -> Option<String> {
     let english = app.lang().english();
     if !parsed.ok() && parsed.features.is_empty() {
         let text = parsed.errors.first().map(|d| describe(&path, d, english)).unwrap_or_default();
         app.notices.push(Notice { text, error: true });
-        return;
+        return None;
     }
     // A file of several layers opened without naming one: the first has come; open the others.
     let several = parsed.source.layers.len() > 1;
@@ -237,7 +292,7 @@ fn opened(app: &mut AtlasApp, path: PathBuf, mut options: LoadOptions, parsed: P
     if app.layers.iter().any(|e| e.layer.key == key) {
         // Opening a file that is already open reloads it instead of duplicating the layer.
         reloaded(app, &key, parsed);
-        return;
+        return Some(key);
     }
     let name = layer_name(&path, &parsed);
     // A version restored from the history is named after its layer and time, so it stands apart
@@ -245,7 +300,6 @@ fn opened(app: &mut AtlasApp, path: PathBuf, mut options: LoadOptions, parsed: P
     let layer_of_several = parsed.source.layer.as_deref().filter(|_| several);
     let (name_zh, name_en) = super::history_panel::restored_name(app, &path, layer_of_several)
         .unwrap_or_else(|| (name.clone(), name.clone()));
-    let name = if english { name_en.clone() } else { name_zh.clone() };
     let n_files = app.layers.iter().filter(|e| matches!(e.layer.origin, LayerOrigin::File { .. })).count();
     let layer = Layer::new(
         key.clone(),
@@ -258,7 +312,13 @@ fn opened(app: &mut AtlasApp, path: PathBuf, mut options: LoadOptions, parsed: P
     let bbox = layer.bbox;
     let count = layer.features.len();
     app.push_layer(layer);
+    let mut name = String::new();
     if let Some(e) = app.layers.last_mut() {
+        if let Some(saved) = saved {
+            apply_saved(&mut e.layer, saved);
+            e.auto_reload = saved.auto_reload;
+        }
+        name = e.layer.name(english).to_owned();
         e.read_crs = Some(parsed.crs);
         e.source = parsed.source.clone();
         e.load = options;
@@ -274,7 +334,12 @@ fn opened(app: &mut AtlasApp, path: PathBuf, mut options: LoadOptions, parsed: P
             ));
         }
     }
-    if let Some(b) = bbox {
+    // While a workspace opens, its view stands: a file that arrives (a big one after seconds,
+    // when the planner may be looking at the saved view already) does not move the map. A
+    // workspace without a view fits all its layers once they are in (`settle_restore`).
+    if let Some(b) = bbox
+        && app.loader.restore.is_none()
+    {
         app.fit(b);
     }
     remember_recent(app, &path);
@@ -284,6 +349,7 @@ fn opened(app: &mut AtlasApp, path: PathBuf, mut options: LoadOptions, parsed: P
         text: format!("{} {name}: {count} {}", lang.t("已载入", "Loaded"), lang.t("个要素", "features")),
         error: false,
     });
+    Some(key)
 }
 
 fn watch(app: &mut AtlasApp, path: &Path) {
@@ -412,7 +478,7 @@ impl AtlasApp {
 
     /// The current state as a workspace.
     pub fn to_workspace(&self) -> Workspace {
-        let layers = self
+        let mut keyed: Vec<(Option<&str>, WorkspaceLayer)> = self
             .layers
             .iter()
             .filter_map(|e| {
@@ -421,7 +487,7 @@ impl AtlasApp {
                     LayerOrigin::File { path } => LayerSource::File { path: path.clone() },
                     LayerOrigin::Generated => result_source(&e.layer)?,
                 };
-                Some(WorkspaceLayer {
+                let saved = WorkspaceLayer {
                     source,
                     name: e.layer.name_zh.clone(),
                     crs: e.load.declared_crs,
@@ -430,9 +496,31 @@ impl AtlasApp {
                     style: e.layer.style.clone(),
                     visible: e.layer.visible,
                     auto_reload: e.auto_reload,
-                })
+                };
+                Some((Some(e.layer.key.as_str()), saved))
             })
             .collect();
+        // Saved (or autosaved) while a workspace is still opening: its files not read yet keep
+        // their places, after the layer the workspace lists before them.
+        if let Some(r) = &self.loader.restore {
+            let mut after: Option<usize> = None;
+            for slot in &r.slots {
+                match slot {
+                    Slot::Placed(k) | Slot::Arrived(k) => {
+                        if let Some(i) = keyed.iter().position(|(key, _)| *key == Some(k.as_str())) {
+                            after = Some(i);
+                        }
+                    }
+                    Slot::Loading { saved, .. } => {
+                        let at = after.map_or(0, |i| i + 1);
+                        keyed.insert(at, (None, (**saved).clone()));
+                        after = Some(at);
+                    }
+                    Slot::Failed => {}
+                }
+            }
+        }
+        let layers = keyed.into_iter().map(|(_, l)| l).collect();
         let view = self.map.last_view.map(|v| {
             let c = v.screen_to_lon_lat(v.rect.center());
             ViewState { center_lon_lat: c.to_array(), zoom: v.zoom }
@@ -446,6 +534,7 @@ impl AtlasApp {
             view,
             bookmarks,
             compare: self.compare.saved(),
+            collapsed_groups: self.layer_tree.collapsed.iter().cloned().collect(),
             ..Workspace::default()
         }
     }
@@ -481,8 +570,11 @@ impl AtlasApp {
         }
     }
 
-    /// Open a workspace: embedded layers take its order, style and visibility; its files load in
-    /// the background; a missing file is reported by name and the rest still opens.
+    /// Open a workspace as it was saved: exactly its layers (embedded ones it leaves out are not
+    /// shown), in its order, with its names, styles and visibility, and its view. Its files load
+    /// in the background and take their saved place, name and look as they arrive; the saved view
+    /// stays however long they take (without one, the layers are fitted once all are in). A
+    /// missing file is reported by name and the rest still opens.
     pub fn open_workspace(&mut self, path: &Path) {
         // ---- Read the file ----
         let ws = match Workspace::load(path) {
@@ -492,6 +584,10 @@ impl AtlasApp {
                 return;
             }
         };
+        // ---- A workspace still opening is replaced: its files are not wanted any more ----
+        if let Some(previous) = self.loader.restore.take() {
+            self.loader.abandon(&previous.pending_jobs());
+        }
         // ---- Close the files of the open workspace ----
         // The workspace's files and results replace the ones open now.
         let file_keys: Vec<String> = self
@@ -503,30 +599,59 @@ impl AtlasApp {
         for k in file_keys {
             self.remove_layer(&k);
         }
-        // ---- Embedded layers: order, style, visibility ----
-        // Embedded layers: reorder to the workspace's order, apply style and visibility.
-        let mut order: Vec<String> = Vec::new();
+        // ---- Embedded layers: exactly those listed ----
+        // The list is what the workspace shows: an embedded layer it leaves out is not shown (the
+        // app writes every layer it has, so this only drops what a planner left out on purpose),
+        // and one that an earlier workspace left out comes back when this one lists it.
+        let english = self.lang().english();
+        let listed: Vec<&str> = ws
+            .layers
+            .iter()
+            .filter_map(|wl| match &wl.source {
+                LayerSource::Embedded { file } => Some(file.as_str()),
+                _ => None,
+            })
+            .collect();
+        let unlisted: Vec<String> = self
+            .layers
+            .iter()
+            .filter(|e| matches!(e.layer.origin, LayerOrigin::Embedded { file } if !listed.contains(&file)))
+            .map(|e| e.layer.key.clone())
+            .collect();
+        for k in unlisted {
+            self.remove_layer(&k);
+        }
+        // ---- Every layer in the workspace's order; files read in the background ----
+        let mut slots = Vec::new();
         let mut missing = Vec::new();
         for wl in &ws.layers {
             match &wl.source {
                 LayerSource::Embedded { file } => {
-                    if let Some(e) = self
-                        .layers
-                        .iter_mut()
-                        .find(|e| matches!(e.layer.origin, LayerOrigin::Embedded { file: f } if f == file))
-                    {
-                        e.layer.style = wl.style.clone();
-                        e.layer.visible = wl.visible;
-                        order.push(e.layer.key.clone());
+                    let is_it = |o: &LayerOrigin| matches!(o, LayerOrigin::Embedded { file: f } if f == file);
+                    if !self.layers.iter().any(|e| is_it(&e.layer.origin)) {
+                        match crate::io::embedded::FILES.iter().find(|f| f.file == file) {
+                            Some(f) => match crate::io::embedded::load_one(f) {
+                                Ok(layer) => self.push_layer(layer),
+                                Err(e) => missing.push(format!("{file} ({})", e.message(english))),
+                            },
+                            // Written by another build of the app, or edited by hand.
+                            None => missing.push(format!("{} {file}", self.lang().t("内置图层", "embedded layer"))),
+                        }
+                    }
+                    if let Some(e) = self.layers.iter_mut().find(|e| is_it(&e.layer.origin)) {
+                        apply_saved(&mut e.layer, wl);
+                        slots.push(Slot::Placed(e.layer.key.clone()));
                     }
                 }
                 LayerSource::File { path: stored } => {
                     let full = resolve(stored, path);
                     if full.is_file() {
-                        self.open_file(
-                            full,
-                            LoadOptions { declared_crs: wl.crs, encoding: wl.encoding, layer: wl.layer.clone() },
-                        );
+                        let options =
+                            LoadOptions { declared_crs: wl.crs, encoding: wl.encoding, layer: wl.layer.clone() };
+                        let ctx = self.egui_ctx.clone();
+                        let job = self.loader.start(full.clone(), Purpose::Open, options, &ctx);
+                        let saved = WorkspaceLayer { source: LayerSource::File { path: full }, ..wl.clone() };
+                        slots.push(Slot::Loading { job, saved: Box::new(saved) });
                     } else {
                         missing.push(full.display().to_string());
                     }
@@ -544,13 +669,15 @@ impl AtlasApp {
                             );
                             layer.visible = wl.visible;
                             self.push_layer(layer);
-                            order.push(key.clone());
+                            slots.push(Slot::Placed(key.clone()));
                         }
                         Err(e) => missing.push(format!("{} ({e})", wl.name)),
                     }
                 }
             }
         }
+        let plan = Restore { slots, view: ws.view };
+        let order = plan.order();
         self.layers.sort_by_key(|e| order.iter().position(|k| *k == e.layer.key).unwrap_or(usize::MAX));
         // ---- Basemap, slides and view ----
         // Keys in custom tile URLs are saved as `***`: put the user's own back (from the recent
@@ -572,18 +699,30 @@ impl AtlasApp {
             }
             c
         });
-        if let Some(b) = spec.as_deref().and_then(|b| b.parse::<crate::basemap::Basemap>().ok()) {
+        // A render given its own basemap (`render --basemap`) keeps it: it overrides the
+        // workspace's as it does the slides'.
+        if let Some(b) = spec.as_deref().and_then(|b| b.parse::<crate::basemap::Basemap>().ok())
+            && !self.basemap_fixed
+        {
             self.set_basemap(b);
         }
-        if let Some(v) = ws.view {
-            self.map.memory.center_at(walkers::lon_lat(v.center_lon_lat[0], v.center_lon_lat[1]));
-            let _ = self.map.memory.set_zoom(v.zoom);
-            self.map.pending_fit = None;
+        match ws.view {
+            Some(v) => {
+                self.map.memory.center_at(walkers::lon_lat(v.center_lon_lat[0], v.center_lon_lat[1]));
+                let _ = self.map.memory.set_zoom(v.zoom);
+                self.map.pending_fit = None;
+            }
+            // No saved view: the layers there now, and all of them again once the files are in.
+            None => self.map.pending_fit = self.all_bbox(),
+        }
+        if !plan.done() {
+            self.loader.restore = Some(plan);
         }
         match compare {
             Some(c) => self.compare.start(c),
             None => self.compare.active = false,
         }
+        self.layer_tree.collapsed = ws.collapsed_groups.iter().cloned().collect();
         if !slides.is_empty() {
             self.briefing.slides = slides;
             self.briefing.builtin = false;

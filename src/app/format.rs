@@ -1,27 +1,10 @@
-//! How property values read in the metadata panel: numbers with their units, money in 亿元.
+//! How property values read in the metadata panel: numbers with their units, money in 亿元, coded
+//! values by name, as the layer's field schema (`model::schema`) says.
 
 use serde_json::Value;
 
 use super::i18n::Lang;
-
-/// The unit a property key names by its suffix, as (zh, en).
-fn unit_of(key: &str) -> Option<(&'static str, &'static str)> {
-    let suffixes: [(&str, (&str, &str)); 12] = [
-        ("_km2", ("km²", "km²")),
-        ("_m2", ("m²", "m²")),
-        ("_mu", ("亩", "mu")),
-        ("_ha", ("公顷", "ha")),
-        ("_km", ("km", "km")),
-        ("_m", ("m", "m")),
-        ("_min", ("分钟", "min")),
-        ("_pct", ("%", "%")),
-        ("households", ("户", "households")),
-        ("population", ("人", "people")),
-        ("villages", ("个村", "villages")),
-        ("managers", ("名", "people")),
-    ];
-    suffixes.iter().find(|(s, _)| key.ends_with(s)).map(|(_, u)| *u)
-}
+use crate::model::schema::{Field, Unit};
 
 /// A number with thousands separators and at most `decimals` decimals, trailing zeros dropped.
 pub fn number(x: f64, decimals: usize) -> String {
@@ -45,43 +28,79 @@ pub fn number(x: f64, decimals: usize) -> String {
 
 /// Money in yuan the way Chinese documents write it: 亿元 above 1e8, 万元 above 1e4.
 pub fn yuan(x: f64, lang: Lang) -> String {
+    yuan_decimals(x, 2, lang)
+}
+
+/// [`yuan`] with at most `d` decimals of the 亿/万 (billion/million) figure.
+fn yuan_decimals(x: f64, d: usize, lang: Lang) -> String {
     match lang {
-        Lang::Zh if x.abs() >= 1e8 => format!("{} 亿元", number(x / 1e8, 2)),
-        Lang::Zh if x.abs() >= 1e4 => format!("{} 万元", number(x / 1e4, 2)),
-        Lang::Zh => format!("{} 元", number(x, 2)),
-        Lang::En if x.abs() >= 1e9 => format!("CNY {} billion", number(x / 1e9, 2)),
-        Lang::En if x.abs() >= 1e6 => format!("CNY {} million", number(x / 1e6, 2)),
-        Lang::En => format!("CNY {}", number(x, 2)),
+        Lang::Zh if x.abs() >= 1e8 => format!("{} 亿元", number(x / 1e8, d)),
+        Lang::Zh if x.abs() >= 1e4 => format!("{} 万元", number(x / 1e4, d)),
+        Lang::Zh => format!("{} 元", number(x, d)),
+        Lang::En if x.abs() >= 1e9 => format!("CNY {} billion", number(x / 1e9, d)),
+        Lang::En if x.abs() >= 1e6 => format!("CNY {} million", number(x / 1e6, d)),
+        Lang::En => format!("CNY {}", number(x, d)),
     }
 }
 
-/// A property value for display, with the unit its key names.
+/// A property value for display, with the unit its key names (`_km2`, `_yuan`…): the defaults of
+/// [`Field::generic`], for places that know only the key.
 pub fn property_value(key: &str, value: &Value, lang: Lang) -> String {
+    field_value(&Field::generic(key), value, lang)
+}
+
+/// A property value as its schema field says: a coded value's name, codes and years as written,
+/// money in 万元/亿元, other numbers with their decimals and unit, lists item by item.
+pub fn field_value(field: &Field, value: &Value, lang: Lang) -> String {
+    let english = lang.english();
     match value {
         Value::Null => "—".to_owned(),
-        Value::Bool(b) => lang.t(if *b { "是" } else { "否" }, if *b { "yes" } else { "no" }).to_owned(),
+        Value::Bool(b) => match field.value_label(if *b { "true" } else { "false" }, english) {
+            Some(l) => l.to_owned(),
+            None => lang.t(if *b { "是" } else { "否" }, if *b { "yes" } else { "no" }).to_owned(),
+        },
         Value::Number(n) => {
-            let x = n.as_f64().unwrap_or(f64::NAN);
-            if key.ends_with("_yuan") {
-                return yuan(x, lang);
+            if let Some(l) = field.value_label(&n.to_string(), english) {
+                return l.to_owned();
             }
-            if key.ends_with("_year") || key == "year" || key.ends_with("code") {
+            if field.code {
                 return n.to_string();
             }
-            match unit_of(key) {
-                Some((zh, en)) => format!("{} {}", number(x, 3), lang.t(zh, en)),
-                None => number(x, 3),
+            with_unit(field, n.as_f64().unwrap_or(f64::NAN), lang)
+        }
+        Value::String(s) => {
+            if let Some(l) = field.value_label(s, english) {
+                return l.to_owned();
+            }
+            // CSV and some DBF columns carry numbers as text: a field with a unit still reads as a figure.
+            match s.trim().parse::<f64>() {
+                Ok(x) if field.unit.is_some() && !field.code && x.is_finite() => with_unit(field, x, lang),
+                _ => s.clone(),
             }
         }
-        Value::String(s) => s.clone(),
-        Value::Array(a) => a.iter().map(|v| property_value("", v, lang)).collect::<Vec<_>>().join(lang.t("、", ", ")),
+        Value::Array(a) => a.iter().map(|v| field_value(field, v, lang)).collect::<Vec<_>>().join(lang.t("、", ", ")),
         Value::Object(_) => value.to_string(),
+    }
+}
+
+/// A number in the field's unit and decimals.
+fn with_unit(field: &Field, x: f64, lang: Lang) -> String {
+    let decimals = field.decimals.map_or(3, usize::from);
+    match &field.unit {
+        Some(Unit::Money { yuan_per_unit }) => {
+            yuan_decimals(x * yuan_per_unit, field.decimals.map_or(2, usize::from), lang)
+        }
+        Some(Unit::Text { zh, en }) if !lang.t(zh, en).is_empty() => {
+            format!("{} {}", number(x, decimals), lang.t(zh, en))
+        }
+        _ => number(x, decimals),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::schema::LayerSchema;
     use serde_json::json;
 
     #[test]
@@ -95,5 +114,33 @@ mod tests {
         assert_eq!(property_value("households", &json!(6012), Lang::Zh), "6,012 户");
         assert_eq!(property_value("code", &json!(370705001), Lang::Zh), "370705001");
         assert_eq!(property_value("industries", &json!(["金融", "电商"]), Lang::Zh), "金融、电商");
+    }
+
+    #[test]
+    fn fields_read_as_their_schema_says() {
+        let parks = LayerSchema::embedded("parks.geojson");
+        let f = |k: &str| parks.field(k).into_owned();
+        assert_eq!(field_value(&f("investment_yuan"), &json!(3.0e9), Lang::Zh), "30 亿元");
+        assert_eq!(field_value(&f("companies_intended"), &json!(200), Lang::Zh), "200 家");
+        assert_eq!(field_value(&f("companies_intended"), &json!(200), Lang::En), "200");
+        assert_eq!(field_value(&f("output_target_years"), &json!(3), Lang::En), "3 years");
+        assert_eq!(field_value(&f("founded_year"), &json!(1917), Lang::Zh), "1917");
+        let roads = LayerSchema::embedded("roads.geojson");
+        assert_eq!(field_value(&roads.field("road_class"), &json!("arterial"), Lang::Zh), "主干路");
+        assert_eq!(field_value(&roads.field("status"), &json!("planned"), Lang::En), "Planned");
+        let town = LayerSchema::embedded("southern_new_town.geojson");
+        assert_eq!(
+            field_value(&town.field("parts_drawn_km2"), &json!([20.954, 9.046]), Lang::Zh),
+            "20.954 km²、9.046 km²"
+        );
+        // A sidecar's 万元 column, written as text in a CSV, still reads as money.
+        let mut s = LayerSchema::default();
+        s.fields.push(Field {
+            key: "TZE".into(),
+            unit: Some(Unit::Money { yuan_per_unit: 1e4 }),
+            ..Default::default()
+        });
+        assert_eq!(field_value(&s.field("TZE"), &json!("300000"), Lang::Zh), "30 亿元");
+        assert_eq!(field_value(&s.field("TZE"), &json!("未定"), Lang::Zh), "未定");
     }
 }

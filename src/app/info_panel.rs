@@ -1,35 +1,114 @@
-//! The right panel: everything known about the selected feature.
+//! The right panel: everything known about the selected feature. A project card at the top
+//! (`card.rs`), the measures of its shape, and its other attributes, all named by the layer's
+//! field schema: the embedded layers' own, or a loaded file's defaults with its sidecar
+//! (`NAME.schema.json`) applied. The panel keeps each layer's schema, and reads a sidecar again
+//! when its file or the layer changes.
 
-use egui::{Panel, RichText};
-use serde_json::Value;
+use std::collections::HashMap;
+use std::time::{Duration, Instant, SystemTime};
+
+use egui::RichText;
 
 use super::actions::Action;
-use super::format::{number, property_value};
-use super::{AtlasApp, Lang};
+use super::format::number;
+use super::{AtlasApp, Lang, Notice};
+use crate::Bilingual;
 use crate::analysis::measure::{AreaUnits, area_m2, format_distance, length_m, perimeter_m};
-use crate::model::GeometryKind;
+use crate::io::schema::{SchemaError, layer_schema, sidecar_path};
 use crate::model::provenance::{self, Accuracy};
+use crate::model::schema::LayerSchema;
+use crate::model::{GeometryKind, Layer, LayerOrigin};
 
-/// Properties shown in the header rather than the table.
-const HEADER_KEYS: [&str; 4] = ["name", "name_en", "category", "id"];
+use super::card;
 
-/// The feature details panel. It keeps nothing yet; it is a struct so what it will keep (the
-/// card's collapsed sections) lives with it.
+/// How often a loaded file's sidecar is looked at again for edits: a planner saves it in an
+/// editor and sees the card change within a moment, without a file watcher per sidecar.
+const SIDECAR_CHECK: Duration = Duration::from_secs(2);
+
+/// The feature details panel and the field schemas of the open layers.
 #[derive(Default)]
-pub struct InfoPanel {}
-
-impl InfoPanel {
-    /// Draw the panel for the app's selection; "zoom to" and "clear" come back as actions.
-    pub fn ui(&mut self, ui: &mut egui::Ui, app: &AtlasApp) -> Vec<Action> {
-        let mut actions = Vec::new();
-        show(app, ui, &mut actions);
-        actions
-    }
+pub struct InfoPanel {
+    /// Per layer key: its schema as last read.
+    schemas: HashMap<String, CachedSchema>,
 }
 
-fn show(app: &AtlasApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
-    let lang = app.lang();
-    Panel::right("info").resizable(true).default_size(330.0).show(ui, |ui| {
+/// A layer's schema and what it was read from.
+struct CachedSchema {
+    /// The layer's generation when read (a reload reads the sidecar again).
+    generation: u64,
+    /// Where the layer came from when read.
+    origin: LayerOrigin,
+    /// The sidecar's modification time and size when read (None: there was none).
+    stamp: Option<(SystemTime, u64)>,
+    /// When the sidecar was last looked at.
+    checked: Instant,
+    /// Defaults with the sidecar applied.
+    schema: LayerSchema,
+    /// Why the sidecar could not be used.
+    problem: Option<SchemaError>,
+}
+
+impl InfoPanel {
+    /// Draw the panel for the app's selection; "zoom to" and "clear" come back as actions, and
+    /// a sidecar that cannot be used as a notice.
+    pub fn ui(&mut self, ui: &mut egui::Ui, app: &AtlasApp) -> Vec<Action> {
+        let mut actions = Vec::new();
+        self.refresh(app, &mut actions);
+        self.show(app, ui, &mut actions);
+        actions
+    }
+
+    /// A layer's schema: as read with its sidecar, or (for a layer not seen yet) its defaults.
+    pub fn schema(&self, layer: &Layer) -> std::borrow::Cow<'_, LayerSchema> {
+        match self.schemas.get(&layer.key) {
+            Some(c) => std::borrow::Cow::Borrowed(&c.schema),
+            None => std::borrow::Cow::Owned(LayerSchema::for_origin(&layer.origin)),
+        }
+    }
+
+    /// Read the schema of layers new or changed since the last frame, and of files whose sidecar
+    /// was edited; forget closed layers.
+    fn refresh(&mut self, app: &AtlasApp, actions: &mut Vec<Action>) {
+        let now = Instant::now();
+        self.schemas.retain(|k, _| app.layers.iter().any(|e| e.layer.key == *k));
+        for e in &app.layers {
+            let path = match &e.layer.origin {
+                LayerOrigin::File { path } => Some(sidecar_path(path)),
+                _ => None,
+            };
+            let stale = match self.schemas.get_mut(&e.layer.key) {
+                None => true,
+                Some(c) if c.generation != e.generation || c.origin != e.layer.origin => true,
+                Some(c) => match &path {
+                    Some(p) if now.duration_since(c.checked) >= SIDECAR_CHECK => {
+                        c.checked = now;
+                        stamp(p) != c.stamp
+                    }
+                    _ => false,
+                },
+            };
+            if !stale {
+                continue;
+            }
+            let (schema, problem) = layer_schema(&e.layer.origin);
+            if let Some(p) = &problem {
+                log::warn!("{}", kuiwen_core::i18n::both(p));
+                actions.push(Action::Notice(Notice { text: p.message(app.lang().english()), error: true }));
+            }
+            let cached = CachedSchema {
+                generation: e.generation,
+                origin: e.layer.origin.clone(),
+                stamp: path.as_deref().and_then(stamp),
+                checked: now,
+                schema,
+                problem,
+            };
+            self.schemas.insert(e.layer.key.clone(), cached);
+        }
+    }
+
+    fn show(&self, app: &AtlasApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        let lang = app.lang();
         ui.heading(lang.t("要素信息", "Feature details"));
         ui.separator();
         // ---- Nothing selected: where the data comes from ----
@@ -44,12 +123,10 @@ fn show(app: &AtlasApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         };
         let Some(entry) = app.layer(&sel.layer) else { return };
         let Some(f) = entry.layer.features.get(sel.feature) else { return };
-        // ---- The feature's name and buttons ----
-        let name = f.display_name(lang.english()).unwrap_or("—").to_owned();
-        ui.label(RichText::new(&name).size(20.0).strong());
-        if let (Some(en), false) = (f.name_en(), lang.english()) {
-            ui.label(RichText::new(en).italics().weak());
-        }
+        let cached = self.schemas.get(&entry.layer.key);
+        let schema = self.schema(&entry.layer);
+        // ---- The card's title, chips and buttons ----
+        card::header(ui, lang, f, &schema);
         let mut zoom = false;
         let mut clear = false;
         ui.horizontal(|ui| {
@@ -57,82 +134,13 @@ fn show(app: &AtlasApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
             clear = ui.button(lang.t("取消选择", "Clear selection")).clicked();
         });
         egui::ScrollArea::vertical().show(ui, |ui| {
-            // ---- Summary: layer, category, accuracy, measures ----
-            egui::Grid::new("summary").num_columns(2).striped(true).spacing([12.0, 4.0]).show(ui, |ui| {
-                ui.label(lang.t("图层", "Layer"));
-                ui.label(entry.layer.name(lang.english()));
-                ui.end_row();
-                if let Some(c) = f.category() {
-                    ui.label(lang.t("类别", "Category"));
-                    ui.label(category_label(c, lang.english()));
-                    ui.end_row();
-                }
-                let accuracy = Accuracy::of(f);
-                if accuracy != Accuracy::Unknown {
-                    ui.label(lang.t("精度", "Accuracy"));
-                    ui.label(provenance::accuracy_text(f, lang.english()))
-                        .on_hover_text(accuracy.meaning(lang.english()));
-                    ui.end_row();
-                }
-                if let Some(credit) = f.properties.get("attribution").and_then(Value::as_str) {
-                    ui.label(lang.t("版权", "Credit"));
-                    ui.label(credit);
-                    ui.end_row();
-                }
-                if let Some(g) = &f.geometry {
-                    match f.kind() {
-                        GeometryKind::Polygon | GeometryKind::Mixed => {
-                            let a = AreaUnits::from_m2(area_m2(g));
-                            ui.label(lang.t("面积（椭球）", "Area (geodesic)"));
-                            ui.label(format!(
-                                "{} km²\n{} {}\n{} {}",
-                                number(a.km2, 3),
-                                number(a.hectares, 1),
-                                lang.t("公顷", "ha"),
-                                number(a.mu, 0),
-                                lang.t("亩", "mu")
-                            ));
-                            ui.end_row();
-                            ui.label(lang.t("周长", "Perimeter"));
-                            ui.label(format_distance(perimeter_m(g)));
-                            ui.end_row();
-                        }
-                        GeometryKind::Line => {
-                            ui.label(lang.t("长度（椭球）", "Length (geodesic)"));
-                            ui.label(format_distance(length_m(g)));
-                            ui.end_row();
-                        }
-                        GeometryKind::Point => {
-                            if let Some(b) = f.bbox {
-                                ui.label(lang.t("位置", "Location"));
-                                ui.label(format!("{:.5}°E, {:.5}°N", b[0], b[1]));
-                                ui.end_row();
-                            }
-                        }
-                        GeometryKind::Empty => {}
-                    }
-                }
-            });
-            // ---- All properties ----
+            // ---- The project card: figures, wording, provenance ----
+            card::body(ui, lang, f, &schema);
+            // ---- Measured from the shape ----
             ui.add_space(8.0);
-            ui.label(RichText::new(lang.t("属性", "Properties")).strong());
-            egui::Grid::new("props").num_columns(2).striped(true).spacing([12.0, 4.0]).min_col_width(90.0).show(
-                ui,
-                |ui| {
-                    for (k, v) in f.properties.iter().filter(|(k, _)| !HEADER_KEYS.contains(&k.as_str())) {
-                        ui.label(RichText::new(k).monospace().weak());
-                        match v {
-                            Value::String(s) if s.starts_with("http://") || s.starts_with("https://") => {
-                                ui.hyperlink(s);
-                            }
-                            _ => {
-                                ui.add(egui::Label::new(property_value(k, v, lang)).wrap());
-                            }
-                        }
-                        ui.end_row();
-                    }
-                },
-            );
+            measures(ui, lang, &entry.layer, f);
+            // ---- The other attributes ----
+            card::attributes(ui, lang, entry, f, &schema, cached.and_then(|c| c.problem.as_ref()));
         });
         // ---- After drawing: what was asked ----
         if zoom {
@@ -140,7 +148,51 @@ fn show(app: &AtlasApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         } else if clear {
             actions.push(Action::Select(None));
         }
-    });
+    }
+}
+
+/// A sidecar's modification time and size (None: no sidecar).
+fn stamp(path: &std::path::Path) -> Option<(SystemTime, u64)> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.modified().unwrap_or(SystemTime::UNIX_EPOCH), m.len()))
+}
+
+/// The layer and the geodesic measures of the feature's shape.
+fn measures(ui: &mut egui::Ui, lang: Lang, layer: &Layer, f: &crate::model::Feature) {
+    let w = card::label_width(ui);
+    let name = |s: &str| RichText::new(s).weak();
+    card::row(ui, w, name(lang.t("图层", "Layer")), RichText::new(layer.name(lang.english())));
+    let Some(g) = &f.geometry else { return };
+    match f.kind() {
+        GeometryKind::Polygon | GeometryKind::Mixed => {
+            let a = AreaUnits::from_m2(area_m2(g));
+            let area = format!(
+                "{} km²\n{} {}\n{} {}",
+                number(a.km2, 3),
+                number(a.hectares, 1),
+                lang.t("公顷", "ha"),
+                number(a.mu, 0),
+                lang.t("亩", "mu")
+            );
+            card::row(ui, w, name(lang.t("面积（椭球）", "Area (geodesic)")), RichText::new(area));
+            card::row(ui, w, name(lang.t("周长", "Perimeter")), RichText::new(format_distance(perimeter_m(g))));
+        }
+        GeometryKind::Line => {
+            card::row(
+                ui,
+                w,
+                name(lang.t("长度（椭球）", "Length (geodesic)")),
+                RichText::new(format_distance(length_m(g))),
+            );
+        }
+        GeometryKind::Point => {
+            if let Some(b) = f.bbox {
+                let at = format!("{:.5}°E, {:.5}°N", b[0], b[1]);
+                card::row(ui, w, name(lang.t("位置", "Location")), RichText::new(at));
+            }
+        }
+        GeometryKind::Empty => {}
+    }
 }
 
 /// Readable names for the categories of the embedded data (others show as written).

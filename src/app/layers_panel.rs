@@ -19,42 +19,290 @@ fn comparing_note(app: &AtlasApp, ui: &mut egui::Ui, lang: super::Lang, actions:
     }
     let text = lang.t("对比中：各视图的图层在“对比”窗口中选择", "Comparing: each view's layers are chosen in Compare");
     ui.horizontal_wrapped(|ui| {
-        ui.label(egui::RichText::new(text).small().color(ui.visuals().warn_fg_color));
+        ui.label(RichText::new(text).small().color(ui.visuals().warn_fg_color));
         if !c.window_open && ui.small_button(lang.t("对比设置", "Compare settings")).clicked() {
             actions.push(Action::Toggle(super::actions::Window::Compare));
         }
     });
 }
 
-pub(super) fn layers_panel(app: &AtlasApp, ui: &mut egui::Ui) -> Vec<Action> {
-    let lang = app.lang();
-    let count = app.layers.len();
-    let mut edits = Vec::new();
-    let mut actions = Vec::new();
-    Panel::left("layers").resizable(true).default_size(270.0).show(ui, |ui| {
-        ui.heading(lang.t("图层", "Layers"));
-        loads_in_progress(app, ui);
-        comparing_note(app, ui, lang, &mut actions);
-        ui.separator();
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            for idx in (0..count).rev() {
-                let e = &app.layers[idx];
-                let mut edit = LayerEdit::of(e);
-                layer_row(ui, e, &mut edit, idx, count, lang, &mut actions);
-                layer_details(ui, e, &mut edit, idx, lang, &mut actions);
-                if edit != LayerEdit::of(e) {
-                    edits.push(Action::EditLayer { key: e.layer.key.clone(), edit: Box::new(edit) });
-                }
-                ui.add_space(2.0);
-            }
-        });
-    });
-    edits.extend(actions);
-    edits
+/// The groups of the layer tree, top first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Group {
+    /// Files the planner opened.
+    Files,
+    /// Analysis results, measurements kept as layers, restored versions.
+    Results,
+    /// 设施: public service facilities.
+    Facilities,
+    /// 网格: subdistricts, communities, grids.
+    Grids,
+    /// 规划: the new town, the development districts, the parks.
+    Plan,
+    /// 基础: the district outline, rivers, roads, the railway.
+    Base,
 }
 
-/// A layer's two lines: visibility, name and count; opacity, zoom-to and order.
-fn layer_row(
+impl Group {
+    /// Every group, in the order the tree shows them.
+    pub const ALL: [Group; 6] =
+        [Group::Files, Group::Results, Group::Facilities, Group::Grids, Group::Plan, Group::Base];
+
+    /// The group a layer belongs to: embedded layers by what they are, files and results by origin.
+    pub fn of(layer: &Layer) -> Group {
+        match &layer.origin {
+            LayerOrigin::File { .. } => Group::Files,
+            LayerOrigin::Generated => Group::Results,
+            LayerOrigin::Embedded { file } => match file.trim_end_matches(".geojson") {
+                "facilities" => Group::Facilities,
+                "subdistricts" | "communities" | "grids" => Group::Grids,
+                "southern_new_town" | "development_districts" | "parks" => Group::Plan,
+                _ => Group::Base,
+            },
+        }
+    }
+
+    /// The name shown, and kept in workspaces (stable, in English).
+    pub fn key(self) -> &'static str {
+        match self {
+            Group::Files => "files",
+            Group::Results => "results",
+            Group::Facilities => "facilities",
+            Group::Grids => "grids",
+            Group::Plan => "plan",
+            Group::Base => "base",
+        }
+    }
+
+    fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Group::Files => lang.t("打开的文件", "Opened files"),
+            Group::Results => lang.t("分析结果", "Results"),
+            Group::Facilities => lang.t("设施", "Facilities"),
+            Group::Grids => lang.t("网格", "Grids"),
+            Group::Plan => lang.t("规划", "Plan"),
+            Group::Base => lang.t("基础", "Base"),
+        }
+    }
+}
+
+/// The layer tree: groups that collapse and switch their layers on and off together, one line
+/// per layer (drag to reorder; details and the right-click menu for the rest).
+#[derive(Default)]
+pub struct LayerTree {
+    /// Collapsed groups, by [`Group::key`] (saved in the workspace).
+    pub collapsed: std::collections::BTreeSet<String>,
+    /// Layers whose details are open, by key.
+    expanded: std::collections::HashSet<String>,
+}
+
+impl LayerTree {
+    /// Draw the panel. Each layer's edits (visibility, opacity, style, how its file is read) come
+    /// back as one [`Action::EditLayer`], before the other actions of the layer list.
+    pub fn ui(&mut self, ui: &mut egui::Ui, app: &AtlasApp) -> Vec<Action> {
+        let lang = app.lang();
+        let mut edits = Vec::new();
+        let mut actions = Vec::new();
+        if !app.persisted.panels.layers {
+            collapsed_strip(ui, "layers_strip", true, lang.t("图层", "Layers"), &mut actions);
+            return actions;
+        }
+        let max_w = (ui.ctx().content_rect().width() * super::MAX_SIDE_SHARE).max(200.0);
+        Panel::left("layers").resizable(true).default_size(260.0).max_size(max_w).show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.heading(lang.t("图层", "Layers"));
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui.small_button("«").on_hover_text(lang.t("收起图层面板", "Collapse the layer panel")).clicked()
+                    {
+                        actions.push(Action::ShowPanel { layers: Some(false), dock: None });
+                    }
+                });
+            });
+            loads_in_progress(app, ui);
+            comparing_note(app, ui, lang, &mut actions);
+            ui.separator();
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                for group in Group::ALL {
+                    let members: Vec<usize> =
+                        (0..app.layers.len()).rev().filter(|&i| Group::of(&app.layers[i].layer) == group).collect();
+                    if members.is_empty() {
+                        continue;
+                    }
+                    self.group_ui(ui, app, group, &members, &mut edits, &mut actions);
+                }
+            });
+        });
+        edits.extend(actions);
+        edits
+    }
+
+    /// A group's header (collapse, visibility of all its layers, count) and its layers.
+    fn group_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        app: &AtlasApp,
+        group: Group,
+        members: &[usize],
+        edits: &mut Vec<Action>,
+        actions: &mut Vec<Action>,
+    ) {
+        let lang = app.lang();
+        let shown = members.iter().filter(|&&i| app.layers[i].layer.visible).count();
+        let collapsed = self.collapsed.contains(group.key());
+        ui.horizontal(|ui| {
+            let hint = if collapsed { lang.t("展开", "Expand") } else { lang.t("折叠", "Collapse") };
+            if disclosure(ui, !collapsed).on_hover_text(hint).clicked() {
+                if collapsed {
+                    self.collapsed.remove(group.key());
+                } else {
+                    self.collapsed.insert(group.key().to_owned());
+                }
+            }
+            // Ticked when all are shown, half when some are: a click shows all, or hides all.
+            let mut all = shown == members.len();
+            let check = egui::Checkbox::new(&mut all, RichText::new(group.label(lang)).strong())
+                .indeterminate(shown > 0 && shown < members.len());
+            if ui.add(check).on_hover_text(lang.t("显示或隐藏整组", "Show or hide the whole group")).changed() {
+                let visible = shown < members.len();
+                for &i in members {
+                    let e = &app.layers[i];
+                    if e.layer.visible != visible {
+                        let mut edit = LayerEdit::of(e);
+                        edit.visible = visible;
+                        edits.push(Action::EditLayer { key: e.layer.key.clone(), edit: Box::new(edit) });
+                    }
+                }
+            }
+            ui.label(RichText::new(format!("{shown}/{}", members.len())).weak().small())
+                .on_hover_text(lang.t("显示的图层数/组内图层数", "layers shown / in the group"));
+        });
+        if collapsed {
+            return;
+        }
+        for &idx in members {
+            let e = &app.layers[idx];
+            let mut edit = LayerEdit::of(e);
+            self.layer_row(ui, e, &mut edit, idx, lang, actions);
+            if self.expanded.contains(&e.layer.key) {
+                ui.indent(("layer_details", &e.layer.key), |ui| {
+                    layer_details(ui, e, &mut edit, idx, app.layers.len(), lang, actions);
+                });
+            }
+            if edit != LayerEdit::of(e) {
+                edits.push(Action::EditLayer { key: e.layer.key.clone(), edit: Box::new(edit) });
+            }
+        }
+        ui.add_space(4.0);
+    }
+
+    /// A layer's one line: drag handle, symbol, visibility and name, count, details.
+    fn layer_row(
+        &mut self,
+        ui: &mut egui::Ui,
+        e: &LayerEntry,
+        edit: &mut LayerEdit,
+        idx: usize,
+        lang: Lang,
+        actions: &mut Vec<Action>,
+    ) {
+        let name = e.layer.name(lang.english()).to_owned();
+        let key = e.layer.key.clone();
+        let has_error = e.last_error.is_some();
+        // Just after a reload, open the details so the change list is in view (not for the
+        // change report's lasting highlight: the planner may close the details meanwhile).
+        if has_error || e.flash.as_ref().is_some_and(|f| f.strength() > 0.97 && !f.is_lasting()) {
+            self.expanded.insert(key.clone());
+        }
+        let row = ui.horizontal(|ui| {
+            ui.add_space(12.0);
+            ui.dnd_drag_source(egui::Id::unique(("layer_drag", &key)), idx, drag_handle)
+                .response
+                .on_hover_text(lang.t("拖动以调整图层顺序", "Drag to change the drawing order"));
+            swatch(ui, &e.layer);
+            let check = ui.checkbox(&mut edit.visible, RichText::new(&name));
+            check.context_menu(|ui| {
+                row_menu(ui, e, edit, idx, lang, actions);
+            });
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let open = self.expanded.contains(&key);
+                let details = if has_error { lang.t("详情 ⚠", "Details ⚠") } else { lang.t("详情", "Details") };
+                if ui.selectable_label(open, RichText::new(details).small()).clicked() {
+                    if open {
+                        self.expanded.remove(&key);
+                    } else {
+                        self.expanded.insert(key.clone());
+                    }
+                }
+                ui.label(RichText::new(format!("{}", e.layer.features.len())).weak().small())
+                    .on_hover_text(lang.t("要素数", "feature count"));
+            });
+        });
+        // A dragged layer dropped on this row takes its place.
+        let response = row.response;
+        if response.dnd_hover_payload::<usize>().is_some_and(|from| *from != idx) {
+            let y = response.rect.top();
+            ui.painter().hline(response.rect.x_range(), y, egui::Stroke::new(2.0, ui.visuals().selection.bg_fill));
+        }
+        if let Some(from) = response.dnd_release_payload::<usize>()
+            && *from != idx
+        {
+            actions.push(Action::MoveLayer { from: *from, to: idx });
+        }
+    }
+}
+
+/// A group's open/closed triangle (drawn: no font has to carry one).
+fn disclosure(ui: &mut egui::Ui, open: bool) -> egui::Response {
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(14.0, 16.0), egui::Sense::click());
+    let label = if open { "折叠 Collapse" } else { "展开 Expand" };
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, label));
+    let c = rect.center();
+    let points = if open {
+        vec![c + egui::vec2(-4.5, -2.5), c + egui::vec2(4.5, -2.5), c + egui::vec2(0.0, 3.5)]
+    } else {
+        vec![c + egui::vec2(-2.5, -4.5), c + egui::vec2(3.5, 0.0), c + egui::vec2(-2.5, 4.5)]
+    };
+    let color = if response.hovered() { ui.visuals().strong_text_color() } else { ui.visuals().text_color() };
+    ui.painter().add(egui::Shape::convex_polygon(points, color, egui::Stroke::NONE));
+    response
+}
+
+/// Six dots to grab a row by (drawn: no font has to carry a grip symbol).
+fn drag_handle(ui: &mut egui::Ui) {
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(10.0, 16.0), egui::Sense::hover());
+    let color = if response.hovered() { ui.visuals().strong_text_color() } else { ui.visuals().weak_text_color() };
+    for row in 0..3 {
+        for col in 0..2 {
+            let c = rect.min + egui::vec2(3.0 + 4.0 * col as f32, 4.0 + 4.0 * row as f32);
+            ui.painter().circle_filled(c, 1.1, color);
+        }
+    }
+    ui.ctx().set_cursor_icon(if response.hovered() {
+        egui::CursorIcon::Grab
+    } else {
+        ui.ctx().output(|o| o.cursor_icon)
+    });
+}
+
+/// The right-click menu of a layer: opacity, zoom to, order, versions.
+fn row_menu(
+    ui: &mut egui::Ui,
+    e: &LayerEntry,
+    edit: &mut LayerEdit,
+    idx: usize,
+    lang: Lang,
+    actions: &mut Vec<Action>,
+) {
+    opacity_zoom_order(ui, e, edit, idx, usize::MAX, lang, actions);
+    if matches!(e.layer.origin, LayerOrigin::File { .. }) && ui.button(lang.t("历史版本…", "Versions…")).clicked()
+    {
+        ui.close();
+        actions.push(Action::OpenHistory(Some(e.layer.key.clone())));
+    }
+}
+
+/// Opacity, zoom to and the order buttons (in the details and the right-click menu).
+fn opacity_zoom_order(
     ui: &mut egui::Ui,
     e: &LayerEntry,
     edit: &mut LayerEdit,
@@ -63,27 +311,12 @@ fn layer_row(
     lang: Lang,
     actions: &mut Vec<Action>,
 ) {
-    let name = e.layer.name(lang.english()).to_owned();
+    let name = e.layer.name(lang.english());
     ui.horizontal(|ui| {
-        swatch(ui, &e.layer);
-        let row = ui.checkbox(&mut edit.visible, RichText::new(&name).strong());
-        if matches!(e.layer.origin, LayerOrigin::File { .. }) {
-            row.context_menu(|ui| {
-                if ui.button(lang.t("历史版本…", "Versions…")).clicked() {
-                    ui.close();
-                    actions.push(Action::OpenHistory(Some(e.layer.key.clone())));
-                }
-            });
-        }
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            ui.label(RichText::new(format!("{}", e.layer.features.len())).weak())
-                .on_hover_text(lang.t("要素数", "feature count"));
-        });
+        let label = ui.label(lang.t("不透明度", "Opacity"));
+        ui.add(Slider::new(&mut edit.style.opacity, 0.0..=1.0).show_value(false)).labelled_by(label.id);
     });
     ui.horizontal(|ui| {
-        ui.add_space(22.0);
-        ui.add(Slider::new(&mut edit.style.opacity, 0.0..=1.0).show_value(false))
-            .on_hover_text(lang.t("不透明度", "Opacity"));
         if ui
             .small_button(lang.t("缩放至", "Zoom"))
             .on_hover_text(format!("{} {name}", lang.t("缩放至", "Zoom to")))
@@ -92,17 +325,33 @@ fn layer_row(
         {
             actions.push(Action::Fit(b));
         }
-        if ui
-            .add_enabled(idx + 1 < count, egui::Button::new("▲").small())
-            .on_hover_text(lang.t("上移", "Move up"))
-            .clicked()
-        {
+        if ui.add_enabled(idx + 1 < count, egui::Button::new(lang.t("上移", "Up")).small()).clicked() {
             actions.push(Action::MoveLayer { from: idx, to: idx + 1 });
         }
-        if ui.add_enabled(idx > 0, egui::Button::new("▼").small()).on_hover_text(lang.t("下移", "Move down")).clicked()
-        {
+        if ui.add_enabled(idx > 0, egui::Button::new(lang.t("下移", "Down")).small()).clicked() {
             actions.push(Action::MoveLayer { from: idx, to: idx - 1 });
         }
+    });
+}
+
+/// A collapsed side panel: a narrow strip with a button that opens it again.
+pub(super) fn collapsed_strip(ui: &mut egui::Ui, id: &'static str, left: bool, title: &str, actions: &mut Vec<Action>) {
+    let panel = if left { Panel::left(id) } else { Panel::right(id) };
+    panel.resizable(false).exact_size(30.0).show(ui, |ui| {
+        ui.vertical_centered(|ui| {
+            // One button: the arrow and the panel's name, a character a line, so the strip says
+            // what it opens.
+            let arrow = if left { "»" } else { "«" };
+            let name: Vec<String> = title.chars().filter(|c| !c.is_whitespace()).map(String::from).collect();
+            let text = format!("{arrow}\n{}", name.join("\n"));
+            if ui.button(text).on_hover_text(title).clicked() {
+                actions.push(if left {
+                    Action::ShowPanel { layers: Some(true), dock: None }
+                } else {
+                    Action::ShowPanel { layers: None, dock: Some(true) }
+                });
+            }
+        });
     });
 }
 
@@ -147,101 +396,92 @@ fn loads_in_progress(app: &AtlasApp, ui: &mut egui::Ui) {
     }
 }
 
-/// The collapsible part of a layer row: style, classification, labels, and for files the
-/// coordinate system, auto-reload, errors and the change list.
+/// A layer's details: opacity, zoom to and order, style, classification, labels, and for files
+/// the coordinate system, auto-reload, errors and the change list.
 fn layer_details(
     ui: &mut egui::Ui,
     e: &LayerEntry,
     edit: &mut LayerEdit,
     idx: usize,
+    count: usize,
     lang: Lang,
     actions: &mut Vec<Action>,
 ) {
-    let has_error = e.last_error.is_some();
-    let title = if has_error { lang.t("详情 ⚠", "Details ⚠") } else { lang.t("详情", "Details") };
-    // Just after a reload, open the details so the change list is in view.
-    // (Not for the change report's lasting highlight: the planner may close the details meanwhile.)
-    let just_reloaded = e.flash.as_ref().is_some_and(|f| f.strength() > 0.97 && !f.is_lasting());
-    egui::CollapsingHeader::new(title)
-        .id_salt(("layer_details", idx, e.layer.key.clone()))
-        .default_open(has_error)
-        .open(just_reloaded.then_some(true))
-        .show(ui, |ui| {
-            if let Some(err) = &e.last_error {
-                ui.add(egui::Label::new(RichText::new(err).color(egui::Color32::from_rgb(200, 40, 40)).small()).wrap());
+    opacity_zoom_order(ui, e, edit, idx, count, lang, actions);
+    if let Some(err) = &e.last_error {
+        ui.add(egui::Label::new(RichText::new(err).color(egui::Color32::from_rgb(200, 40, 40)).small()).wrap());
+    }
+    style_editor(ui, &e.layer, &mut edit.style, lang);
+    if e.layer.origin == LayerOrigin::Generated {
+        // Results of the app (statistics, overlays, measurements): kept in the workspace,
+        // written out in any format, removed when no longer wanted.
+        ui.label(
+            RichText::new(lang.t("分析结果，随工作空间保存", "An analysis result, saved with the workspace"))
+                .small()
+                .weak(),
+        );
+        if let Some(crs) = super::source_panel::export_buttons(ui, e, idx, lang) {
+            actions.push(Action::ExportLayer(e.layer.key.clone(), crs));
+        }
+        if ui.small_button(lang.t("移除图层", "Remove layer")).clicked() {
+            actions.push(Action::RemoveLayer(e.layer.key.clone()));
+        }
+    }
+    if let LayerOrigin::File { path } = &e.layer.origin {
+        ui.label(RichText::new(path.display().to_string()).small().weak());
+        ui.horizontal(|ui| {
+            ui.checkbox(&mut edit.auto_reload, lang.t("文件变化时自动重载", "Reload when the file changes"));
+        });
+        ui.horizontal(|ui| {
+            if ui.small_button(lang.t("重新载入", "Reload")).clicked() {
+                actions.push(Action::ReloadLayer(e.layer.key.clone()));
             }
-            style_editor(ui, &e.layer, &mut edit.style, lang);
-            if e.layer.origin == LayerOrigin::Generated {
-                // Results of the app (statistics, overlays, measurements): kept in the workspace,
-                // written out in any format, removed when no longer wanted.
-                ui.label(
-                    RichText::new(lang.t("分析结果，随工作空间保存", "An analysis result, saved with the workspace"))
-                        .small()
-                        .weak(),
-                );
-                if let Some(crs) = super::source_panel::export_buttons(ui, e, idx, lang) {
-                    actions.push(Action::ExportLayer(e.layer.key.clone(), crs));
-                }
-                if ui.small_button(lang.t("移除图层", "Remove layer")).clicked() {
-                    actions.push(Action::RemoveLayer(e.layer.key.clone()));
-                }
+            if ui.small_button(lang.t("移除图层", "Remove layer")).clicked() {
+                actions.push(Action::RemoveLayer(e.layer.key.clone()));
             }
-            if let LayerOrigin::File { path } = &e.layer.origin {
-                ui.label(RichText::new(path.display().to_string()).small().weak());
-                ui.horizontal(|ui| {
-                    ui.checkbox(&mut edit.auto_reload, lang.t("文件变化时自动重载", "Reload when the file changes"));
-                });
-                ui.horizontal(|ui| {
-                    if ui.small_button(lang.t("重新载入", "Reload")).clicked() {
-                        actions.push(Action::ReloadLayer(e.layer.key.clone()));
-                    }
-                    if ui.small_button(lang.t("移除图层", "Remove layer")).clicked() {
-                        actions.push(Action::RemoveLayer(e.layer.key.clone()));
-                    }
-                    if ui
-                        .small_button(lang.t("历史版本…", "Versions…"))
-                        .on_hover_text(lang.t("这个文件保留的各个版本", "The versions kept of this file"))
-                        .clicked()
-                    {
-                        actions.push(Action::OpenHistory(Some(e.layer.key.clone())));
-                    }
-                });
-                if super::source_panel::source_settings(ui, e, edit, idx, lang) {
-                    actions.push(Action::ReloadLayer(e.layer.key.clone()));
-                }
-                if let Some(crs) = super::source_panel::export_buttons(ui, e, idx, lang) {
-                    actions.push(Action::ExportLayer(e.layer.key.clone(), crs));
-                }
-                if !e.changes.is_empty() {
-                    egui::CollapsingHeader::new(format!("{} ({})", lang.t("变更记录", "Changes"), e.changes.len()))
-                        .id_salt(("changes", idx, e.layer.key.clone()))
-                        .default_open(true)
-                        .show(ui, |ui| {
-                            for c in e.changes.iter().rev().take(20) {
-                                ui.label(
-                                    RichText::new(format!(
-                                        "{}  +{} ~{} −{}",
-                                        c.at,
-                                        c.added.len(),
-                                        c.modified.len(),
-                                        c.removed.len()
-                                    ))
-                                    .strong(),
-                                );
-                                for (sign, names, color) in [
-                                    ("+", &c.added, egui::Color32::from_rgb(0, 150, 60)),
-                                    ("~", &c.modified, egui::Color32::from_rgb(210, 110, 0)),
-                                    ("−", &c.removed, egui::Color32::from_rgb(200, 30, 30)),
-                                ] {
-                                    for n in names.iter().take(30) {
-                                        ui.label(RichText::new(format!("{sign} {n}")).color(color).small());
-                                    }
-                                }
-                            }
-                        });
-                }
+            if ui
+                .small_button(lang.t("历史版本…", "Versions…"))
+                .on_hover_text(lang.t("这个文件保留的各个版本", "The versions kept of this file"))
+                .clicked()
+            {
+                actions.push(Action::OpenHistory(Some(e.layer.key.clone())));
             }
         });
+        if super::source_panel::source_settings(ui, e, edit, idx, lang) {
+            actions.push(Action::ReloadLayer(e.layer.key.clone()));
+        }
+        if let Some(crs) = super::source_panel::export_buttons(ui, e, idx, lang) {
+            actions.push(Action::ExportLayer(e.layer.key.clone(), crs));
+        }
+        if !e.changes.is_empty() {
+            egui::CollapsingHeader::new(format!("{} ({})", lang.t("变更记录", "Changes"), e.changes.len()))
+                .id_salt(("changes", idx, e.layer.key.clone()))
+                .default_open(true)
+                .show(ui, |ui| {
+                    for c in e.changes.iter().rev().take(20) {
+                        ui.label(
+                            RichText::new(format!(
+                                "{}  +{} ~{} −{}",
+                                c.at,
+                                c.added.len(),
+                                c.modified.len(),
+                                c.removed.len()
+                            ))
+                            .strong(),
+                        );
+                        for (sign, names, color) in [
+                            ("+", &c.added, egui::Color32::from_rgb(0, 150, 60)),
+                            ("~", &c.modified, egui::Color32::from_rgb(210, 110, 0)),
+                            ("−", &c.removed, egui::Color32::from_rgb(200, 30, 30)),
+                        ] {
+                            for n in names.iter().take(30) {
+                                ui.label(RichText::new(format!("{sign} {n}")).color(color).small());
+                            }
+                        }
+                    }
+                });
+        }
+    }
 }
 
 /// Colours, width, label field, and classification by a property.

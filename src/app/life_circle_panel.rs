@@ -11,7 +11,7 @@
 //! inputs (centre, radii, speed, layer generations), so a frame only recomputes what changed.
 
 use egui::epaint::{Mesh, PathShape, PathStroke};
-use egui::{Align2, Color32, FontId, Panel, Pos2, RichText, Shape, Stroke, vec2};
+use egui::{Align2, Color32, FontId, Pos2, RichText, Shape, Stroke, vec2};
 use geo::{BoundingRect, Geometry, InteriorPoint, Polygon, TriangulateEarcut};
 use kuiwen_core::Bilingual;
 
@@ -409,6 +409,55 @@ fn class_counts(report: &CoverageReport, walking: bool) -> [usize; 5] {
     counts
 }
 
+/// Each ring's label, at its northernmost point (its first vertex): ring index, anchor, text.
+fn ring_label_texts(view: &MapView, c: &CircleView, lang: Lang) -> Vec<(usize, Pos2, String)> {
+    let mut labels = Vec::new();
+    for (k, ring) in c.report.rings.iter().enumerate() {
+        let Some(p) = ring.circle.exterior().coords().next() else { continue };
+        let text = if lang.english() {
+            format!("{} min (indicative) {}", ring.minutes, format_distance(ring.radius_m))
+        } else {
+            format!("{}分钟（示意）{}", ring.minutes, format_distance(ring.radius_m))
+        };
+        labels.push((k, view.lon_lat_to_screen([p.x, p.y]), text));
+    }
+    labels
+}
+
+/// Where the ring labels go, the outermost first; one that would cover another is left out
+/// (zoomed out, the small rings' labels would pile up on the centre).
+fn ring_labels(
+    painter: &egui::Painter,
+    labels: Vec<(usize, Pos2, String)>,
+) -> Vec<(egui::Rect, std::sync::Arc<egui::Galley>, Color32)> {
+    let mut placed: Vec<(egui::Rect, std::sync::Arc<egui::Galley>, Color32)> = Vec::new();
+    for (k, top, text) in labels.into_iter().rev() {
+        let galley = painter.layout_no_wrap(text, FontId::proportional(12.5), RING_COLORS[k]);
+        let rect = Align2::CENTER_BOTTOM.anchor_size(top - vec2(0.0, 3.0), galley.size());
+        if !painter.clip_rect().intersects(rect) || placed.iter().any(|(r, _, _)| r.intersects(rect.expand(2.0))) {
+            continue;
+        }
+        placed.push((rect, galley, RING_COLORS[k]));
+    }
+    placed
+}
+
+/// Where the map's own labels must not go while the life circle is drawn: its ring labels and
+/// its centre mark, as they will be placed on `view` (the last frame's).
+pub(super) fn label_keep_out(app: &AtlasApp, painter: &egui::Painter, view: &MapView) -> Vec<egui::Rect> {
+    if app.tool != Tool::LifeCircle && !super::present::shows_life_circle(app) {
+        return Vec::new();
+    }
+    let Some((_, c)) = &app.life_circle.circle else { return Vec::new() };
+    let painter = painter.with_clip_rect(view.rect);
+    let mut out: Vec<egui::Rect> = ring_labels(&painter, ring_label_texts(view, c, app.lang()))
+        .into_iter()
+        .map(|(r, _, _)| r.expand(2.0))
+        .collect();
+    out.push(egui::Rect::from_center_size(view.lon_lat_to_screen(c.report.center), vec2(24.0, 24.0)));
+    out
+}
+
 fn paint_circle(painter: &egui::Painter, view: &MapView, c: &CircleView, lang: Lang) {
     let to_screen = |p: &[f64; 2]| view.lon_lat_to_screen(*p);
     // Walking areas, largest first, translucent so the map shows through.
@@ -432,33 +481,17 @@ fn paint_circle(painter: &egui::Painter, view: &MapView, c: &CircleView, lang: L
         painter.line_segment([to_screen(&s[0]), to_screen(&s[1])], street);
     }
     // The straight-line rings: dashed, with a white casing so they read on any basemap.
-    let mut labels = Vec::new();
     for (k, ring) in c.report.rings.iter().enumerate() {
         let mut pts: Vec<Pos2> = ring.circle.exterior().coords().map(|p| view.lon_lat_to_screen([p.x, p.y])).collect();
         let Some(&top) = pts.first() else { continue };
         painter.add(PathShape::closed_line(pts.clone(), PathStroke::new(4.0, Color32::from_white_alpha(150))));
         pts.push(top);
         painter.extend(Shape::dashed_line(&pts, Stroke::new(2.2, RING_COLORS[k]), 9.0, 5.0));
-        // The label sits on the ring's northernmost point (its first vertex).
-        let text = if lang.english() {
-            format!("{} min (indicative) {}", ring.minutes, format_distance(ring.radius_m))
-        } else {
-            format!("{}分钟（示意）{}", ring.minutes, format_distance(ring.radius_m))
-        };
-        labels.push((k, top, text));
     }
-    // Labels on top of every ring, the outermost first; one that would cover another is left out
-    // (zoomed out, the small rings' labels would pile up on the centre).
-    let mut placed: Vec<egui::Rect> = Vec::new();
-    for (k, top, text) in labels.into_iter().rev() {
-        let galley = painter.layout_no_wrap(text, FontId::proportional(12.5), RING_COLORS[k]);
-        let rect = Align2::CENTER_BOTTOM.anchor_size(top - vec2(0.0, 3.0), galley.size());
-        if !painter.clip_rect().intersects(rect) || placed.iter().any(|r| r.intersects(rect.expand(2.0))) {
-            continue;
-        }
-        placed.push(rect);
+    let labels = ring_label_texts(view, c, lang);
+    for (rect, galley, color) in ring_labels(painter, labels) {
         painter.rect_filled(rect.expand(2.0), 3.0, Color32::from_white_alpha(215));
-        painter.galley(rect.min, galley, RING_COLORS[k]);
+        painter.galley(rect.min, galley, color);
     }
     let center = view.lon_lat_to_screen(c.report.center);
     painter.circle(center, 5.0, Color32::WHITE, Stroke::new(2.0, Color32::from_rgb(200, 0, 60)));
@@ -489,7 +522,8 @@ impl LifeCircleState {
         self.save = save_dialog::poll_into(self.save.take(), app.lang(), actions);
         self.refresh(&app.layers);
         let lang = app.lang();
-        Panel::right("life_circle").resizable(true).default_size(380.0).show(ui, |ui| {
+        // Drawn in the right dock, as a tab beside the feature details (not a column of its own).
+        ui.scope(|ui| {
             ui.heading(lang.t("15分钟生活圈", "15-minute life circle"));
             ui.label(
                 RichText::new(lang.t(

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::io::history::{History, Seen};
+use crate::io::workspace::{ViewState, WorkspaceLayer};
 use crate::io::{LoadError, LoadOptions, Parsed, load_path_with_progress};
 
 /// Why a file is being read.
@@ -54,6 +55,8 @@ impl Job {
 
 /// A finished load.
 pub struct Outcome {
+    /// The load's id, as [`Loader::start`] returned it.
+    pub id: u64,
     /// The file.
     pub path: PathBuf,
     /// Why it was read.
@@ -76,12 +79,107 @@ pub struct Loader {
     pub save_dialog: Option<Receiver<PathBuf>>,
     /// Where every version of a file read is kept (成果留痕); None: not kept (tests).
     pub history: Option<History>,
+    /// The workspace being opened, while its files are read.
+    pub restore: Option<Restore>,
+    /// Loads of a workspace that another replaced before they finished: what they read is
+    /// dropped, so the layers of a workspace no longer open do not turn up in the new one.
+    pub abandoned: Vec<u64>,
+}
+
+/// A workspace being opened: where each of its file layers goes and how it looks once its file
+/// is read, and the view the map keeps meanwhile. Files arrive in any order and a big one takes
+/// seconds; the layers take their saved names, styles and places as they come, and nothing
+/// refits the map over the saved view.
+#[derive(Debug, Default)]
+pub struct Restore {
+    /// The workspace's layers in its order, bottom first.
+    pub slots: Vec<Slot>,
+    /// The saved view; None: every layer is fitted once the files are in.
+    pub view: Option<ViewState>,
+}
+
+/// One layer of a workspace being opened.
+#[derive(Debug)]
+pub enum Slot {
+    /// A layer on the map already (embedded, or a result kept in the workspace), by key.
+    Placed(String),
+    /// A file being read by the load of this id; `saved` is the workspace's entry for it (its
+    /// path resolved).
+    Loading {
+        /// The load's id.
+        job: u64,
+        /// What the workspace says of the layer.
+        saved: Box<WorkspaceLayer>,
+    },
+    /// A file read: its layer's key.
+    Arrived(String),
+    /// A file that could not be read (reported as it failed).
+    Failed,
+}
+
+impl Restore {
+    /// The workspace entry of the load `job`, if it is one of this workspace's files still being
+    /// read.
+    pub fn saved(&self, job: u64) -> Option<&WorkspaceLayer> {
+        self.slots.iter().find_map(|s| match s {
+            Slot::Loading { job: j, saved } if *j == job => Some(&**saved),
+            _ => None,
+        })
+    }
+
+    /// The load `job` has finished: its layer's key, or None when it failed.
+    pub fn arrived(&mut self, job: u64, key: Option<String>) {
+        for s in &mut self.slots {
+            if matches!(s, Slot::Loading { job: j, .. } if *j == job) {
+                *s = key.clone().map_or(Slot::Failed, Slot::Arrived);
+            }
+        }
+    }
+
+    /// Whether every file of the workspace has been read (or failed).
+    pub fn done(&self) -> bool {
+        !self.slots.iter().any(|s| matches!(s, Slot::Loading { .. }))
+    }
+
+    /// The keys in the workspace's order, bottom first (each once).
+    pub fn order(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for s in &self.slots {
+            if let Slot::Placed(k) | Slot::Arrived(k) = s
+                && !out.contains(&k.as_str())
+            {
+                out.push(k);
+            }
+        }
+        out
+    }
+
+    /// The ids of the loads still running.
+    pub fn pending_jobs(&self) -> Vec<u64> {
+        self.slots
+            .iter()
+            .filter_map(|s| match s {
+                Slot::Loading { job, .. } => Some(*job),
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 impl Default for Loader {
     fn default() -> Self {
         let (tx, rx) = channel();
-        Self { tx, rx, jobs: Vec::new(), next_id: 1, dialog: None, save_dialog: None, history: None }
+        Self {
+            tx,
+            rx,
+            jobs: Vec::new(),
+            next_id: 1,
+            dialog: None,
+            save_dialog: None,
+            history: None,
+            restore: None,
+            abandoned: Vec::new(),
+        }
     }
 }
 
@@ -91,8 +189,8 @@ impl Loader {
         Self { history, ..Self::default() }
     }
 
-    /// Start reading a file; the result arrives through [`Self::poll`].
-    pub fn start(&mut self, path: PathBuf, purpose: Purpose, options: LoadOptions, ctx: &egui::Context) {
+    /// Start reading a file; the result arrives through [`Self::poll`], with the id returned.
+    pub fn start(&mut self, path: PathBuf, purpose: Purpose, options: LoadOptions, ctx: &egui::Context) -> u64 {
         let id = self.next_id;
         self.next_id += 1;
         let bytes_read = Arc::new(AtomicU64::new(0));
@@ -132,7 +230,7 @@ impl Loader {
             let seen = if purpose == Purpose::Open { Seen::Opened } else { Seen::Reloaded };
             let kept_path = path.clone();
             // The app may have closed meanwhile; nothing to do then.
-            let _ = tx.send((id, Outcome { path, purpose, options, result }));
+            let _ = tx.send((id, Outcome { id, path, purpose, options, result }));
             ctx.request_repaint();
             if let Some((history, features)) = keep
                 && let Err(e) = history.record(&kept_path, seen, features)
@@ -140,6 +238,15 @@ impl Loader {
                 log::warn!("{e}");
             }
         });
+        id
+    }
+
+    /// Stop the loads of a workspace that is being replaced; what they read is dropped.
+    pub fn abandon(&mut self, ids: &[u64]) {
+        for j in self.jobs.iter().filter(|j| ids.contains(&j.id)) {
+            j.cancel();
+        }
+        self.abandoned.extend_from_slice(ids);
     }
 
     /// Finished loads since the last call, and the files chosen in a finished dialog.

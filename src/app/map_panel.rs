@@ -23,6 +23,11 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
             .then(|| format!("{}{}", lang.t("数据 ", "Data "), data_credits.join(lang.t("；", "; "))));
         // A copy, so the swipe's divider can move while the map borrows the layers.
         let swipe = app.compare.swiping().then(|| app.compare.spec.clone());
+        // The life circle labels its rings on top: the map's labels keep out of their way.
+        let keep_out = match app.map.last_view {
+            Some(v) => life_circle_panel::label_keep_out(app, ui.painter(), &v),
+            None => Vec::new(),
+        };
         let input = ViewInputs {
             layers: &app.layers,
             filter: swipe.as_ref().map_or(LayerFilter::Panel, LayerFilter::Swipe),
@@ -35,6 +40,7 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
             pick_on_click: tool == Tool::Select,
             pan_buttons: multi_select::pan_buttons(tool, ui),
             double_click_zoom: tool != Tool::Measure,
+            label_keep_out: &keep_out,
         };
         let out = if app.compare.splitting() {
             let area = ui.available_rect_before_wrap();

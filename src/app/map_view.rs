@@ -133,6 +133,8 @@ pub struct ViewInputs<'a> {
     pub pan_buttons: egui::DragPanButtons,
     /// Double click zooms in (off while measuring, where it ends a line).
     pub double_click_zoom: bool,
+    /// Where the map's labels must not go: what the tools label on top (the life circle's rings).
+    pub label_keep_out: &'a [egui::Rect],
 }
 
 /// What happened in a view this frame.
@@ -293,7 +295,7 @@ impl MapViewState {
                 labels.extend(layer_labels.into_iter().filter(|l| clip.contains(l.at)));
             }
             // ---- Labels, scale bar, legend ----
-            place_labels(&painter, labels, 13.0 * text_scale, attribution.is_none() || !dark);
+            place_labels(&painter, labels, 13.0 * text_scale, attribution.is_none() || !dark, input.label_keep_out);
             scale_bar(&painter, &view, dark, text_scale);
             if input.legend {
                 let shown = input.layers.iter().filter(|e| input.filter.shows(e)).map(|e| &e.layer);

@@ -8,6 +8,7 @@ mod basemap_ui;
 #[cfg(feature = "image-export")]
 mod briefing_export;
 pub mod briefing_panel;
+mod card;
 pub mod change_panel;
 pub mod charts;
 pub mod compare;
@@ -64,6 +65,41 @@ pub struct Persisted {
     pub basemap_prefs: settings::BasemapPrefs,
     /// Presenting: contrast, text size, export size.
     pub present: present::PresentPrefs,
+    /// Which side panels are open (collapsed ones leave a strip at the edge).
+    pub panels: PanelPrefs,
+}
+
+/// The side panels open or collapsed, remembered between runs.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PanelPrefs {
+    /// The layer tree on the left.
+    pub layers: bool,
+    /// The dock on the right: feature details, and the life circle's tab.
+    pub dock: bool,
+}
+
+impl Default for PanelPrefs {
+    fn default() -> Self {
+        Self { layers: true, dock: true }
+    }
+}
+
+/// The most of the window's width one side panel may take: with both open, the map keeps at
+/// least half the window (1280×800: 282 + 358 points of panels, 640 of map).
+pub const MAX_SIDE_SHARE: f32 = 0.22;
+
+/// The dock's share: a little more than the layer tree's, for the life circle's tables.
+pub const MAX_DOCK_SHARE: f32 = 0.28;
+
+/// The tab shown in the right dock.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DockTab {
+    /// The selected feature's card and attributes.
+    #[default]
+    Info,
+    /// The life circle's rings, checklist and coverage.
+    LifeCircle,
 }
 
 impl Default for Persisted {
@@ -76,6 +112,7 @@ impl Default for Persisted {
             show_legend: true,
             basemap_prefs: Default::default(),
             present: Default::default(),
+            panels: Default::default(),
         }
     }
 }
@@ -201,6 +238,12 @@ pub struct AtlasApp {
     pub info: info_panel::InfoPanel,
     /// The active map tool.
     pub tool: tools::Tool,
+    /// The layer tree (left panel).
+    pub layer_tree: layers_panel::LayerTree,
+    /// The tab shown in the right dock.
+    pub dock_tab: DockTab,
+    /// The tool when the dock was last drawn: a tool that starts brings its tab forward.
+    dock_tool: tools::Tool,
     /// Messages for the user.
     pub notices: Vec<Notice>,
     /// The measure tool.
@@ -282,6 +325,9 @@ impl AtlasApp {
             top_bar: Default::default(),
             info: Default::default(),
             tool: tools::Tool::Select,
+            layer_tree: Default::default(),
+            dock_tab: DockTab::Info,
+            dock_tool: tools::Tool::Select,
             notices,
             measure: Default::default(),
             table: Default::default(),
@@ -505,12 +551,8 @@ impl AtlasApp {
         self.panel(ui, |app| &mut app.top_bar, top_bar::TopBar::ui);
         status_bar::show(self, ui);
         self.panel(ui, |app| &mut app.table, attribute_table::AttributeTable::ui);
-        let actions = layers_panel::layers_panel(self, ui);
-        self.apply(actions);
-        self.panel(ui, |app| &mut app.info, info_panel::InfoPanel::ui);
-        if self.tool == tools::Tool::LifeCircle {
-            self.panel(ui, |app| &mut app.life_circle, life_circle_panel::LifeCircleState::ui);
-        }
+        self.panel(ui, |app| &mut app.layer_tree, layers_panel::LayerTree::ui);
+        self.dock(ui);
         // ---- The map, with the active tool ----
         map_panel::show(self, ui);
         // ---- Windows over the map ----
@@ -529,6 +571,48 @@ impl AtlasApp {
         if self.loader.busy() {
             ui.ctx().request_repaint_after(Duration::from_millis(100));
         }
+    }
+
+    /// The right dock: the feature details, and the life circle as a tab beside them while its
+    /// tool is on (a tab, not another column: the map keeps its room).
+    fn dock(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        if !self.persisted.panels.dock {
+            let mut actions = Vec::new();
+            let title = lang.t("要素信息", "Details");
+            layers_panel::collapsed_strip(ui, "dock_strip", false, title, &mut actions);
+            self.apply(actions);
+            return;
+        }
+        let life = self.tool == tools::Tool::LifeCircle;
+        if !life {
+            self.dock_tab = DockTab::Info;
+        } else if self.dock_tool != self.tool {
+            // Started from the toolbar, a slide or the command line: its panel comes forward.
+            self.dock_tab = DockTab::LifeCircle;
+        }
+        self.dock_tool = self.tool;
+        let max_w = (ui.ctx().content_rect().width() * MAX_DOCK_SHARE).max(240.0);
+        egui::Panel::right("dock").resizable(true).default_size(330.0).max_size(max_w).show(ui, |ui| {
+            ui.horizontal(|ui| {
+                if life {
+                    ui.selectable_value(&mut self.dock_tab, DockTab::Info, lang.t("要素信息", "Details"));
+                    ui.selectable_value(&mut self.dock_tab, DockTab::LifeCircle, lang.t("生活圈", "Life circle"));
+                }
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui.small_button("»").on_hover_text(lang.t("收起右侧面板", "Collapse the right panel")).clicked()
+                    {
+                        self.persisted.panels.dock = false;
+                    }
+                });
+            });
+            match self.dock_tab {
+                DockTab::LifeCircle if life => {
+                    self.panel(ui, |app| &mut app.life_circle, life_circle_panel::LifeCircleState::ui);
+                }
+                _ => self.panel(ui, |app| &mut app.info, info_panel::InfoPanel::ui),
+            }
+        });
     }
 
     /// Draw a panel that owns its state: it reads the app, and what it asks for is applied after.

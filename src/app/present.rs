@@ -640,8 +640,8 @@ fn data_credit(
 ) {
     let mut text = lang
         .t(
-            "数据：奎文区公开资料，部分边界为示意（见 geodata/README.md）",
-            "Data: Kuiwen public sources; some boundaries are illustrative (see geodata/README.md)",
+            "来源：2017 年《潍坊日报》报道与公开资料，部分边界为示意",
+            "Sources: 2017 Weifang Daily reports and public records; some boundaries are illustrative",
         )
         .to_owned();
     for c in credits {
@@ -707,12 +707,14 @@ fn info_card(app: &mut AtlasApp, ui: &egui::Ui, rect: Rect, scale: f32, hc: bool
         .take(5)
         .collect();
     if lines.is_empty() {
-        lines = f
-            .properties
-            .iter()
-            .filter(|(k, v)| v.is_number() && !k.ends_with("_id"))
+        // Named and ordered by the layer's field schema, as in the info panel's card.
+        let schema = app.info.schema(&entry.layer);
+        lines = schema
+            .ordered(&f.properties)
+            .into_iter()
+            .filter(|(fld, v)| v.is_number() && !fld.hidden && fld.role.is_none() && !fld.key.ends_with("_id"))
             .take(5)
-            .map(|(k, v)| format!("{k}: {}", super::format::property_value(k, v, lang)))
+            .map(|(fld, v)| format!("{}: {}", fld.label(english), super::format::field_value(&fld, v, lang)))
             .collect();
     }
     let (bg, fg, accent) = if hc {

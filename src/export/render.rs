@@ -97,7 +97,8 @@ pub enum Views {
     AllSlides,
     /// One view made for the occasion (the window's current view, or the workspace's view).
     Custom(Box<Slide>),
-    /// The workspace's own view (or all layers fitted), titled as given.
+    /// The workspace's own view at its saved centre and zoom (or all layers fitted, when it has
+    /// none or there is no workspace), titled as given.
     WorkspaceView(String),
 }
 
@@ -232,11 +233,24 @@ pub fn render(
         Views::WorkspaceView(title) => {
             let app = harness.state();
             let title = if title.is_empty() { "奎文规划一张图".to_owned() } else { title.clone() };
+            // Made now that the files are in (the first `settle`), so it lists their layers with
+            // the workspace's names, styles and visibility.
             let mut slide = app.slide_from_view(&title);
-            if req.workspace.is_none() {
+            // The saved view as saved: its centre and zoom, not its extent fitted again to this
+            // picture's size (which would change the zoom). The file was read by the app just
+            // now; read again here only for these two numbers.
+            let saved = req.workspace.as_deref().and_then(|p| crate::io::workspace::Workspace::load(p).ok());
+            match saved.and_then(|w| w.view) {
+                Some(v) => {
+                    slide.center_lon_lat = v.center_lon_lat;
+                    slide.zoom = v.zoom;
+                    slide.extent = None;
+                }
                 // No saved view: frame every visible layer.
-                if let Some(b) = app.all_bbox() {
-                    slide.extent = Some(b);
+                None => {
+                    if let Some(b) = app.all_bbox() {
+                        slide.extent = Some(b);
+                    }
                 }
             }
             if compare.is_some() {

@@ -12,6 +12,7 @@ pub mod formats;
 pub mod geojson;
 pub mod history;
 mod scan;
+pub mod schema;
 pub mod synthetic;
 pub mod watch;
 pub mod workspace;

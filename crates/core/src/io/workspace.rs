@@ -14,6 +14,13 @@ use crate::i18n::{Bilingual, io_error_zh};
 use crate::model::Style;
 
 /// The current workspace format version.
+///
+/// Still 1, although [`Workspace::layers`] is now read as the exact list of layers shown (an
+/// embedded layer left out is not shown). Every workspace the app has written lists all the
+/// embedded layers it had, so those files reopen as before. Older builds still open the files
+/// written now (a higher version would make them refuse): at worst they also show embedded
+/// layers the file leaves out, as they always did. Only hand-written files that leave embedded
+/// data out read differently now, and for them the exact list is what was meant.
 pub const WORKSPACE_VERSION: u32 = 1;
 
 /// Workspace files larger than this are refused before reading (16 MiB). A workspace lists layers
@@ -155,7 +162,8 @@ pub const MAX_RESULT_BYTES: usize = 4 << 20;
 pub struct WorkspaceLayer {
     /// Where its data is.
     pub source: LayerSource,
-    /// Display name.
+    /// Display name (the Chinese one; it is the English one too when it is not the app's own
+    /// name for the layer). Kept when the file is read and reloaded.
     pub name: String,
     /// The declared coordinate system, if any (a name, `EPSG:4528`, or a PROJ string carrying
     /// the user's seven parameters).
@@ -196,12 +204,15 @@ pub struct ViewState {
 pub struct Workspace {
     /// Format version.
     pub version: u32,
-    /// Layers, bottom first.
+    /// The layers shown, bottom first: exactly these, in this order, with these names, styles
+    /// and visibility. An embedded layer that is not listed is not shown; an empty list shows
+    /// the basemap alone.
     pub layers: Vec<WorkspaceLayer>,
     /// The basemap as on the command line (`osm`, a template, a file).
     #[serde(default)]
     pub basemap: Option<String>,
-    /// The view.
+    /// The view, restored as saved however long the files take to load; None: the layers are
+    /// fitted once they are all loaded.
     #[serde(default)]
     pub view: Option<ViewState>,
     /// The briefing: saved views (slides) in presenting order.
@@ -210,6 +221,10 @@ pub struct Workspace {
     /// The comparison open when saved (split views or swipe), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compare: Option<crate::model::compare::Compare>,
+    /// Groups of the layer tree that were collapsed (`base`, `plan`, `grids`, `facilities`,
+    /// `files`, `results`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub collapsed_groups: Vec<String>,
 }
 
 impl Default for Workspace {
@@ -221,6 +236,7 @@ impl Default for Workspace {
             view: None,
             bookmarks: Vec::new(),
             compare: None,
+            collapsed_groups: Vec::new(),
         }
     }
 }

@@ -9,6 +9,7 @@ mod layer;
 mod lon_lat;
 mod properties;
 pub mod provenance;
+pub mod schema;
 mod style;
 
 pub use diff::{ChangeKind, LayerDiff, diff};
