@@ -219,7 +219,17 @@ impl LayerTree {
                 .response
                 .on_hover_text(lang.t("拖动以调整图层顺序", "Drag to change the drawing order"));
             swatch(ui, &e.layer);
-            let check = ui.checkbox(&mut edit.visible, RichText::new(&name));
+            // The name gives way to the count and 详情 at the right: a long name (English ones
+            // are) is cut with "…" rather than drawn under them. The full name is its tooltip.
+            let reserve_pt = if lang.english() { 78.0 } else { 62.0 };
+            let check = ui
+                .scope(|ui| {
+                    ui.set_max_width((ui.available_width() - reserve_pt).max(40.0));
+                    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+                    ui.checkbox(&mut edit.visible, RichText::new(&name))
+                })
+                .inner
+                .on_hover_text(&name);
             check.context_menu(|ui| {
                 row_menu(ui, e, edit, idx, lang, actions);
             });
