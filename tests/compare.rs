@@ -206,13 +206,14 @@ fn a_swipe_can_put_another_basemap_on_the_second_side() {
     };
     let c = Compare { views: vec![CompareView::of("规划", &[&old]), imagery], ..swipe(&old, "") };
     h.state_mut().compare.start(c);
-    h.run();
+    // Tiles arrive from worker threads, each asking for a frame: step, don't wait for calm.
+    h.step();
     common::wait_for(&mut h, "the second basemap's tiles", |a| {
         a.map.swipe_tiles.as_ref().is_some_and(
             |(t, _)| matches!(t.status(), kuiwen_atlas::basemap::health::TileStatus::Ok { cached, .. } if cached > 0),
         )
     });
-    h.run();
+    h.run_steps(5);
     let rect = h.state().compare.area.expect("drawn");
     let at = |f: f32| Pos2::new(rect.left() + rect.width() * f, rect.top() + rect.height() * 0.6);
     let img = common::save_image(&mut h, "swipe_basemap");
@@ -228,7 +229,7 @@ fn a_swipe_can_put_another_basemap_on_the_second_side() {
     );
     // The swipe ends: the second basemap is let go.
     h.state_mut().compare.active = false;
-    h.run();
+    h.run_steps(3);
     assert!(h.state().map.swipe_tiles.is_none());
 }
 
