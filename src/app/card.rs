@@ -66,16 +66,21 @@ pub fn header(ui: &mut egui::Ui, lang: Lang, f: &Feature, schema: &LayerSchema) 
 /// The card's body: status and key figures, the article's wording, and the provenance line.
 pub fn body(ui: &mut egui::Ui, lang: Lang, f: &Feature, schema: &LayerSchema) {
     let english = lang.english();
+    let status = schema.key_for(Role::Status, &f.properties);
+    let figures: Vec<(std::borrow::Cow<'_, Field>, &Value)> = schema
+        .ordered(&f.properties)
+        .into_iter()
+        .filter(|(fld, v)| fld.figure && !fld.hidden && fld.role.is_none() && !v.is_null())
+        .collect();
+    // A feature with nothing for the card (a plot with only a land-use code) gets no empty box.
+    let described = schema.text(Role::Description, &f.properties).is_some();
+    if status.is_none() && figures.is_empty() && !described && !has_provenance(f, schema, english) {
+        return;
+    }
     let frame = egui::Frame::group(ui.style()).fill(ui.visuals().faint_bg_color).inner_margin(egui::Margin::same(8));
     frame.show(ui, |ui| {
         ui.set_width(ui.available_width());
         // ---- Status and key figures ----
-        let status = schema.key_for(Role::Status, &f.properties);
-        let figures: Vec<(std::borrow::Cow<'_, Field>, &Value)> = schema
-            .ordered(&f.properties)
-            .into_iter()
-            .filter(|(fld, v)| fld.figure && !fld.hidden && fld.role.is_none() && !v.is_null())
-            .collect();
         let label_w = label_width(ui);
         if let Some(key) = status
             && let Some(v) = f.properties.get(key)
@@ -100,6 +105,14 @@ pub fn body(ui: &mut egui::Ui, lang: Lang, f: &Feature, schema: &LayerSchema) {
     });
 }
 
+/// Whether the feature says anything of where it comes from (accuracy, source, credit, link).
+fn has_provenance(f: &Feature, schema: &LayerSchema, english: bool) -> bool {
+    Accuracy::of(f) != Accuracy::Unknown
+        || source_text(f, schema, english).is_some()
+        || schema.text(Role::Credit, &f.properties).is_some()
+        || schema.text(Role::Link, &f.properties).is_some_and(|l| l.starts_with("http://") || l.starts_with("https://"))
+}
+
 /// Accuracy, source, credit and link, small, at the foot of the card.
 fn provenance_line(ui: &mut egui::Ui, lang: Lang, f: &Feature, schema: &LayerSchema) {
     let english = lang.english();
@@ -108,7 +121,7 @@ fn provenance_line(ui: &mut egui::Ui, lang: Lang, f: &Feature, schema: &LayerSch
     let credit = schema.text(Role::Credit, &f.properties);
     let license = schema.text(Role::License, &f.properties);
     let link = schema.text(Role::Link, &f.properties).filter(|l| l.starts_with("http://") || l.starts_with("https://"));
-    if accuracy == Accuracy::Unknown && source.is_none() && credit.is_none() && link.is_none() {
+    if !has_provenance(f, schema, english) {
         return;
     }
     ui.add_space(6.0);

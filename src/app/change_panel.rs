@@ -203,7 +203,9 @@ impl ChangePanel {
         let ghosts = (!removed.is_empty()).then(|| {
             let l =
                 Layer::new("removed", "removed", "removed", LayerOrigin::Generated, removed, old.layer.style.clone());
-            (l, LayerCache::default())
+            // Built once for the main map's projection: the report stays open for many frames.
+            let c = LayerCache::build_vector(&l, app.map.projection);
+            (l, c)
         });
         let flash = Flash::lasting(
             c.report.added.iter().map(|a| a.index).collect(),

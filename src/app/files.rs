@@ -391,6 +391,7 @@ fn remember_recent(app: &mut AtlasApp, path: &Path) {
 fn reloaded(app: &mut AtlasApp, key: &str, parsed: Parsed) {
     let generation = app.bump();
     let english = app.lang().english();
+    let projection = app.map.projection;
     let Some(e) = app.layers.iter_mut().find(|e| e.layer.key == key) else { return };
     e.read_crs = Some(parsed.crs);
     e.source = parsed.source.clone();
@@ -417,7 +418,8 @@ fn reloaded(app: &mut AtlasApp, key: &str, parsed: Parsed) {
     };
     let removed_layer = (!removed.is_empty()).then(|| {
         let l = Layer::new("removed", "removed", "removed", LayerOrigin::Generated, removed, e.layer.style.clone());
-        let c = LayerCache::default();
+        // Built once for the main map's projection, not in every frame of the flash.
+        let c = LayerCache::build_vector(&l, projection);
         (l, c)
     });
     e.layer.set_features(parsed.features);

@@ -416,8 +416,16 @@ fn paint_flash(painter: &egui::Painter, view: &MapView, e: &LayerEntry, cache: &
             }
         }
     }
-    if let Some((layer, _)) = &flash.removed {
-        let removed = LayerCache::build_vector(layer, view.projection);
+    if let Some((layer, built)) = &flash.removed {
+        // The ghosts' shapes were built with the flash; a view in another projection (a split
+        // view on AMap) builds its own.
+        let other;
+        let removed = if built.projection == Some(view.projection) {
+            built
+        } else {
+            other = LayerCache::build_vector(layer, view.projection);
+            &other
+        };
         for shape in removed.shapes.iter() {
             paint_emphasis(painter, view, shape, fade(Color32::from_rgb(230, 30, 30)), 3.0, point_radius_pt);
         }

@@ -63,7 +63,7 @@ impl LayerCache {
     }
 
     /// Vector shapes only, however many features: for transient emphasis (the ghosts of features
-    /// removed by a reload, rebuilt each frame of the flash), where indexing for tiles is wasted.
+    /// removed by a reload or listed by the change report, built once per flash), where indexing for tiles is wasted.
     pub fn build_vector(layer: &Layer, projection: MapProjection) -> Self {
         Self::build_with(layer, projection, 0, false)
     }
