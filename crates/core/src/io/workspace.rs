@@ -225,6 +225,13 @@ pub struct Workspace {
     /// `files`, `results`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub collapsed_groups: Vec<String>,
+    /// The planner's marks (标注).
+    #[serde(default, skip_serializing_if = "crate::model::marks::Marks::is_empty")]
+    pub marks: crate::model::marks::Marks,
+    /// Print layouts: the page set-up and element positions last used, and the planner's own
+    /// templates.
+    #[serde(default, skip_serializing_if = "crate::model::layout::PrintSettings::is_default")]
+    pub print: crate::model::layout::PrintSettings,
 }
 
 impl Default for Workspace {
@@ -237,6 +244,8 @@ impl Default for Workspace {
             bookmarks: Vec::new(),
             compare: None,
             collapsed_groups: Vec::new(),
+            marks: Default::default(),
+            print: Default::default(),
         }
     }
 }
