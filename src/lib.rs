@@ -9,6 +9,7 @@ pub mod app;
 pub mod cli;
 #[cfg(feature = "image-export")]
 pub mod export;
+pub mod print;
 pub mod render;
 
 pub use kuiwen_basemap as basemap;

@@ -62,6 +62,7 @@ fn split_harness() -> Harness<'static, Split> {
                             pan_buttons: egui::DragPanButtons::PRIMARY,
                             double_click_zoom: true,
                             label_keep_out: &[],
+                            marks: None,
                         };
                         if let Some(hit) = view.show(col, &input).clicked {
                             s.selection = hit;

@@ -28,6 +28,8 @@ pub enum Window {
     ChangeReport,
     /// 对比分析: split views and swipe.
     Compare,
+    /// 出图: print layouts.
+    Print,
 }
 
 /// What a panel asks the app to do.
@@ -136,6 +138,8 @@ pub enum Action {
         /// The new side.
         new: super::change_panel::Side,
     },
+    /// Something done to the marks layer as a whole (show, export, import, clear).
+    Marks(super::marks_tool::MarksAction),
     /// Colour a layer's changes on the map with a lasting highlight (None: remove it).
     ShowChanges {
         /// The layer.
@@ -205,6 +209,7 @@ impl AtlasApp {
                 self.tool = t;
             }
             Action::Notice(n) => self.notices.push(n),
+            Action::Marks(a) => super::marks_tool::apply(self, a),
             Action::SaveCsv { name, text } => {
                 let lang = self.lang();
                 self.analysis_save = Some(save_dialog::save_async(
@@ -311,6 +316,7 @@ impl AtlasApp {
             Window::BasemapSettings => &mut self.basemap_settings.open,
             Window::ChangeReport => &mut self.change_report.open,
             Window::Compare => &mut self.compare.window_open,
+            Window::Print => &mut self.print.open,
         }
     }
 

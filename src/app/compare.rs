@@ -284,6 +284,7 @@ pub(super) fn show_split(
         pan_buttons: input.pan_buttons,
         double_click_zoom: if i == 0 { input.double_click_zoom } else { true },
         label_keep_out: if i == 0 { input.label_keep_out } else { &[] },
+        marks: input.marks,
     };
     let inputs: Vec<ViewInputs> = (0..rects.len()).map(view_input).collect();
     let first_rect = rects.first().copied().unwrap_or(area);

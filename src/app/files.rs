@@ -537,6 +537,8 @@ impl AtlasApp {
             bookmarks,
             compare: self.compare.saved(),
             collapsed_groups: self.layer_tree.collapsed.iter().cloned().collect(),
+            marks: self.marks.clone(),
+            print: self.print.settings.clone(),
             ..Workspace::default()
         }
     }
@@ -725,6 +727,10 @@ impl AtlasApp {
             None => self.compare.active = false,
         }
         self.layer_tree.collapsed = ws.collapsed_groups.iter().cloned().collect();
+        // The workspace's marks replace the ones drawn now (a drawing in progress is dropped).
+        self.marks = ws.marks;
+        self.print.settings = ws.print;
+        self.marks_tool.reset();
         if !slides.is_empty() {
             self.briefing.slides = slides;
             self.briefing.builtin = false;

@@ -122,6 +122,8 @@ impl LayerTree {
             comparing_note(app, ui, lang, &mut actions);
             ui.separator();
             egui::ScrollArea::vertical().show(ui, |ui| {
+                // The marks are drawn above every layer: their row comes first.
+                marks_row(ui, app, &mut actions);
                 for group in Group::ALL {
                     let members: Vec<usize> =
                         (0..app.layers.len()).rev().filter(|&i| Group::of(&app.layers[i].layer) == group).collect();
@@ -259,6 +261,53 @@ impl LayerTree {
             actions.push(Action::MoveLayer { from: *from, to: idx });
         }
     }
+}
+
+/// The planner's marks (标注): shown or hidden, their count, and in the right-click menu the tool,
+/// zoom to, GeoJSON export and import, and removing them all.
+fn marks_row(ui: &mut egui::Ui, app: &AtlasApp, actions: &mut Vec<Action>) {
+    use super::marks_tool::MarksAction;
+    let lang = app.lang();
+    let marks = &app.marks;
+    let row = ui.horizontal(|ui| {
+        let mut shown = !marks.hidden;
+        let check = ui.checkbox(&mut shown, RichText::new(lang.t("标注", "Marks")).strong()).on_hover_text(lang.t(
+            "显示或隐藏标注；右键：导出、导入、清除",
+            "Show or hide the marks; right-click to export, import or clear",
+        ));
+        if check.changed() {
+            actions.push(Action::Marks(MarksAction::SetHidden(!shown)));
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .small_button(lang.t("编辑", "Edit"))
+                .on_hover_text(lang.t("打开标注工具", "Open the marks tool"))
+                .clicked()
+            {
+                actions.push(Action::Marks(MarksAction::OpenTool));
+            }
+            ui.label(RichText::new(marks.len().to_string()).weak().small())
+                .on_hover_text(lang.t("标注数", "mark count"));
+        });
+        check
+    });
+    row.inner.context_menu(|ui| {
+        let any = !marks.marks.is_empty();
+        let items = [
+            (lang.t("标注工具", "Marks tool"), true, MarksAction::OpenTool),
+            (lang.t("缩放至标注", "Zoom to the marks"), any, MarksAction::Fit),
+            (lang.t("导出标注 GeoJSON…", "Export marks as GeoJSON…"), any, MarksAction::Export),
+            (lang.t("从 GeoJSON 导入标注…", "Import marks from GeoJSON…"), true, MarksAction::Import),
+            (lang.t("清除全部标注…", "Clear all marks…"), any, MarksAction::AskClear),
+        ];
+        for (text, enabled, action) in items {
+            if ui.add_enabled(enabled, egui::Button::new(text)).clicked() {
+                ui.close();
+                actions.push(Action::Marks(action));
+            }
+        }
+    });
+    ui.add_space(4.0);
 }
 
 /// A group's open/closed triangle (drawn: no font has to carry one).

@@ -5,7 +5,7 @@ use egui::CentralPanel;
 
 use super::map_view::{LayerFilter, ViewInputs};
 use super::tools::{MapInteraction, Tool};
-use super::{AtlasApp, life_circle_panel, measure_tool, multi_select};
+use super::{AtlasApp, life_circle_panel, marks_tool, measure_tool, multi_select};
 
 pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
     // The plain background under the tiles: what shows offline or with no basemap.
@@ -38,9 +38,15 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
             legend: app.persisted.show_legend || app.presenting.active,
             data_line,
             pick_on_click: tool == Tool::Select,
-            pan_buttons: multi_select::pan_buttons(tool, ui),
-            double_click_zoom: tool != Tool::Measure,
+            // Dragging a mark moves it, not the map.
+            pan_buttons: if marks_tool::holds_drag(app, ui) {
+                egui::DragPanButtons::MIDDLE
+            } else {
+                multi_select::pan_buttons(tool, ui)
+            },
+            double_click_zoom: tool != Tool::Measure && tool != Tool::Marks,
             label_keep_out: &keep_out,
+            marks: Some(&app.marks),
         };
         let out = if app.compare.splitting() {
             let area = ui.available_rect_before_wrap();
@@ -73,9 +79,11 @@ pub(super) fn show(app: &mut AtlasApp, ui: &mut egui::Ui) {
             Tool::LifeCircle => life_circle_panel::on_map(app, &interaction),
             Tool::Measure => measure_tool::on_map(app, &interaction),
             Tool::Nearby => super::analysis_panel::on_map(app, &interaction),
+            Tool::Marks => marks_tool::on_map(app, &interaction),
         }
         life_circle_panel::paint_overlay(app, &interaction);
         measure_tool::paint_overlay(app, &interaction);
+        marks_tool::paint_overlay(app, &interaction);
         multi_select::paint_overlay(app, &interaction);
         if let Some(status) = app.map.tiles.as_ref().map(|t| t.status())
             && super::basemap_ui::problem_overlay(ui, out.response.rect, lang, &status, &app.persisted.basemap)

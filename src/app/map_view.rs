@@ -135,6 +135,8 @@ pub struct ViewInputs<'a> {
     pub double_click_zoom: bool,
     /// Where the map's labels must not go: what the tools label on top (the life circle's rings).
     pub label_keep_out: &'a [egui::Rect],
+    /// The planner's marks, drawn above the layers and their labels (None: no marks here).
+    pub marks: Option<&'a crate::model::marks::Marks>,
 }
 
 /// What happened in a view this frame.
@@ -296,6 +298,10 @@ impl MapViewState {
             }
             // ---- Labels, scale bar, legend ----
             place_labels(&painter, labels, 13.0 * text_scale, attribution.is_none() || !dark, input.label_keep_out);
+            // ---- The planner's marks, above the data ----
+            if let Some(marks) = input.marks {
+                crate::render::marks::paint_marks(&painter, &view, marks, text_scale);
+            }
             scale_bar(&painter, &view, dark, text_scale);
             if input.legend {
                 let shown = input.layers.iter().filter(|e| input.filter.shows(e)).map(|e| &e.layer);

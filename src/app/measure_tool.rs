@@ -6,7 +6,7 @@
 //! generated layer, exported as GeoJSON, or (for an area) used to select the features inside it.
 
 use egui::{Color32, Key, Pos2, RichText, Shape, Stroke};
-use geo::{CoordsIter, TriangulateEarcut};
+use geo::CoordsIter;
 use serde_json::{Value, json};
 
 use super::format::number;
@@ -254,7 +254,7 @@ pub(super) fn on_map(app: &mut AtlasApp, map: &MapInteraction) {
 }
 
 /// The nearest vertex of a visible layer within [`SNAP_RADIUS_PT`] of `pos`.
-fn snap_vertex(layers: &[LayerEntry], view: &MapView, pos: Pos2) -> Option<[f64; 2]> {
+pub(crate) fn snap_vertex(layers: &[LayerEntry], view: &MapView, pos: Pos2) -> Option<[f64; 2]> {
     let ll = view.screen_to_lon_lat(pos).to_array();
     let radius_m = f64::from(SNAP_RADIUS_PT) * view.metres_per_point() * 1.5;
     // A search box only (spherical metres per degree); the distance test below is in screen points.
@@ -497,17 +497,9 @@ pub(super) fn paint_overlay(app: &AtlasApp, map: &MapInteraction) {
     }
 }
 
-/// A filled polygon through screen points; earcut, so a concave outline fills correctly (egui's
-/// own polygon fill is for convex shapes only).
+/// A filled polygon through screen points, concave ones included (the marks' painter's).
 fn fill_mesh(pts: &[Pos2], color: Color32) -> Shape {
-    let ring: Vec<(f64, f64)> = pts.iter().map(|p| (f64::from(p.x), f64::from(p.y))).collect();
-    let raw = geo::Polygon::new(ring.into(), vec![]).earcut_triangles_raw();
-    let mut mesh = egui::epaint::Mesh::default();
-    for v in &raw.vertices {
-        mesh.colored_vertex(Pos2::new(v[0] as f32, v[1] as f32), color);
-    }
-    mesh.indices.extend(raw.triangle_indices.iter().filter_map(|&i| u32::try_from(i).ok()));
-    Shape::mesh(mesh)
+    crate::render::marks::fill_mesh(pts, color)
 }
 
 #[cfg(test)]

@@ -24,9 +24,11 @@ mod life_circle_panel;
 mod loading;
 mod map_panel;
 pub mod map_view;
+pub mod marks_tool;
 pub mod measure_tool;
 pub mod multi_select;
 pub mod present;
+pub mod print_panel;
 mod save_dialog;
 pub mod settings;
 pub mod source_panel;
@@ -248,6 +250,10 @@ pub struct AtlasApp {
     pub notices: Vec<Notice>,
     /// The measure tool.
     pub measure: measure_tool::MeasureState,
+    /// The planner's marks (标注): part of the document, saved in the workspace.
+    pub marks: crate::model::marks::Marks,
+    /// The marks tool: what it draws next, the selected mark, its dialogs.
+    pub marks_tool: marks_tool::MarksTool,
     /// The attribute table (bottom panel).
     pub table: attribute_table::AttributeTable,
     /// The statistics and charts window.
@@ -280,6 +286,8 @@ pub struct AtlasApp {
     pub history_panel: history_panel::HistoryPanel,
     /// 变化对比: the change report between two versions or layers.
     pub change_report: change_panel::ChangePanel,
+    /// 出图: the print-layout window and its set-up (saved in the workspace).
+    pub print: print_panel::PrintPanel,
     /// 对比分析: split views and swipe, and their setup window.
     pub compare: compare::CompareState,
     started: Instant,
@@ -330,6 +338,8 @@ impl AtlasApp {
             dock_tool: tools::Tool::Select,
             notices,
             measure: Default::default(),
+            marks: Default::default(),
+            marks_tool: Default::default(),
             table: Default::default(),
             charts: Default::default(),
             multi: Default::default(),
@@ -346,6 +356,7 @@ impl AtlasApp {
             map: Default::default(),
             history_panel: Default::default(),
             change_report: Default::default(),
+            print: Default::default(),
             compare: Default::default(),
             started,
             first_frame: None,
@@ -547,6 +558,7 @@ impl AtlasApp {
         // ---- Jobs that report between frames (saves, exports) ----
         analysis_panel::logic(self);
         briefing_panel::logic(self);
+        marks_tool::logic(self);
         // ---- Panels around the map (each owns its state; its actions are applied after it) ----
         self.panel(ui, |app| &mut app.top_bar, top_bar::TopBar::ui);
         status_bar::show(self, ui);
@@ -560,8 +572,10 @@ impl AtlasApp {
         self.panel(ui, |app| &mut app.analysis, analysis_panel::AnalysisPanel::panel_ui);
         self.panel(ui, |app| &mut app.history_panel, history_panel::HistoryPanel::ui);
         self.panel(ui, |app| &mut app.change_report, change_panel::ChangePanel::ui);
+        self.panel(ui, |app| &mut app.print, print_panel::PrintPanel::ui);
         self.panel(ui, |app| &mut app.compare, compare::CompareState::ui);
         settings::show(self, ui);
+        marks_tool::dialogs(self, ui);
         let actions = multi_select::summary_window(self, ui);
         self.apply(actions);
         self.panel(ui, |app| &mut app.ui_briefing, briefing_panel::BriefingUi::ui);

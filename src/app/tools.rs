@@ -16,11 +16,13 @@ pub enum Tool {
     Measure,
     /// Click finds the features near the point (周边查询).
     Nearby,
+    /// Clicks draw and edit the planner's marks (标注).
+    Marks,
 }
 
 impl Tool {
     /// Every tool, in toolbar order.
-    pub const ALL: [Tool; 4] = [Tool::Select, Tool::LifeCircle, Tool::Measure, Tool::Nearby];
+    pub const ALL: [Tool; 5] = [Tool::Select, Tool::LifeCircle, Tool::Measure, Tool::Nearby, Tool::Marks];
 
     /// Toolbar label as (zh, en).
     pub fn label(self) -> (&'static str, &'static str) {
@@ -29,6 +31,7 @@ impl Tool {
             Tool::LifeCircle => ("生活圈", "Life circle"),
             Tool::Measure => ("量算", "Measure"),
             Tool::Nearby => ("周边", "Nearby"),
+            Tool::Marks => ("标注", "Marks"),
         }
     }
 }

@@ -94,6 +94,17 @@ impl TopBar {
                         ui.close();
                         actions.push(Action::Open(Window::ChangeReport));
                     }
+                    if ui
+                        .button(lang.t("出图…  Ctrl+P", "Print layout…  Ctrl+P"))
+                        .on_hover_text(lang.t(
+                            "A4–A0 出图：PDF（矢量）、JPG/PNG（300 dpi）、SVG",
+                            "A4–A0 layouts: PDF (vector), JPG/PNG (300 dpi), SVG",
+                        ))
+                        .clicked()
+                    {
+                        ui.close();
+                        actions.push(Action::Open(Window::Print));
+                    }
                     ui.separator();
                     if ui.button(lang.t("全图", "Fit all")).clicked() {
                         ui.close();
@@ -126,6 +137,10 @@ impl TopBar {
                         // English labels take more of the bar: the box gives up the difference.
                         .desired_width(if lang.english() { 100.0 } else { 200.0 }),
                 );
+                // Ctrl+P opens the print layout, as in every desktop tool.
+                if ui.input(|i| i.modifiers.command && i.key_pressed(Key::P)) {
+                    actions.push(Action::Open(Window::Print));
+                }
                 // Ctrl+F jumps to the search box, as in every desktop tool.
                 if ui.input(|i| i.modifiers.command && i.key_pressed(Key::F)) {
                     response.request_focus();

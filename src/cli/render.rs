@@ -64,6 +64,31 @@ pub struct RenderArgs {
     /// the width (0 to 1).
     #[arg(long, value_name = "0..1")]
     pub swipe: Option<f32>,
+    /// A print layout instead of a screen view: `A3-landscape`, `A1-portrait`, `A4`… (A4 to A0),
+    /// written to --out as .pdf (vector), .jpg, .png (with the dpi recorded) or .svg.
+    #[arg(long, value_name = "PAPER[-landscape|-portrait]")]
+    pub layout: Option<String>,
+    /// Resolution of the print layout's images (150, 300 or 600 are usual).
+    #[arg(long, default_value_t = 300)]
+    pub dpi: u32,
+    /// The print layout's template: the workspace's own or a built-in one (标准, 侧栏, 简洁).
+    #[arg(long, value_name = "NAME")]
+    pub template: Option<String>,
+    /// Print at exactly 1:N around the view's centre [default: the view fitted, at a round scale].
+    #[arg(long, value_name = "N")]
+    pub map_scale: Option<u32>,
+    /// The print layout's grid: none, graticule (经纬网) or km (公里网, CGCS2000 GK zone 40).
+    #[arg(long, value_name = "none|graticule|km")]
+    pub grid: Option<String>,
+    /// The print layout's subtitle.
+    #[arg(long)]
+    pub subtitle: Option<String>,
+    /// 制图单位: who made the map.
+    #[arg(long)]
+    pub author: Option<String>,
+    /// 制图日期 [default: today].
+    #[arg(long)]
+    pub date: Option<String>,
     /// GeoJSON files to add as layers.
     pub files: Vec<PathBuf>,
 }
@@ -111,6 +136,9 @@ pub fn run_render(a: RenderArgs) -> i32 {
         eprintln!("kuiwen-atlas render: {msg}");
         code
     };
+    if a.layout.is_some() {
+        return run_print(a);
+    }
     if a.out.is_none() && a.pdf.is_none() {
         return fail(2, "nothing to write: give --out FILE.png (or a folder) and/or --pdf FILE.pdf".to_owned());
     }
@@ -184,5 +212,118 @@ pub fn run_render(a: RenderArgs) -> i32 {
             0
         }
         Err(e) => fail(1, e.to_string()),
+    }
+}
+
+/// `render --layout`: a print layout. Exit 0 when written, 1 on a failure, 2 on bad arguments.
+fn run_print(a: RenderArgs) -> i32 {
+    use crate::app::print_panel::ScaleChoice;
+    use crate::model::layout::{Grid, PageSetup};
+    let fail = |code: i32, msg: String| {
+        eprintln!("kuiwen-atlas render: {msg}");
+        code
+    };
+    let Some(out) = a.out.clone() else {
+        return fail(2, "--layout needs --out FILE.pdf|.jpg|.png|.svg".to_owned());
+    };
+    if let Err(e) = crate::print::Format::from_path(&out) {
+        return fail(2, e.to_string());
+    }
+    let page = match PageSetup::parse(a.layout.as_deref().unwrap_or_default(), a.dpi) {
+        Ok(p) => p,
+        Err(e) => return fail(2, e.to_string()),
+    };
+    let grid = match a.grid.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None => None,
+        Some("none" | "无") => Some(Grid::None),
+        Some("graticule" | "经纬网") => Some(Grid::Graticule),
+        Some("km" | "kilometre" | "kilometer" | "公里网") => Some(Grid::Kilometre),
+        Some(other) => return fail(2, format!("--grid {other:?}: use none, graticule or km")),
+    };
+    let scale = match a.map_scale {
+        Some(n) if n < 100 => {
+            return fail(2, format!("--map-scale {n}: give the scale's denominator, e.g. 25000 for 1:25 000"));
+        }
+        Some(n) => ScaleChoice::Fixed(n),
+        // The workspace's saved view, as the window shows it; without one, every visible layer.
+        None => match a.workspace.as_deref().and_then(|p| crate::io::workspace::Workspace::load(p).ok()) {
+            Some(w) if w.view.is_some() => ScaleChoice::FitView,
+            _ => ScaleChoice::FitAll,
+        },
+    };
+    let basemap = match a.basemap.as_deref().map(str::parse::<crate::basemap::Basemap>).transpose() {
+        Ok(b) => b,
+        Err(e) => return fail(2, format!("--basemap: {e}")),
+    };
+    let template = a.template.clone();
+    let unknown_template = std::cell::Cell::new(None::<String>);
+    let adjust = |s: &mut crate::model::layout::PrintSettings| {
+        s.page = page;
+        if let Some(name) = &template {
+            match s.template(name) {
+                Some(t) => s.layout = t,
+                None => {
+                    let names: Vec<String> = s
+                        .templates
+                        .iter()
+                        .map(|t| t.name.clone())
+                        .chain(crate::model::layout::Template::built_in().into_iter().map(|t| t.name))
+                        .collect();
+                    unknown_template
+                        .set(Some(format!("no template {name:?}; the templates are: {}", names.join(", "))));
+                }
+            }
+        }
+        if let Some(g) = grid {
+            s.grid = g;
+        }
+        for (field, value) in [
+            (&mut s.title, &a.title),
+            (&mut s.subtitle, &a.subtitle),
+            (&mut s.author, &a.author),
+            (&mut s.date, &a.date),
+        ] {
+            if let Some(v) = value {
+                v.clone_into(field);
+            }
+        }
+    };
+    let req = crate::export::RenderRequest {
+        workspace: a.workspace.clone(),
+        files: a.files.clone(),
+        basemap,
+        english: a.english,
+        settle_timeout: std::time::Duration::from_secs(a.timeout_s.max(1)),
+        ..Default::default()
+    };
+    let started = std::time::Instant::now();
+    let result = crate::export::print_layout(&req, scale, &adjust, &out);
+    if let Some(msg) = unknown_template.take() {
+        let _ = std::fs::remove_file(&out);
+        return fail(2, msg);
+    }
+    match result {
+        Ok(r) => {
+            let [w, h] = r.size_px;
+            eprintln!(
+                "{} {}×{} px at {} dpi, 1:{}, {:.1} MB in {:.2} s (basemap {:.2} s, layout {:.2} s, drawing and writing {:.2} s)",
+                page.name(),
+                w,
+                h,
+                page.dpi,
+                crate::print::compose::group_thousands(r.info.scale_denominator.round() as u64),
+                r.bytes as f64 / 1_048_576.0,
+                started.elapsed().as_secs_f64(),
+                r.basemap_time.as_secs_f64(),
+                r.layout_time.as_secs_f64(),
+                r.write_time.as_secs_f64(),
+            );
+            if let Some((missing, asked, why)) = r.basemap_missing {
+                eprintln!("warning: {missing} of {asked} basemap tiles missing: {why}");
+            }
+            println!("{}", out.display());
+            0
+        }
+        Err(e) => fail(1, e),
     }
 }

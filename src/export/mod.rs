@@ -9,4 +9,6 @@
 pub mod pdf;
 mod render;
 
-pub use render::{ImageExportError, RenderRequest, RenderedView, Views, render, slide_file_name, write_outputs};
+pub use render::{
+    ImageExportError, RenderRequest, RenderedView, Views, print_layout, render, slide_file_name, write_outputs,
+};

@@ -187,26 +187,7 @@ pub fn render(
         exporting: true,
         ..Default::default()
     };
-    let present = req.present.clone();
-    // The app's own panic guard turns a panic into a dialog; off screen there is nobody to click
-    // it, so a failed render is reported as an error instead (the harness panics on a GPU fault).
-    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        Harness::builder()
-            // The layout is that of a w×h screen; 2× draws it with twice the pixels.
-            .with_size(vec2(w as f32, h as f32))
-            .with_pixels_per_point(scale)
-            .with_theme(egui::Theme::Light)
-            .allow_missing_glyphs()
-            .with_accessibility_check(false)
-            .with_render_cursor(false)
-            .with_step_dt(0.1)
-            .build_eframe(move |cc| {
-                let mut app = AtlasApp::new(&cc.egui_ctx, None, start);
-                app.persisted.present = present;
-                app
-            })
-    }));
-    let mut harness = built.map_err(|p| ImageExportError::Render(panic_text(&p)))?;
+    let mut harness = build_harness(req, start, scale)?;
     // Let the workspace's files arrive before the slides are counted and shown.
     settle(&mut harness, req.settle_timeout, scale);
     let compare = match &req.compare {
@@ -281,6 +262,71 @@ pub fn render(
     }
     progress(views.len(), views.len());
     Ok(out)
+}
+
+/// The app off screen, at the request's size, with its start options.
+fn build_harness(
+    req: &RenderRequest,
+    start: StartOptions,
+    scale: f32,
+) -> Result<Harness<'static, AtlasApp>, ImageExportError> {
+    let [w, h] = req.size_px;
+    // The app's own panic guard turns a panic into a dialog; off screen there is nobody to click
+    // it, so a failed render is reported as an error instead (the harness panics on a GPU fault).
+    let present = req.present.clone();
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        Harness::builder()
+            // The layout is that of a w×h screen; 2× draws it with twice the pixels.
+            .with_size(vec2(w as f32, h as f32))
+            .with_pixels_per_point(scale)
+            .with_theme(egui::Theme::Light)
+            .allow_missing_glyphs()
+            .with_accessibility_check(false)
+            .with_render_cursor(false)
+            .with_step_dt(0.1)
+            .build_eframe(move |cc| {
+                let mut app = AtlasApp::new(&cc.egui_ctx, None, start);
+                app.persisted.present = present;
+                app
+            })
+    }));
+    built.map_err(|p| ImageExportError::Render(panic_text(&p)))
+}
+
+/// A print layout of the workspace (or the files) as the app opens it: its layers, styles,
+/// marks, basemap and print set-up, the frame at its saved view (or `scale`), written to `out`.
+/// `adjust` changes the set-up (the command line's options) before printing.
+pub fn print_layout(
+    req: &RenderRequest,
+    scale: crate::app::print_panel::ScaleChoice,
+    adjust: &dyn Fn(&mut crate::model::layout::PrintSettings),
+    out: &Path,
+) -> Result<crate::print::PrintReport, String> {
+    use crate::app::print_panel::PrintSnapshot;
+    let english = req.english;
+    let start = StartOptions {
+        files: req.files.clone(),
+        basemap: req.basemap.clone(),
+        english: Some(req.english),
+        workspace: req.workspace.clone(),
+        cache_dir: req.cache_dir.clone(),
+        config_dir: req.config_dir.clone(),
+        exporting: true,
+        ..Default::default()
+    };
+    let mut harness = build_harness(req, start, 1.0).map_err(|e| e.message(english))?;
+    settle(&mut harness, req.settle_timeout, 1.0);
+    let app = harness.state();
+    let mut settings = app.print.settings.clone();
+    adjust(&mut settings);
+    let mut panel = crate::app::print_panel::PrintPanel::default();
+    panel.scale = scale;
+    panel.settings = settings.clone();
+    let snapshot = PrintSnapshot::from_app(app, &settings, panel.extent(app));
+    drop(harness);
+    let format = crate::print::Format::from_path(out).map_err(|e| e.message(english))?;
+    let job = snapshot.job(matches!(format, crate::print::Format::Pdf | crate::print::Format::Svg));
+    crate::print::print_to_file(&job, snapshot.basemap(), out).map_err(|e| e.message(english))
 }
 
 /// The comparison with its layer names turned into the keys of the open layers.

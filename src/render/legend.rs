@@ -26,7 +26,7 @@ pub fn legend_rows<'a>(layers: impl DoubleEndedIterator<Item = &'a Layer>, engli
     let mut rows = Vec::new();
     for l in layers.rev().filter(|l| !l.features.is_empty()) {
         let s = &l.style;
-        let kind = l.main_kind();
+        let kind = l.legend_kind();
         rows.push(LegendRow {
             label: l.name(english).to_owned(),
             kind,

@@ -8,6 +8,7 @@
 mod cache;
 mod labels;
 pub mod legend;
+pub mod marks;
 mod paint;
 pub mod raster;
 

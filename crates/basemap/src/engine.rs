@@ -315,6 +315,64 @@ fn worker(shared: &Shared, tx: &Sender<Done>, source: &TileSourceKind, ctx: &egu
     }
 }
 
+/// Where a basemap's tiles come from, without the app's workers and textures: for anything
+/// that fetches tiles itself (print layouts).
+pub struct TileSources {
+    /// Each layer's source and zoom range (min, max), bottom first; or why there are none.
+    pub layers: Result<Vec<(TileSourceKind, u8, u8)>, TileFailure>,
+    /// What the map must credit.
+    pub credit: Option<Credit>,
+}
+
+impl TileSources {
+    /// The sources of a basemap (None for no basemap). Opening a PMTiles file reads its header
+    /// and root directory (16 KB).
+    pub fn open(basemap: &Basemap, env: &BasemapEnv) -> Option<Self> {
+        let mut credit = basemap.credit();
+        let layers = match basemap {
+            Basemap::None => return None,
+            Basemap::PmTiles(path) => match PmTilesArchive::open(path) {
+                Ok(archive) => {
+                    if let Some(a) = archive.attribution() {
+                        credit = Some(Credit { text: a, url: String::new() });
+                    }
+                    let h = archive.header().clone();
+                    Ok(vec![(TileSourceKind::PmTiles(Arc::new(archive)), h.min_zoom, h.max_zoom)])
+                }
+                Err(e) => Err(TileFailure::Local(e.to_string())),
+            },
+            Basemap::Folder(root) => match folder_zoom_range(root) {
+                Some((min, max)) => {
+                    if let Some(a) = folder_attribution(root) {
+                        credit = Some(Credit { text: a, url: String::new() });
+                    }
+                    Ok(vec![(TileSourceKind::Folder(root.clone()), min, max)])
+                }
+                None => Err(TileFailure::Local(format!("{}: no z/x/y tile folders found", root.display()))),
+            },
+            _ => {
+                let key = env.tianditu_key.as_deref().filter(|k| !k.trim().is_empty());
+                if basemap.needs_tianditu_key() && key.is_none() {
+                    Err(TileFailure::MissingKey)
+                } else {
+                    let cache = env.cache_root.as_ref().map(|r| DiskCache::new(r, "", env.cache_limit_bytes.clone()));
+                    Ok(basemap
+                        .http_sources(key)
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, source)| {
+                            let cache = cache.as_ref().map(|c| c.sibling(&format!("{}-{i}", basemap.key())));
+                            let max = source.max_zoom;
+                            (TileSourceKind::Http { source, cache }, 0, max)
+                        })
+                        .collect())
+                }
+            }
+        };
+        Some(Self { layers, credit })
+    }
+}
+
 /// The active basemap's tile layers, bottom first, and its credit.
 pub struct ActiveBasemap {
     /// The layers, bottom first.
@@ -329,51 +387,12 @@ impl ActiveBasemap {
     /// Build the layers of a basemap (None for no basemap). Opening a PMTiles file reads its
     /// header and root directory (16 KB) here; all tile work happens on worker threads.
     pub fn open(basemap: &Basemap, env: &BasemapEnv, ctx: &egui::Context) -> Option<Self> {
-        let mut credit = basemap.credit();
-        let layers = match basemap {
-            Basemap::None => return None,
-            Basemap::PmTiles(path) => match PmTilesArchive::open(path) {
-                Ok(archive) => {
-                    if let Some(a) = archive.attribution() {
-                        credit = Some(Credit { text: a, url: String::new() });
-                    }
-                    let h = archive.header().clone();
-                    vec![TileLayer::new(TileSourceKind::PmTiles(Arc::new(archive)), h.min_zoom, h.max_zoom, ctx)]
-                }
-                Err(e) => vec![TileLayer::failed(TileFailure::Local(e.to_string()), ctx)],
-            },
-            Basemap::Folder(root) => match folder_zoom_range(root) {
-                Some((min, max)) => {
-                    if let Some(a) = folder_attribution(root) {
-                        credit = Some(Credit { text: a, url: String::new() });
-                    }
-                    vec![TileLayer::new(TileSourceKind::Folder(root.clone()), min, max, ctx)]
-                }
-                None => vec![TileLayer::failed(
-                    TileFailure::Local(format!("{}: no z/x/y tile folders found", root.display())),
-                    ctx,
-                )],
-            },
-            _ => {
-                let key = env.tianditu_key.as_deref().filter(|k| !k.trim().is_empty());
-                if basemap.needs_tianditu_key() && key.is_none() {
-                    vec![TileLayer::failed(TileFailure::MissingKey, ctx)]
-                } else {
-                    let cache = env.cache_root.as_ref().map(|r| DiskCache::new(r, "", env.cache_limit_bytes.clone()));
-                    basemap
-                        .http_sources(key)
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, source)| {
-                            let cache = cache.as_ref().map(|c| c.sibling(&format!("{}-{i}", basemap.key())));
-                            let max = source.max_zoom;
-                            TileLayer::new(TileSourceKind::Http { source, cache }, 0, max, ctx)
-                        })
-                        .collect()
-                }
-            }
+        let sources = TileSources::open(basemap, env)?;
+        let layers = match sources.layers {
+            Ok(list) => list.into_iter().map(|(source, min, max)| TileLayer::new(source, min, max, ctx)).collect(),
+            Err(failure) => vec![TileLayer::failed(failure, ctx)],
         };
-        Some(Self { layers, credit, basemap: basemap.clone() })
+        Some(Self { layers, credit: sources.credit, basemap: basemap.clone() })
     }
 
     /// The basemap status for the status bar.

@@ -12,7 +12,7 @@ pub mod pmtiles;
 pub mod projection;
 mod sources;
 
-pub use engine::{ActiveBasemap, BasemapEnv, TileLayer};
+pub use engine::{ActiveBasemap, BasemapEnv, TileLayer, TileSources};
 pub use projection::MapProjection;
 pub use sources::{
     Basemap, BasemapError, BulkRefusal, Credit, HttpSource, TemplateProblem, UrlPattern, XyzTemplate, tile_cache_dir,

@@ -117,4 +117,13 @@ impl Layer {
     pub fn main_kind(&self) -> GeometryKind {
         super::feature::main_kind(&self.features)
     }
+
+    /// The symbol a legend shows: the main kind, except that a line with a few points on it (a
+    /// railway and its stations) is shown as a line.
+    pub fn legend_kind(&self) -> GeometryKind {
+        match self.main_kind() {
+            GeometryKind::Point if self.features.iter().any(|f| f.kind() == GeometryKind::Line) => GeometryKind::Line,
+            k => k,
+        }
+    }
 }
