@@ -399,6 +399,8 @@ fn the_print_window_exports_and_its_layout_is_saved_in_the_workspace() {
     assert!(ok, "{text}");
     assert!(text.contains("已写出") && text.contains("1:"), "{text}");
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    common::wait_for(&mut h, "the preview of the moved legend", |a| a.print.preview_ready());
+    common::save_image(&mut h, "print_window");
     // Saved in the workspace, and reopened as saved.
     let ws = h.state().to_workspace();
     assert_eq!(ws.print.layout.name, "侧栏");

@@ -20,9 +20,14 @@ pub(super) fn switcher(app: &AtlasApp, ui: &mut egui::Ui) -> Vec<Action> {
     if !recent.contains(&current) && !Basemap::BUILT_IN.contains(&current) {
         recent.insert(0, current.clone());
     }
+    // A long name (a custom server's address) is cut to keep the top bar's buttons in view;
+    // the list shows it whole.
+    let short = current.short_label(lang.english());
+    let shown =
+        if short.chars().count() > 14 { format!("{}…", short.chars().take(13).collect::<String>()) } else { short };
     egui::ComboBox::new("basemap", lang.t("底图", "Basemap"))
-        .selected_text(current.short_label(lang.english()))
-        .width(170.0)
+        .selected_text(shown)
+        .width(if lang.english() { 125.0 } else { 170.0 })
         .show_ui(ui, |ui| {
             for b in Basemap::BUILT_IN {
                 let mut label = b.label(lang.english());

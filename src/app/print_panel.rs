@@ -242,6 +242,11 @@ impl PrintPanel {
         self.last_result = None;
     }
 
+    /// Whether the preview shows the set-up as it is now.
+    pub fn preview_ready(&self) -> bool {
+        self.preview.is_some() && self.preview_job.is_none() && self.drag.is_none()
+    }
+
     /// Whether an export is running.
     pub fn exporting(&self) -> bool {
         self.export_job.is_some()

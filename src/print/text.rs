@@ -175,7 +175,7 @@ mod tests {
     fn chinese_text_lays_out_with_full_width_advances_and_outlines() {
         let font = PrintFont::bundled();
         let glyphs = font.layout("奎文区 1:25000");
-        assert_eq!(glyphs.len(), 10);
+        assert_eq!(glyphs.len(), 11);
         assert!(glyphs.iter().all(|g| g.glyph_id != 0), "every character has a glyph");
         assert!((glyphs[0].advance_em - 1.0).abs() < 0.01, "a CJK character is one em wide");
         assert!(glyphs[4].advance_em < 0.7, "a digit is narrower");
