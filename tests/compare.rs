@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use egui::{Event, Modifiers, PointerButton, Pos2, vec2};
+use egui::{Event, Pos2, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use kuiwen_atlas::app::{AtlasApp, StartOptions};
@@ -90,31 +90,6 @@ fn near(a: [u8; 3], b: [u8; 3]) -> bool {
     a.iter().zip(b).all(|(x, y)| (*x as i32 - y as i32).abs() <= 12)
 }
 
-/// A drag with the primary button from `from` to `to`, in a few steps (as a hand moves).
-fn drag<S>(h: &mut Harness<'_, S>, from: Pos2, to: Pos2) {
-    h.event(Event::PointerMoved(from));
-    h.run();
-    h.event(Event::PointerButton {
-        pos: from,
-        button: PointerButton::Primary,
-        pressed: true,
-        modifiers: Modifiers::NONE,
-    });
-    h.step();
-    for k in 1..=6 {
-        h.event(Event::PointerMoved(from + (to - from) * (k as f32 / 6.0)));
-        h.step();
-    }
-    h.event(Event::PointerButton {
-        pos: to,
-        button: PointerButton::Primary,
-        pressed: false,
-        modifiers: Modifiers::NONE,
-    });
-    // The map glides a little after a fast drag (inertia): let it come to rest.
-    h.run_steps(20);
-}
-
 /// Left of the divider the old version, right of it the new one; dragging the divider moves the
 /// boundary between them.
 fn swipe_shows_each_version_on_its_side(ppp: f32) {
@@ -134,7 +109,7 @@ fn swipe_shows_each_version_on_its_side(ppp: f32) {
         assert!(near(colour_at(&img, at(f), ppp), NEW_FILL), "at {f} of the width: {:?}", colour_at(&img, at(f), ppp));
     }
     // Drag the divider from the middle to 80 % of the width: 70 % now shows the old version.
-    drag(&mut h, at(0.5), at(0.8));
+    common::drag(&mut h, at(0.5), at(0.8), 6, 20);
     let position = h.state().compare.spec.swipe_position;
     assert!((position - 0.8).abs() < 0.01, "the divider is at {position}");
     let img = common::save_image(&mut h, &format!("swipe_dragged_{ppp}x"));
@@ -269,7 +244,7 @@ fn linked_split_views_pan_together_and_show_the_cursor_cross() {
     assert!(near(colour_at(&img, probe(second.rect), 1.0), NEW_FILL), "{:?}", colour_at(&img, probe(second.rect), 1.0));
     // Dragging the second view 120 points left (well inside it) moves the first view as far east.
     let before = centres(h.state()).0;
-    drag(&mut h, second.rect.center(), second.rect.center() - vec2(120.0, 0.0));
+    common::drag(&mut h, second.rect.center(), second.rect.center() - vec2(120.0, 0.0), 6, 20);
     h.run();
     let (a, b) = centres(h.state());
     let moved_deg = a[0] - before[0];
@@ -302,7 +277,7 @@ fn unlinked_views_move_alone() {
     h.run();
     let before = centres(h.state());
     let second = h.state().compare.extra[0].0.last_view.expect("drawn");
-    drag(&mut h, second.rect.center(), second.rect.center() - vec2(200.0, 0.0));
+    common::drag(&mut h, second.rect.center(), second.rect.center() - vec2(200.0, 0.0), 6, 20);
     let after = centres(h.state());
     assert_eq!(after.0, before.0, "the first view stayed");
     assert!(after.1[0] - before.1[0] > 0.01, "the second moved: {before:?} → {after:?}");

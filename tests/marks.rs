@@ -6,7 +6,7 @@
 
 mod common;
 
-use egui::{Event, Key, Modifiers, PointerButton, Pos2, vec2};
+use egui::{Key, Pos2, vec2};
 use egui_kittest::kittest::{NodeT, Queryable};
 use geo::CoordsIter;
 use kuiwen_atlas::app::marks_tool::{self, MarkMode};
@@ -276,29 +276,6 @@ fn two_marks(h: &mut common::App) -> (u64, u64) {
     (a, b)
 }
 
-fn drag(h: &mut common::App, from: Pos2, to: Pos2) {
-    h.event(Event::PointerMoved(from));
-    h.step();
-    h.event(Event::PointerButton {
-        pos: from,
-        button: PointerButton::Primary,
-        pressed: true,
-        modifiers: Modifiers::NONE,
-    });
-    h.step();
-    for k in 1..=6 {
-        h.event(Event::PointerMoved(from + (to - from) * (k as f32 / 6.0)));
-        h.step();
-    }
-    h.event(Event::PointerButton {
-        pos: to,
-        button: PointerButton::Primary,
-        pressed: false,
-        modifiers: Modifiers::NONE,
-    });
-    h.run_steps(4);
-}
-
 #[test]
 fn a_mark_is_selected_moved_and_deleted_and_undo_brings_it_back() {
     let (mut h, _) = app_on_boundary_vertex();
@@ -313,7 +290,7 @@ fn a_mark_is_selected_moved_and_deleted_and_undo_brings_it_back() {
     h.get_by_label("删除");
     // Drag it 60 points right: the mark moves, the map does not.
     let centre_before = view(&h).screen_to_lon_lat(view(&h).rect.center()).to_array();
-    drag(&mut h, pa, pa + vec2(60.0, 0.0));
+    common::drag(&mut h, pa, pa + vec2(60.0, 0.0), 6, 4);
     let v = view(&h);
     let centre_after = v.screen_to_lon_lat(v.rect.center()).to_array();
     assert!(close(centre_before, centre_after, 1e-9), "the map did not pan: {centre_before:?} → {centre_after:?}");

@@ -333,7 +333,7 @@ fn bad_layout_arguments_exit_2_and_say_why() {
 /// the preview, export a PDF; the set-up is saved in the workspace and comes back.
 #[test]
 fn the_print_window_exports_and_its_layout_is_saved_in_the_workspace() {
-    use egui::{Event, Modifiers, PointerButton, Pos2, vec2};
+    use egui::{Modifiers, Pos2, vec2};
     use egui_kittest::kittest::Queryable;
     use kuiwen_atlas::app::StartOptions;
     use kuiwen_atlas::basemap::Basemap;
@@ -362,26 +362,7 @@ fn the_print_window_exports_and_its_layout_is_saved_in_the_workspace() {
         preview.top() + (before[1] + before[3] / 2.0) * preview.height(),
     );
     let to = from + vec2(0.0, 40.0);
-    h.event(Event::PointerMoved(from));
-    h.step();
-    h.event(Event::PointerButton {
-        pos: from,
-        button: PointerButton::Primary,
-        pressed: true,
-        modifiers: Modifiers::NONE,
-    });
-    h.step();
-    for k in 1..=8 {
-        h.event(Event::PointerMoved(from + (to - from) * (k as f32 / 8.0)));
-        h.step();
-    }
-    h.event(Event::PointerButton {
-        pos: to,
-        button: PointerButton::Primary,
-        pressed: false,
-        modifiers: Modifiers::NONE,
-    });
-    h.run_steps(3);
+    common::drag(&mut h, from, to, 8, 3);
     let after = h.state().print.settings.layout.rect(Element::Legend).unwrap_or_default();
     let moved = (after[1] - before[1]) * preview.height();
     assert!(

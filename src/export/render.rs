@@ -177,16 +177,7 @@ pub fn render(
     if (w as f32 * scale) > 16384.0 || (h as f32 * scale) > 16384.0 {
         return Err(ImageExportError::BadSize { width: (w as f32 * scale) as u32, height: (h as f32 * scale) as u32 });
     }
-    let start = StartOptions {
-        files: req.files.clone(),
-        basemap: req.basemap.clone(),
-        english: Some(req.english),
-        workspace: req.workspace.clone(),
-        cache_dir: req.cache_dir.clone(),
-        config_dir: req.config_dir.clone(),
-        exporting: true,
-        ..Default::default()
-    };
+    let start = start_options(req);
     let mut harness = build_harness(req, start, scale)?;
     // Let the workspace's files arrive before the slides are counted and shown.
     settle(&mut harness, req.settle_timeout, scale);
@@ -264,6 +255,20 @@ pub fn render(
     Ok(out)
 }
 
+/// The app's start options for an export: the request's files, workspace, basemap and folders.
+fn start_options(req: &RenderRequest) -> StartOptions {
+    StartOptions {
+        files: req.files.clone(),
+        basemap: req.basemap.clone(),
+        english: Some(req.english),
+        workspace: req.workspace.clone(),
+        cache_dir: req.cache_dir.clone(),
+        config_dir: req.config_dir.clone(),
+        exporting: true,
+        ..Default::default()
+    }
+}
+
 /// The app off screen, at the request's size, with its start options.
 fn build_harness(
     req: &RenderRequest,
@@ -304,16 +309,7 @@ pub fn print_layout(
 ) -> Result<crate::print::PrintReport, String> {
     use crate::app::print_panel::PrintSnapshot;
     let english = req.english;
-    let start = StartOptions {
-        files: req.files.clone(),
-        basemap: req.basemap.clone(),
-        english: Some(req.english),
-        workspace: req.workspace.clone(),
-        cache_dir: req.cache_dir.clone(),
-        config_dir: req.config_dir.clone(),
-        exporting: true,
-        ..Default::default()
-    };
+    let start = start_options(req);
     let mut harness = build_harness(req, start, 1.0).map_err(|e| e.message(english))?;
     settle(&mut harness, req.settle_timeout, 1.0);
     let app = harness.state();

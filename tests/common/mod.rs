@@ -39,6 +39,31 @@ pub fn click_at<S>(h: &mut Harness<'_, S>, pos: Pos2) {
     h.run();
 }
 
+/// A drag with the primary button from `from` to `to` in `steps` moves (as a hand moves), then
+/// `settle` frames (the map glides a little after a fast drag).
+pub fn drag<S>(h: &mut Harness<'_, S>, from: Pos2, to: Pos2, steps: usize, settle: usize) {
+    h.event(Event::PointerMoved(from));
+    h.step();
+    h.event(Event::PointerButton {
+        pos: from,
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    h.step();
+    for k in 1..=steps {
+        h.event(Event::PointerMoved(from + (to - from) * (k as f32 / steps as f32)));
+        h.step();
+    }
+    h.event(Event::PointerButton {
+        pos: to,
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.run_steps(settle);
+}
+
 /// Step the app in real time until `cond` holds (the watcher and loader are real threads). The
 /// deadline only bounds a hang; nothing is asserted about how long it took.
 pub fn wait_for(h: &mut App, what: &str, cond: impl Fn(&AtlasApp) -> bool) {
