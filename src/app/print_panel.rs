@@ -102,13 +102,8 @@ pub fn sources_lines(app: &AtlasApp, layers: &[Layer], english: bool) -> Vec<Str
     if !parts.is_empty() {
         lines.push(parts.join(if english { "; " } else { "；" }));
     }
-    let mut credits: Vec<String> = Vec::new();
-    for c in layers.iter().flat_map(|l| &l.credits) {
-        if !credits.iter().any(|o| o.contains(c.as_str())) {
-            credits.retain(|o| !c.contains(o.as_str()));
-            credits.push(c.clone());
-        }
-    }
+    // The visible layers' credits, each once, as the map credits them.
+    let mut credits = app.data_credits();
     if let Some(c) = app.basemap_credit() {
         credits.push(c.text);
     }
