@@ -30,7 +30,8 @@ pub struct Cli {
     /// What to do; without one, the viewer opens.
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// GeoJSON files to open as extra layers.
+    /// Files to open: layers in any format the app reads, a workspace (`.kuiwen.json`) or a
+    /// `.pmtiles` basemap. The desktop entry passes the files double-clicked in the file manager.
     pub files: Vec<PathBuf>,
     /// Basemap: none, osm, tianditu-vec, tianditu-img, amap, amap-img, an http(s) XYZ template
     /// ({z}/{x}/{y}, optional {s}), a .pmtiles file or a folder of z/x/y.png tiles. Tianditu

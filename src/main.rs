@@ -1,5 +1,8 @@
 //! `kuiwen-atlas`: the viewer, `check` and `convert` for files without a window, and the
 //! life-circle, tile and render commands.
+// On Windows the program is a window program, so a double-click opens no console; the commands
+// attach to the console they were typed in (see `windows_console`).
+#![cfg_attr(windows, windows_subsystem = "windows")]
 
 use clap::Parser;
 use kuiwen_atlas::analysis::life_circle::parse_lon_lat;
@@ -11,6 +14,8 @@ use kuiwen_atlas::io::crs::Crs;
 
 fn main() -> std::process::ExitCode {
     let launched = std::time::Instant::now();
+    #[cfg(windows)]
+    windows_console::attach();
     TileLogHook::install();
     let cli = Cli::parse();
     match cli.command {
@@ -43,7 +48,7 @@ fn main() -> std::process::ExitCode {
             Ok(()) => std::process::ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("kuiwen-atlas: {e}");
-                std::process::ExitCode::FAILURE
+                retry_on_opengl(&e).unwrap_or(std::process::ExitCode::FAILURE)
             }
         },
     }
@@ -80,6 +85,9 @@ fn run_viewer(cli: Cli, launched: std::time::Instant) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("奎文规划一张图 · Kuiwen Atlas")
+            // The desktop entry's StartupWMClass and the Wayland app id, so the dock shows our icon.
+            .with_app_id("kuiwen-atlas")
+            .with_icon(window_icon())
             .with_inner_size([1400.0, 900.0])
             .with_min_inner_size([800.0, 500.0])
             .with_maximized(true),
@@ -94,4 +102,52 @@ fn run_viewer(cli: Cli, launched: std::time::Instant) -> anyhow::Result<()> {
         crash::log("ERROR", &format!("cannot open the window: {e}"));
         anyhow::anyhow!("cannot open the window: {e}")
     })
+}
+
+/// When the graphics interface the system offered first fails (a DirectX 12 driver that loses its
+/// device, as under Wine, or a virtual machine's), start the viewer once more on OpenGL, which
+/// every Windows and Linux desktop has. A window system cannot be opened twice in one process, so
+/// this is a second process; `WGPU_BACKEND` set by the user (or by this retry) is left alone.
+fn retry_on_opengl(e: &anyhow::Error) -> Option<std::process::ExitCode> {
+    if std::env::var_os("WGPU_BACKEND").is_some() || !e.to_string().to_lowercase().contains("wgpu") {
+        return None;
+    }
+    let exe = std::env::current_exe().ok()?;
+    eprintln!("kuiwen-atlas: starting again with OpenGL (WGPU_BACKEND=gl)");
+    crash::log("WARN", &format!("the window failed ({e}); starting again with OpenGL"));
+    let status = std::process::Command::new(exe).args(std::env::args_os().skip(1)).env("WGPU_BACKEND", "gl").status();
+    Some(
+        status
+            .ok()
+            .and_then(|s| s.code())
+            .map_or(std::process::ExitCode::FAILURE, |c| std::process::ExitCode::from(c as u8)),
+    )
+}
+
+/// The window's icon: the 256 px one the packages install, built into the program so a window
+/// from `cargo run` has it too.
+fn window_icon() -> std::sync::Arc<egui::IconData> {
+    let png = include_bytes!("../assets/icons/hicolor/256x256/apps/kuiwen-atlas.png");
+    // The bytes are ours and checked by a test; a failure would only cost the icon.
+    std::sync::Arc::new(eframe::icon_data::from_png_bytes(png).unwrap_or_default())
+}
+
+/// A window program on Windows has no console of its own. When it is started from one (`cmd`,
+/// PowerShell) for `check` or `convert`, attach to that console so the report is printed there;
+/// output redirected to a file or pipe already has its handles and is left as it is.
+#[cfg(windows)]
+mod windows_console {
+    use windows_sys::Win32::Foundation::INVALID_HANDLE_VALUE;
+    use windows_sys::Win32::System::Console::{ATTACH_PARENT_PROCESS, AttachConsole, GetStdHandle, STD_OUTPUT_HANDLE};
+
+    pub fn attach() {
+        // SAFETY: plain Win32 calls with no pointers; a failure (no parent console, as after a
+        // double-click) leaves the process as it was.
+        unsafe {
+            let out = GetStdHandle(STD_OUTPUT_HANDLE);
+            if out.is_null() || out == INVALID_HANDLE_VALUE {
+                AttachConsole(ATTACH_PARENT_PROCESS);
+            }
+        }
+    }
 }

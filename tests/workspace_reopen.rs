@@ -328,12 +328,13 @@ fn names_order_and_visibility_come_back_exactly_and_survive_a_reload() {
     h.run_steps(2);
     assert_eq!(listing(h.state()), expected, "a reload renamed or moved a layer");
 
-    // Saved again and reopened in a fresh app: the same list.
-    let again = dir.join("again.kuiwen.json");
+    // Saved again and reopened in a fresh app as a double-click in the file manager opens it
+    // (the desktop entry runs `kuiwen-atlas %F`): the same list.
+    let again = dir.join("再次 保存.kuiwen.json");
     h.state_mut().save_workspace(&again);
     let text = std::fs::read_to_string(&again).unwrap_or_default();
     assert!(text.contains("一期地块（审定）") && text.contains("园区（规划）"), "{text}");
-    let mut h2 = harness_headless([1000.0, 700.0], start_with(vec![], Some(again)));
+    let mut h2 = harness_headless([1000.0, 700.0], start_with(vec![again], None));
     wait_for(&mut h2, "both files", |app| layer_of(app, &a).is_some() && layer_of(app, &b).is_some());
     assert_eq!(listing(h2.state()), expected);
 }

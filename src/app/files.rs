@@ -80,9 +80,10 @@ impl std::fmt::Debug for Flash {
     }
 }
 
-/// A file from a dialog or dropped on the window: a workspace opens as one, a `.pmtiles` file
-/// becomes the basemap (it holds tiles, not features), anything else loads as a GeoJSON layer.
-fn open_any(app: &mut AtlasApp, path: PathBuf) {
+/// A file from a dialog, dropped on the window or given on the command line (a double-click in
+/// the file manager): a workspace opens as one, a `.pmtiles` file becomes the basemap (it holds
+/// tiles, not features), anything else loads as a layer, read with `options`.
+pub(super) fn open_any(app: &mut AtlasApp, path: PathBuf, options: LoadOptions) {
     if is_workspace(&path) {
         app.open_workspace(&path);
     } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pmtiles")) {
@@ -90,7 +91,7 @@ fn open_any(app: &mut AtlasApp, path: PathBuf) {
         app.set_basemap(crate::basemap::Basemap::PmTiles(path));
         app.notices.push(Notice { text, error: false });
     } else {
-        app.open_file(path, LoadOptions::default());
+        app.open_file(path, options);
     }
 }
 
@@ -99,7 +100,7 @@ pub(super) fn logic(app: &mut AtlasApp, ctx: &egui::Context) {
     app.layer_export = super::save_dialog::poll(app.layer_export.take(), app.lang(), &mut app.notices);
     let (done, chosen) = app.loader.poll();
     for path in chosen {
-        open_any(app, path);
+        open_any(app, path, LoadOptions::default());
     }
     for outcome in done {
         finish(app, outcome);
@@ -112,7 +113,7 @@ pub(super) fn logic(app: &mut AtlasApp, ctx: &egui::Context) {
         i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty()).collect()
     });
     for path in dropped {
-        open_any(app, path);
+        open_any(app, path, LoadOptions::default());
     }
     if let Some(w) = app.watcher.as_mut() {
         let (changed, errors) = w.poll();

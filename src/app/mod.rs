@@ -397,7 +397,7 @@ impl AtlasApp {
             app.open_workspace(&ws);
         }
         for path in start.files {
-            app.open_file(path, crate::io::LoadOptions::with_crs(start.crs));
+            files::open_any(&mut app, path, crate::io::LoadOptions::with_crs(start.crs));
         }
         if let Some(i) = start.present_slide {
             app.start_presenting(i);

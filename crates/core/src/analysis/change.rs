@@ -20,7 +20,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use geo::orient::{Direction, Orient};
-use geo::{BooleanOps, Centroid, Geometry, LineString, Polygon};
+use geo::{BooleanOps, Centroid, Coord, Geometry, LineString, MapCoords, Polygon};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 use serde::Serialize;
@@ -252,9 +252,20 @@ fn content_key(f: &Feature) -> String {
     format!("{}|{}", f.geometry.as_ref().map(geometry_text).unwrap_or_default(), props.join("\u{1f}"))
 }
 
-/// A geometry as compared: polygon rings turned counter-clockwise (holes clockwise) and started
-/// at their lowest vertex, so a shapefile's clockwise copy of a polygon is the same polygon.
+/// Coordinates are compared on a grid of this many degrees (about 0.1 mm): the same data
+/// projected on another machine (Windows' and glibc's sin/cos differ in the last bit) or passed
+/// through another format differs there, and is not a modification. A value within 1e-15 of a
+/// grid line's midpoint could still round both ways; no surveyed coordinate is that precise.
+pub const SAME_COORDINATE_DEG: f64 = 1e-9;
+
+/// A geometry as compared: coordinates on the [`SAME_COORDINATE_DEG`] grid, polygon rings
+/// turned counter-clockwise (holes clockwise) and started at their lowest vertex, so a
+/// shapefile's clockwise copy of a polygon is the same polygon.
 fn geometry_text(g: &Geometry<f64>) -> String {
+    let g = g.map_coords(|c| Coord {
+        x: (c.x / SAME_COORDINATE_DEG).round() * SAME_COORDINATE_DEG,
+        y: (c.y / SAME_COORDINATE_DEG).round() * SAME_COORDINATE_DEG,
+    });
     fn ring(ls: &LineString<f64>) -> Vec<(f64, f64)> {
         let mut pts: Vec<(f64, f64)> = ls.0.iter().map(|c| (c.x, c.y)).collect();
         if pts.len() > 1 && pts.first() == pts.last() {
@@ -271,7 +282,7 @@ fn geometry_text(g: &Geometry<f64>) -> String {
         rings.extend(p.interiors().iter().map(ring));
         format!("{rings:?}")
     }
-    match g {
+    match &g {
         Geometry::Polygon(p) => polygon(p),
         Geometry::MultiPolygon(mp) => mp.0.iter().map(polygon).collect::<Vec<_>>().join(";"),
         other => format!("{other:?}"),
@@ -483,5 +494,29 @@ pub fn area_change_text(area_change_m2: f64, english: bool) -> String {
         format!("{area_change_m2:+.0} m² ({mu:+.1} mu)")
     } else {
         format!("{area_change_m2:+.0} 平方米（{mu:+.1} 亩）")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::polygon;
+
+    fn parcel(dx_deg: f64) -> Feature {
+        let (x, y) = (119.1 + dx_deg, 36.7);
+        let shape = polygon![(x: x, y: y), (x: x + 0.001, y: y), (x: x + 0.001, y: y + 0.001), (x: x, y: y + 0.001)];
+        Feature::new(Some("A-01".into()), Some(Geometry::Polygon(shape)), serde_json::Map::new())
+    }
+
+    #[test]
+    fn the_last_bits_of_a_double_are_not_a_modification_but_a_centimetre_is() {
+        let old = [parcel(0.0)];
+        // What the Windows build writes for the same shapefile: 1–2 ulp off.
+        let noise = compare(&old, &[parcel(7.1e-15)], None);
+        assert!(noise.is_empty(), "{:?}", noise.modified.first().map(|m| m.moved_m));
+        // 1e-7 degrees is about 9 mm here: a real, if tiny, edit.
+        let edit = compare(&old, &[parcel(1e-7)], None);
+        assert_eq!(edit.modified.len(), 1);
+        assert!((edit.modified[0].moved_m - 0.0089).abs() < 0.001, "{}", edit.modified[0].moved_m);
     }
 }
