@@ -41,7 +41,7 @@ install="$work/奎文 规划"
 mkdir -p "$install"
 python3 -m zipfile -e "$zip" "$install"
 dir=$(ls -d "$install"/kuiwen-atlas-*-windows-x86_64)
-for f in kuiwen-atlas.exe 使用说明.txt LICENSE-MIT LICENSE-APACHE OFL-NotoSansSC.txt THIRD-PARTY-LICENSES.txt README.md; do
+for f in kuiwen-atlas.exe 使用说明.txt LICENSE-MIT.txt LICENSE-APACHE.txt OFL-NotoSansSC.txt THIRD-PARTY-LICENSES.txt README.md; do
   [ -f "$dir/$f" ] || fail "zip lacks $f"
 done
 exe="$dir/kuiwen-atlas.exe"
@@ -132,4 +132,34 @@ same "diff 公园_4528.shp win/公园.gpkg" "$w" "$l"
 appdata=$(ls -d "$WINEPREFIX"/drive_c/users/*/AppData/Roaming/Kuiwen/kuiwen-atlas/data 2>/dev/null | head -n 1)
 [ -n "$appdata" ] && [ -n "$(find "$appdata" -type f | head -n 1)" ] || fail "no history under AppData\\Roaming\\Kuiwen\\kuiwen-atlas\\data"
 ok "history kept in AppData\\Roaming\\Kuiwen\\kuiwen-atlas\\data ($(find "$appdata" -type f | wc -l) files)"
+# 5. The installer, if scripts/package made one (with nsis): silent install for this user, the
+#    Start menu entry, "Open with" for the data types, the installed check, a silent uninstall.
+setup=${zip%.zip}-setup.exe
+if [ -f "$setup" ]; then
+  cd "$work"
+  wine "$setup" /S && wineserver -w
+  programs=$(ls -d "$WINEPREFIX"/drive_c/users/*/AppData/Local/Programs/KuiwenAtlas)
+  for f in kuiwen-atlas.exe uninstall.exe 使用说明.txt THIRD-PARTY-LICENSES.txt; do
+    [ -f "$programs/$f" ] || fail "installer did not install $f"
+  done
+  ls "$WINEPREFIX"/drive_c/users/*/AppData/Roaming/Microsoft/Windows/"Start Menu"/Programs/"奎文规划一张图 Kuiwen Atlas.lnk" >/dev/null \
+    || fail "no Start menu entry"
+  for ext in .geojson .shp .gpkg .kml .kmz .json; do
+    wine reg query "HKCU\\Software\\Classes\\$ext\\OpenWithProgids" /v KuiwenAtlas.File >/dev/null 2>&1 \
+      || fail "$ext: not in Open with"
+  done
+  grep -q '^"DisplayName"="\\x594e\\x6587\\x89c4\\x5212\\x4e00\\x5f20\\x56fe Kuiwen Atlas"' "$WINEPREFIX/user.reg" \
+    || fail "the uninstaller is not registered under its Chinese name"
+  cd "$data"
+  w=$(wine "$programs/kuiwen-atlas.exe" check 公园_4528.shp 2>/dev/null | tr -d '\r') || fail "installed check exited $?"
+  grep -q "公园_4528.shp: OK" <<<"$w" || fail "installed check: $w"
+  ok "installer: $(basename "$setup") ($(du -h "$setup" | cut -f1)) installed for the user, Start menu, Open with for 6 types, check runs"
+  wine "$programs/uninstall.exe" /S && wineserver -w
+  [ -e "$programs" ] && fail "uninstall left $(ls "$programs")"
+  ls "$WINEPREFIX"/drive_c/users/*/AppData/Roaming/Microsoft/Windows/"Start Menu"/Programs/*Kuiwen* >/dev/null 2>&1 \
+    && fail "uninstall left the Start menu entry"
+  wine reg query 'HKCU\Software\Classes\.shp\OpenWithProgids' /v KuiwenAtlas.File >/dev/null 2>&1 && fail "uninstall left Open with"
+  grep -q 'KuiwenAtlas' "$WINEPREFIX/user.reg" && fail "uninstall left registry keys: $(grep -n KuiwenAtlas "$WINEPREFIX/user.reg" | head -3)"
+  ok "uninstaller removed the files, the Start menu entry and every registry key"
+fi
 echo "test_windows: passed"
