@@ -43,6 +43,28 @@ expected=(
 for size in 16 24 32 48 64 128 256 512; do expected+=("./usr/share/icons/hicolor/${size}x${size}/apps/kuiwen-atlas.png"); done
 for f in "${expected[@]}"; do grep -qxF "$f" <<<"$contents" || fail "package lacks $f"; done
 ok "${#expected[@]} files in place"
+# Each icon is a whole PNG of the size its folder names (the window's icon is the 256 px one).
+python3 - "$deb" <<'EOF' || fail "icons"
+import io, struct, subprocess, sys, tarfile, zlib
+data = subprocess.run(["dpkg-deb", "--fsys-tarfile", sys.argv[1]], check=True, capture_output=True).stdout
+with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+    for m in tar.getmembers():
+        if not (m.name.endswith("/apps/kuiwen-atlas.png") and "/hicolor/" in m.name):
+            continue
+        png = tar.extractfile(m).read()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n", m.name
+        w, h, depth, colour = struct.unpack(">IIBB", png[16:26])
+        size = int(m.name.split("/hicolor/")[1].split("x")[0])
+        assert (w, h, depth, colour) == (size, size, 8, 6), (m.name, w, h, depth, colour)
+        idat, pos = b"", 8
+        while pos < len(png):
+            length, kind = struct.unpack(">I4s", png[pos:pos + 8])
+            if kind == b"IDAT":
+                idat += png[pos + 8:pos + 8 + length]
+            pos += 12 + length
+        assert len(zlib.decompress(idat)) == h * (1 + 4 * w), m.name
+EOF
+ok "icons: 8 whole RGBA PNGs at 16–512 px"
 
 # 3. Unpacked into an empty tree.
 root="$work/root"

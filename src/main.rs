@@ -128,7 +128,8 @@ fn retry_on_opengl(e: &anyhow::Error) -> Option<std::process::ExitCode> {
 /// from `cargo run` has it too.
 fn window_icon() -> std::sync::Arc<egui::IconData> {
     let png = include_bytes!("../assets/icons/hicolor/256x256/apps/kuiwen-atlas.png");
-    // The bytes are ours and checked by a test; a failure would only cost the icon.
+    // The bytes are ours (scripts/test_deb.sh checks every icon PNG whole); a failure would only
+    // cost the icon.
     std::sync::Arc::new(eframe::icon_data::from_png_bytes(png).unwrap_or_default())
 }
 
