@@ -4,7 +4,7 @@
 
 mod common;
 
-use egui::{Event, Modifiers, PointerButton, Pos2, vec2};
+use egui::Pos2;
 use egui_kittest::kittest::Queryable;
 use kuiwen_atlas::app::tools::Tool;
 use kuiwen_atlas::app::{AtlasApp, StartOptions};
@@ -107,25 +107,7 @@ fn dragging_a_layer_by_its_handle_reorders_it() {
     let (from_row, to_row) = (first("道路"), first("奎文区界"));
     let handle = Pos2::new(from_row.left() - 16.0 - 2.0 * 4.0 - 5.0, from_row.center().y);
     let target = Pos2::new(to_row.center().x, to_row.center().y);
-    h.event(Event::PointerMoved(handle));
-    h.run();
-    h.event(Event::PointerButton {
-        pos: handle,
-        button: PointerButton::Primary,
-        pressed: true,
-        modifiers: Modifiers::NONE,
-    });
-    h.step();
-    for k in 1..=8 {
-        h.event(Event::PointerMoved(handle + (target - handle) * (k as f32 / 8.0) + vec2(0.0, 0.0)));
-        h.step();
-    }
-    h.event(Event::PointerButton {
-        pos: target,
-        button: PointerButton::Primary,
-        pressed: false,
-        modifiers: Modifiers::NONE,
-    });
+    common::drag(&mut h, handle, target, 8, 0);
     h.run();
     let (roads_after, boundary_after) = (index(h.state(), "roads"), index(h.state(), "kuiwen_boundary"));
     assert_eq!(roads_after, boundary, "roads took the outline's place: {roads_after:?}");
