@@ -7,12 +7,14 @@ mod convert;
 mod history;
 #[cfg(feature = "image-export")]
 mod render;
+mod services;
 pub use analysis::{DiffArgs, OverlayArgs, OverlayOp, StatsArgs, read_input, run_diff, run_overlay, run_stats};
 pub use arg_error::ArgError;
 pub use convert::{parse_crs_arg, run_convert};
 pub use history::{HistoryArgs, run_history};
 #[cfg(feature = "image-export")]
 pub use render::{RenderArgs, parse_size, run_render};
+pub use services::{ServicesArgs, run_services};
 
 use std::path::PathBuf;
 
@@ -30,8 +32,8 @@ pub struct Cli {
     /// What to do; without one, the viewer opens.
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// Files to open: layers in any format the app reads, a workspace (`.kuiwen.json`) or a
-    /// `.pmtiles` basemap. The desktop entry passes the files double-clicked in the file manager.
+    /// Files to open: layers in any format the app reads, a workspace (`.kuiwen.json`), a
+    /// `.pmtiles` basemap, or a PostGIS table as a live layer ("PG:host=… dbname=… table=…"). The desktop entry passes the files double-clicked in the file manager.
     pub files: Vec<PathBuf>,
     /// Basemap: none, osm, tianditu-vec, tianditu-img, amap, amap-img, an http(s) XYZ template
     /// ({z}/{x}/{y}, optional {s}), a .pmtiles file or a folder of z/x/y.png tiles. Tianditu
@@ -138,6 +140,10 @@ pub enum Command {
     /// The versions the app has kept of a file (成果留痕), and one written back out with
     /// --restore N --to DIR.
     History(history::HistoryArgs),
+    /// The layers of a WFS, OGC API Features, WMTS or WMS address (OGC 服务): name, title, type,
+    /// coordinate system or tile matrix set and extent; for tile layers, the template --basemap
+    /// takes (or why the layer cannot be a basemap).
+    Services(services::ServicesArgs),
     /// The 15-minute life circle at a point (embedded data): the 5/10/15-minute rings with
     /// facilities per category, straight and along the streets, and the GB 50180-2018 checklist.
     Circle {

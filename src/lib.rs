@@ -14,3 +14,4 @@ pub mod render;
 
 pub use kuiwen_basemap as basemap;
 pub use kuiwen_core::{Bilingual, analysis, io, model};
+pub use kuiwen_ogc as ogc;

@@ -35,6 +35,7 @@ fn main() -> std::process::ExitCode {
         Some(Command::Overlay(args)) => std::process::ExitCode::from(kuiwen_atlas::cli::run_overlay(&args) as u8),
         Some(Command::Diff(args)) => std::process::ExitCode::from(kuiwen_atlas::cli::run_diff(&args) as u8),
         Some(Command::History(args)) => std::process::ExitCode::from(kuiwen_atlas::cli::run_history(&args) as u8),
+        Some(Command::Services(args)) => std::process::ExitCode::from(kuiwen_atlas::cli::run_services(&args) as u8),
         Some(Command::Circle { at, json, radii, speed, no_network }) => {
             std::process::ExitCode::from(run_circle(&at, json, radii.as_deref(), speed, no_network) as u8)
         }

@@ -30,6 +30,8 @@ pub enum Window {
     Compare,
     /// 出图: print layouts.
     Print,
+    /// 连接数据库: PostGIS tables and publishing.
+    Database,
 }
 
 /// What a panel asks the app to do.
@@ -43,6 +45,10 @@ pub enum Action {
     Fit(BBox),
     /// Fit every visible layer.
     FitAll,
+    /// Add a table of a spatial database as a live layer.
+    AddDatabaseLayer(Box<kuiwen_postgis::ConnSpec>),
+    /// Add a layer of a WFS or OGC API Features service, read for the map's view.
+    AddServiceLayer(Box<kuiwen_ogc::FeatureSource>),
     /// Add a generated layer (replacing one with the same key) and show it.
     AddLayer(Box<Layer>),
     /// Add the current view as a slide of the briefing (with this title).
@@ -190,6 +196,12 @@ impl AtlasApp {
             Action::SelectAndZoom(r) => self.select_and_zoom(r),
             Action::Select(r) => self.selection = r,
             Action::Fit(b) => self.fit(b),
+            Action::AddDatabaseLayer(spec) => {
+                self.add_database_layer(*spec);
+            }
+            Action::AddServiceLayer(source) => {
+                self.add_service_layer(*source);
+            }
             Action::FitAll => {
                 if let Some(b) = self.all_bbox() {
                     self.fit(b);
@@ -317,6 +329,7 @@ impl AtlasApp {
             Window::ChangeReport => &mut self.change_report.open,
             Window::Compare => &mut self.compare.window_open,
             Window::Print => &mut self.print.open,
+            Window::Database => &mut self.database.open,
         }
     }
 

@@ -84,7 +84,24 @@ impl std::fmt::Debug for Flash {
 /// the file manager): a workspace opens as one, a `.pmtiles` file becomes the basemap (it holds
 /// tiles, not features), anything else loads as a layer, read with `options`.
 pub(super) fn open_any(app: &mut AtlasApp, path: PathBuf, options: LoadOptions) {
-    if is_workspace(&path) {
+    let text = path.to_string_lossy();
+    if let Some(source) = remote_source(&text) {
+        // A database table (`PG:… table=…`) or a service layer (`WFS:…`, `OAPIF:…`).
+        match source {
+            Ok(Remote::Table(spec)) if spec.table.is_some() => {
+                app.add_database_layer(spec);
+            }
+            Ok(Remote::Table(_)) => {
+                // No table: the window lists the tables of that database.
+                let ctx = app.egui_ctx.clone();
+                app.database.connect_to(text.into_owned(), &ctx);
+            }
+            Ok(Remote::Service(s)) => {
+                app.add_service_layer(s);
+            }
+            Err(e) => app.notices.push(Notice { text: e, error: true }),
+        }
+    } else if is_workspace(&path) {
         app.open_workspace(&path);
     } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pmtiles")) {
         let text = format!("{} {}", app.lang().t("底图：", "Basemap:"), path.display());
@@ -93,6 +110,21 @@ pub(super) fn open_any(app: &mut AtlasApp, path: PathBuf, options: LoadOptions) 
     } else {
         app.open_file(path, options);
     }
+}
+
+/// A source that is not a file.
+enum Remote {
+    Table(kuiwen_postgis::ConnSpec),
+    Service(kuiwen_ogc::FeatureSource),
+}
+
+/// A database table or service layer named as the command line names them; None for a file.
+fn remote_source(text: &str) -> Option<Result<Remote, String>> {
+    if kuiwen_postgis::ConnSpec::is_spec(text) {
+        let parsed = kuiwen_postgis::ConnSpec::parse(text, &kuiwen_postgis::PgEnv::from_process());
+        return Some(parsed.map(Remote::Table).map_err(|e| kuiwen_core::i18n::both(&e)));
+    }
+    kuiwen_ogc::FeatureSource::parse(text).map(|r| r.map(Remote::Service).map_err(|e| kuiwen_core::i18n::both(&e)))
 }
 
 /// Per-frame work: finished loads, dialog results, dropped files, watcher events.
@@ -390,15 +422,23 @@ fn remember_recent(app: &mut AtlasApp, path: &Path) {
 }
 
 fn reloaded(app: &mut AtlasApp, key: &str, parsed: Parsed) {
+    let Some(e) = app.layers.iter_mut().find(|e| e.layer.key == key) else { return };
+    e.read_crs = Some(parsed.crs);
+    e.source = parsed.source.clone();
+    let verb = app.lang().t("已重新载入", "Reloaded");
+    apply_new_version(app, key, parsed.features, verb);
+}
+
+/// A new version of a layer's features (a file reloaded, a database table changed): compared
+/// with what is on screen, the changes flashed and listed, and a notice "`verb` name: +a ~m −r".
+pub(super) fn apply_new_version(app: &mut AtlasApp, key: &str, features: Vec<Feature>, verb: &str) {
     let generation = app.bump();
     let english = app.lang().english();
     let projection = app.map.projection;
     let Some(e) = app.layers.iter_mut().find(|e| e.layer.key == key) else { return };
-    e.read_crs = Some(parsed.crs);
-    e.source = parsed.source.clone();
     // The same comparison as the change report (成果对比): matched by id, then by geometry, so
     // what flashes after a reload and what the report lists agree.
-    let report = compare(&e.layer.features, &parsed.features, None);
+    let report = compare(&e.layer.features, &features, None);
     if report.is_empty() {
         // Saved without changes (or touched, or only reordered): nothing to show, and the
         // features on screen stay as they are, but a past error is resolved.
@@ -413,8 +453,8 @@ fn reloaded(app: &mut AtlasApp, key: &str, parsed: Parsed) {
     let removed: Vec<Feature> = report.removed.iter().filter_map(|r| e.layer.features.get(r.index)).cloned().collect();
     let record = ChangeRecord {
         at: clock(),
-        added: report.added.iter().map(|a| name_of(parsed.features.get(a.index), &a.id)).collect(),
-        modified: report.modified.iter().map(|m| name_of(parsed.features.get(m.new), &m.id)).collect(),
+        added: report.added.iter().map(|a| name_of(features.get(a.index), &a.id)).collect(),
+        modified: report.modified.iter().map(|m| name_of(features.get(m.new), &m.id)).collect(),
         removed: report.removed.iter().map(|r| name_of(e.layer.features.get(r.index), &r.id)).collect(),
     };
     let removed_layer = (!removed.is_empty()).then(|| {
@@ -423,16 +463,14 @@ fn reloaded(app: &mut AtlasApp, key: &str, parsed: Parsed) {
         let c = LayerCache::build_vector(&l, projection);
         (l, c)
     });
-    e.layer.set_features(parsed.features);
+    e.layer.set_features(features);
     e.generation = generation;
     e.last_error = None;
     e.flash = Some(Flash { until: Instant::now() + FLASH_FOR, added, modified, removed: removed_layer });
     let summary = format!("+{} ~{} −{}", report.added.len(), report.modified.len(), report.removed.len());
     let name = e.layer.name(english).to_owned();
     e.changes.push(record);
-    let lang = app.lang();
-    app.notices
-        .push(Notice { text: format!("{} {name}: {summary}", lang.t("已重新载入", "Reloaded")), error: false });
+    app.notices.push(Notice { text: format!("{verb} {name}: {summary}"), error: false });
     // A selection index may now point at another feature: drop it if it is out of range.
     if let Some(sel) = &app.selection
         && sel.layer == key
@@ -488,6 +526,9 @@ impl AtlasApp {
                 let source = match &e.layer.origin {
                     LayerOrigin::Embedded { file } => LayerSource::Embedded { file: (*file).to_owned() },
                     LayerOrigin::File { path } => LayerSource::File { path: path.clone() },
+                    LayerOrigin::Remote { source } => {
+                        LayerSource::Remote { source: crate::io::workspace::redact_url_secrets(source) }
+                    }
                     LayerOrigin::Generated => result_source(&e.layer)?,
                 };
                 let saved = WorkspaceLayer {
@@ -598,7 +639,9 @@ impl AtlasApp {
         let file_keys: Vec<String> = self
             .layers
             .iter()
-            .filter(|e| matches!(e.layer.origin, LayerOrigin::File { .. } | LayerOrigin::Generated))
+            .filter(|e| {
+                matches!(e.layer.origin, LayerOrigin::File { .. } | LayerOrigin::Generated | LayerOrigin::Remote { .. })
+            })
             .map(|e| e.layer.key.clone())
             .collect();
         for k in file_keys {
@@ -676,6 +719,26 @@ impl AtlasApp {
                             self.push_layer(layer);
                             slots.push(Slot::Placed(key.clone()));
                         }
+                        Err(e) => missing.push(format!("{} ({e})", wl.name)),
+                    }
+                }
+                LayerSource::Remote { source } => {
+                    // Connected in the background; a database password comes from PGPASSWORD or
+                    // the password file (a workspace never holds one). Its features come later.
+                    let added = match remote_source(source) {
+                        Some(Ok(Remote::Table(spec))) => Ok(self.add_database_layer(spec)),
+                        Some(Ok(Remote::Service(s))) => Ok(self.add_service_layer(s)),
+                        Some(Err(e)) => Err(e),
+                        None => Err(self.lang().t("无法识别的数据源", "not a source the app knows").to_owned()),
+                    };
+                    match added {
+                        Ok(Some(key)) => {
+                            if let Some(e) = self.layers.iter_mut().find(|e| e.layer.key == key) {
+                                apply_saved(&mut e.layer, wl);
+                            }
+                            slots.push(Slot::Placed(key));
+                        }
+                        Ok(None) => {}
                         Err(e) => missing.push(format!("{} ({e})", wl.name)),
                     }
                 }

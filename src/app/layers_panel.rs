@@ -51,7 +51,7 @@ impl Group {
     /// The group a layer belongs to: embedded layers by what they are, files and results by origin.
     pub fn of(layer: &Layer) -> Group {
         match &layer.origin {
-            LayerOrigin::File { .. } => Group::Files,
+            LayerOrigin::File { .. } | LayerOrigin::Remote { .. } => Group::Files,
             LayerOrigin::Generated => Group::Results,
             LayerOrigin::Embedded { file } => match file.trim_end_matches(".geojson") {
                 "facilities" => Group::Facilities,
@@ -512,34 +512,53 @@ fn layer_details(
         if let Some(crs) = super::source_panel::export_buttons(ui, e, idx, lang) {
             actions.push(Action::ExportLayer(e.layer.key.clone(), crs));
         }
-        if !e.changes.is_empty() {
-            egui::CollapsingHeader::new(format!("{} ({})", lang.t("变更记录", "Changes"), e.changes.len()))
-                .id_salt(("changes", idx, e.layer.key.clone()))
-                .default_open(true)
-                .show(ui, |ui| {
-                    for c in e.changes.iter().rev().take(20) {
-                        ui.label(
-                            RichText::new(format!(
-                                "{}  +{} ~{} −{}",
-                                c.at,
-                                c.added.len(),
-                                c.modified.len(),
-                                c.removed.len()
-                            ))
-                            .strong(),
-                        );
-                        for (sign, names, color) in [
-                            ("+", &c.added, egui::Color32::from_rgb(0, 150, 60)),
-                            ("~", &c.modified, egui::Color32::from_rgb(210, 110, 0)),
-                            ("−", &c.removed, egui::Color32::from_rgb(200, 30, 30)),
-                        ] {
-                            for n in names.iter().take(30) {
-                                ui.label(RichText::new(format!("{sign} {n}")).color(color).small());
-                            }
+    }
+    if let LayerOrigin::Remote { source } = &e.layer.origin {
+        ui.label(RichText::new(source).small().weak());
+        ui.label(
+            RichText::new(lang.t(
+                "PostGIS 数据库表，实时更新：表有变化时自动显示新增、修改和删除的要素",
+                "A PostGIS table, live: additions, changes and removals show as the table changes",
+            ))
+            .small()
+            .weak(),
+        );
+        ui.horizontal(|ui| {
+            if ui.small_button(lang.t("移除图层", "Remove layer")).clicked() {
+                actions.push(Action::RemoveLayer(e.layer.key.clone()));
+            }
+        });
+        if let Some(crs) = super::source_panel::export_buttons(ui, e, idx, lang) {
+            actions.push(Action::ExportLayer(e.layer.key.clone(), crs));
+        }
+    }
+    if matches!(e.layer.origin, LayerOrigin::File { .. } | LayerOrigin::Remote { .. }) && !e.changes.is_empty() {
+        egui::CollapsingHeader::new(format!("{} ({})", lang.t("变更记录", "Changes"), e.changes.len()))
+            .id_salt(("changes", idx, e.layer.key.clone()))
+            .default_open(true)
+            .show(ui, |ui| {
+                for c in e.changes.iter().rev().take(20) {
+                    ui.label(
+                        RichText::new(format!(
+                            "{}  +{} ~{} −{}",
+                            c.at,
+                            c.added.len(),
+                            c.modified.len(),
+                            c.removed.len()
+                        ))
+                        .strong(),
+                    );
+                    for (sign, names, color) in [
+                        ("+", &c.added, egui::Color32::from_rgb(0, 150, 60)),
+                        ("~", &c.modified, egui::Color32::from_rgb(210, 110, 0)),
+                        ("−", &c.removed, egui::Color32::from_rgb(200, 30, 30)),
+                    ] {
+                        for n in names.iter().take(30) {
+                            ui.label(RichText::new(format!("{sign} {n}")).color(color).small());
                         }
                     }
-                });
-        }
+                }
+            });
     }
 }
 

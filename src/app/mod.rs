@@ -13,6 +13,7 @@ pub mod change_panel;
 pub mod charts;
 pub mod compare;
 pub mod crash;
+pub mod database;
 mod files;
 pub mod fonts;
 pub mod format;
@@ -29,6 +30,7 @@ pub mod measure_tool;
 pub mod multi_select;
 pub mod present;
 pub mod print_panel;
+pub mod remote;
 mod save_dialog;
 pub mod settings;
 pub mod source_panel;
@@ -290,6 +292,10 @@ pub struct AtlasApp {
     pub print: print_panel::PrintPanel,
     /// 对比分析: split views and swipe, and their setup window.
     pub compare: compare::CompareState,
+    /// 连接数据库: PostGIS connection, tables, publishing.
+    pub database: database::DatabaseWindow,
+    /// Layers whose data is in a database or a feature service, each with its worker.
+    pub remote_layers: Vec<remote::RemoteLayer>,
     started: Instant,
     first_frame: Option<Duration>,
     loader: Loader,
@@ -358,6 +364,8 @@ impl AtlasApp {
             change_report: Default::default(),
             print: Default::default(),
             compare: Default::default(),
+            database: Default::default(),
+            remote_layers: Vec::new(),
             started,
             first_frame: None,
             loader: Loader::with_history(history),
@@ -520,6 +528,7 @@ impl eframe::App for AtlasApp {
         // A panic in here or in the panels is caught, logged and reported in a dialog (crash.rs).
         crash::guard(self, "logic", |app| {
             files::logic(app, ctx);
+            remote::logic(app);
             settings::logic(app);
         });
         crash::guard(self, "autosave", crash::after_logic);
@@ -574,6 +583,7 @@ impl AtlasApp {
         self.panel(ui, |app| &mut app.change_report, change_panel::ChangePanel::ui);
         self.panel(ui, |app| &mut app.print, print_panel::PrintPanel::ui);
         self.panel(ui, |app| &mut app.compare, compare::CompareState::ui);
+        self.panel(ui, |app| &mut app.database, database::DatabaseWindow::ui);
         settings::show(self, ui);
         marks_tool::dialogs(self, ui);
         let actions = multi_select::summary_window(self, ui);

@@ -1,7 +1,8 @@
-//! The settings window (设置 / Settings): the Tianditu key, custom XYZ servers, local basemaps
-//! (PMTiles files, tile folders), the tile cache (size limit, clear) and "keep this area
-//! offline" downloads. Everything slow (file dialogs, cache sizes, clearing, downloads) runs on
-//! background threads; this file only polls.
+//! The settings window (设置 / Settings): the Tianditu key, custom XYZ servers, WMTS and WMS
+//! services from a capabilities address (their usable layers listed, one chosen as the basemap),
+//! local basemaps (PMTiles files, tile folders), the tile cache (size limit, clear) and "keep
+//! this area offline" downloads. Everything slow (file dialogs, capabilities, cache sizes,
+//! clearing, downloads) runs on background threads; this file only polls.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use crate::basemap::offline::{
     KUIWEN_EXTENT, MAX_TILES, OfflineError, OfflineJob, OfflineRequest, count_tiles, default_file_name, offline_dir,
 };
 use crate::basemap::{Basemap, BasemapEnv, BasemapError, XyzTemplate, tile_cache_root};
+use crate::ogc::{OgcError, TileChoice, TileLayerInfo, is_capabilities_url, list_tile_layers, tile_template};
 
 /// Custom and local basemaps remembered for the switcher.
 const MAX_RECENT: usize = 6;
@@ -82,6 +84,11 @@ pub struct BasemapSettings {
     key_input: String,
     key_message: Message,
     template_input: String,
+    /// The capabilities address being read (or last read), and its layers once read.
+    service_url: String,
+    service_rx: Option<Receiver<Result<Vec<TileLayerInfo>, OgcError>>>,
+    service_layers: Option<Result<Vec<TileLayerInfo>, OgcError>>,
+    service_message: Message,
     cache_limit: Arc<AtomicU64>,
     cache_size: Option<u64>,
     cache_size_rx: Option<Receiver<u64>>,
@@ -112,6 +119,10 @@ impl BasemapSettings {
             key_input: String::new(),
             key_message: None,
             template_input: String::new(),
+            service_url: String::new(),
+            service_rx: None,
+            service_layers: None,
+            service_message: None,
             cache_limit: Arc::new(AtomicU64::new(prefs.cache_limit_mb.max(1) * 1_048_576)),
             cache_size: None,
             cache_size_rx: None,
@@ -162,6 +173,13 @@ pub(super) fn logic(app: &mut AtlasApp) {
     if let Some(size) = s.cache_size_rx.as_ref().and_then(|rx| rx.try_recv().ok()) {
         s.cache_size = Some(size);
         s.cache_size_rx = None;
+    }
+    if let Some(result) = s.service_rx.as_ref().and_then(|rx| rx.try_recv().ok()) {
+        s.service_rx = None;
+        if let Err(e) = &result {
+            log::warn!("reading service layers failed: {e}");
+        }
+        s.service_layers = Some(result);
     }
     if let Some(result) = s.clear_rx.as_ref().and_then(|rx| rx.try_recv().ok()) {
         s.clear_rx = None;
@@ -266,6 +284,8 @@ enum Action {
     SaveKey,
     RemoveKey,
     UseBasemap(Basemap),
+    /// Read a WMTS/WMS capabilities address on a helper thread.
+    ReadService(String),
     Dialog(DialogPurpose),
     ClearCache,
     SetLimit(u64),
@@ -363,6 +383,20 @@ fn apply(app: &mut AtlasApp, action: Action) {
             }
         }
         Action::UseBasemap(b) => app.set_basemap(b),
+        Action::ReadService(url) => {
+            let s = &mut app.basemap_settings;
+            let (tx, rx) = channel();
+            let ctx = app.egui_ctx.clone();
+            let asked = url.clone();
+            std::thread::spawn(move || {
+                let _ = tx.send(list_tile_layers(&asked));
+                ctx.request_repaint();
+            });
+            s.service_url = url;
+            s.service_rx = Some(rx);
+            s.service_layers = None;
+            s.service_message = None;
+        }
         Action::Dialog(purpose) => open_dialog(app, purpose),
         Action::ClearCache => {
             let s = &mut app.basemap_settings;
@@ -489,7 +523,7 @@ fn key_section(ui: &mut egui::Ui, lang: Lang, s: &mut BasemapSettings, actions: 
 }
 
 fn custom_section(ui: &mut egui::Ui, lang: Lang, s: &mut BasemapSettings, actions: &mut Vec<Action>) {
-    ui.heading(lang.t("自定义 XYZ 瓦片服务", "Custom XYZ tile server"));
+    ui.heading(lang.t("自定义瓦片服务（XYZ / WMTS / WMS）", "Custom tile server (XYZ / WMTS / WMS)"));
     let label = ui.label(lang.t("瓦片地址模板", "Tile URL template"));
     ui.add(
         egui::TextEdit::singleline(&mut s.template_input)
@@ -497,6 +531,28 @@ fn custom_section(ui: &mut egui::Ui, lang: Lang, s: &mut BasemapSettings, action
             .desired_width(f32::INFINITY),
     )
     .labelled_by(label.id);
+    if is_capabilities_url(&s.template_input) {
+        service_section(ui, lang, s, actions);
+    } else {
+        template_row(ui, lang, s, actions);
+    }
+    ui.add_space(4.0);
+    ui.heading(lang.t("本地底图（无需网络）", "Local basemap (no network)"));
+    ui.horizontal(|ui| {
+        let busy = s.dialog.is_some();
+        if ui.add_enabled(!busy, egui::Button::new(lang.t("打开 PMTiles 文件…", "Open a PMTiles file…"))).clicked()
+        {
+            actions.push(Action::Dialog(DialogPurpose::PmTiles));
+        }
+        if ui.add_enabled(!busy, egui::Button::new(lang.t("选择瓦片文件夹…", "Choose a tile folder…"))).clicked()
+        {
+            actions.push(Action::Dialog(DialogPurpose::Folder));
+        }
+    });
+}
+
+/// A template typed in: checked as it is typed, used with a button.
+fn template_row(ui: &mut egui::Ui, lang: Lang, s: &mut BasemapSettings, actions: &mut Vec<Action>) {
     let parsed = (!s.template_input.trim().is_empty()).then(|| XyzTemplate::parse(&s.template_input));
     ui.horizontal(|ui| {
         if ui
@@ -520,25 +576,117 @@ fn custom_section(ui: &mut egui::Ui, lang: Lang, s: &mut BasemapSettings, action
             }
             None => {
                 ui.label(
-                    egui::RichText::new(lang.t("需包含 {z} {x} {y}，可选 {s}", "needs {z} {x} {y}, optional {s}"))
-                        .small(),
+                    egui::RichText::new(lang.t(
+                        "需包含 {z} {x} {y}（可选 {s}），或 WMS 的 {bbox}；也可粘贴 WMTS/WMS 能力文档地址",
+                        "needs {z} {x} {y} (optional {s}) or a WMS {bbox}; or paste a WMTS/WMS capabilities address",
+                    ))
+                    .small(),
                 );
             }
         }
     });
-    ui.add_space(4.0);
-    ui.heading(lang.t("本地底图（无需网络）", "Local basemap (no network)"));
+}
+
+/// A WMTS/WMS capabilities address typed in: read it (on a helper thread), list its layers by
+/// title, the ones that cannot be a Web Mercator basemap greyed with the reason on hover, and
+/// choose one as the basemap.
+fn service_section(ui: &mut egui::Ui, lang: Lang, s: &mut BasemapSettings, actions: &mut Vec<Action>) {
+    let url = s.template_input.trim().to_owned();
+    let reading = s.service_rx.is_some();
     ui.horizontal(|ui| {
-        let busy = s.dialog.is_some();
-        if ui.add_enabled(!busy, egui::Button::new(lang.t("打开 PMTiles 文件…", "Open a PMTiles file…"))).clicked()
-        {
-            actions.push(Action::Dialog(DialogPurpose::PmTiles));
+        if ui.add_enabled(!reading, egui::Button::new(lang.t("读取服务图层", "Read service layers"))).clicked() {
+            actions.push(Action::ReadService(url.clone()));
         }
-        if ui.add_enabled(!busy, egui::Button::new(lang.t("选择瓦片文件夹…", "Choose a tile folder…"))).clicked()
-        {
-            actions.push(Action::Dialog(DialogPurpose::Folder));
+        if reading {
+            ui.spinner();
+            ui.label(lang.t("正在读取服务能力文档…", "Reading the service's capabilities…"));
+        } else {
+            ui.label(egui::RichText::new(lang.t("WMTS/WMS 能力文档地址", "A WMTS/WMS capabilities address")).small());
         }
     });
+    if lower_has_key(&url) {
+        ui.label(
+            egui::RichText::new(lang.t(
+                "注意：此地址含密钥（tk=/key=），选用的图层地址会带上它，并随底图选择保存在工作空间和最近使用列表中。",
+                "Note: this address holds a key (tk=/key=); the chosen layer's address carries it, and it is saved with the basemap choice in workspaces and the recent list.",
+            ))
+            .small()
+            .color(egui::Color32::from_rgb(200, 90, 0)),
+        );
+    }
+    if reading || s.service_url != url {
+        return;
+    }
+    match &s.service_layers {
+        None => {}
+        Some(Err(e)) => {
+            let text = failed(lang, ("无法读取服务图层", "Cannot read the service's layers"), e);
+            ui.label(egui::RichText::new(text).color(egui::Color32::from_rgb(200, 40, 40)));
+        }
+        Some(Ok(layers)) if layers.is_empty() => {
+            ui.label(lang.t("该服务没有图层", "The service has no layers"));
+        }
+        Some(Ok(layers)) => {
+            let usable = layers.iter().filter(|l| l.usable()).count();
+            ui.label(format!(
+                "{} {usable} {}（{} {}）",
+                lang.t("可作底图的图层", "Layers usable as a basemap:"),
+                lang.t("个", ""),
+                lang.t("共", "of"),
+                layers.len()
+            ));
+            let mut chosen: Option<Result<Basemap, String>> = None;
+            egui::ScrollArea::vertical().id_salt("service_layers").max_height(220.0).show(ui, |ui| {
+                for layer in layers {
+                    let text = if layer.title == layer.name {
+                        format!("{}  ·  {}", layer.title, layer.kind_label())
+                    } else {
+                        format!("{}  ({})  ·  {}", layer.title, layer.name, layer.kind_label())
+                    };
+                    match &layer.support {
+                        Ok(()) => {
+                            if ui.button(text).on_hover_text(lang.t("用作底图", "Use as the basemap")).clicked() {
+                                chosen = Some(layer_basemap(lang, layer));
+                            }
+                        }
+                        Err(why) => {
+                            ui.add_enabled(false, egui::Button::new(text))
+                                .on_disabled_hover_text(why.message(lang.english()));
+                        }
+                    }
+                }
+            });
+            match chosen {
+                Some(Ok(b)) => {
+                    s.service_message =
+                        Some((format!("{}{}", lang.t("已使用：", "Using: "), b.label(lang.english())), false));
+                    actions.push(Action::UseBasemap(b));
+                }
+                Some(Err(text)) => s.service_message = Some((text, true)),
+                None => {}
+            }
+        }
+    }
+    message(ui, &s.service_message);
+}
+
+fn lower_has_key(url: &str) -> bool {
+    let l = url.to_ascii_lowercase();
+    l.contains("tk=") || l.contains("key=") || l.contains("token=")
+}
+
+/// The basemap for a service layer: its template as a custom tile source.
+fn layer_basemap(lang: Lang, layer: &TileLayerInfo) -> Result<Basemap, String> {
+    let template = tile_template(layer, &TileChoice::default())
+        .map_err(|e| failed(lang, ("无法使用该图层", "Cannot use this layer"), &e))?;
+    XyzTemplate::parse(&template).map(Basemap::Xyz).map_err(|e| {
+        format!(
+            "{}{}{}",
+            lang.t("无法使用该图层", "Cannot use this layer"),
+            lang.t("：", ": "),
+            template_problem_text(lang, &e)
+        )
+    })
 }
 
 fn cache_section(

@@ -47,6 +47,17 @@ impl TopBar {
                         ui.close();
                         actions.push(Action::OpenDialog(DialogKind::GdbFolder));
                     }
+                    if ui
+                        .button(lang.t("数据库与网络服务…", "Databases and services…"))
+                        .on_hover_text(lang.t(
+                            "PostGIS：列出空间表，添加为实时更新的图层，或把图层发布到数据库；WFS、OGC API Features 服务图层",
+                            "PostGIS: list the spatial tables, add one as a live layer, or publish a layer; WFS and OGC API Features layers",
+                        ))
+                        .clicked()
+                    {
+                        ui.close();
+                        actions.push(Action::Open(Window::Database));
+                    }
                     if ui.button(lang.t("打开工作空间…", "Open workspace…")).clicked() {
                         ui.close();
                         actions.push(Action::OpenDialog(DialogKind::Workspace));

@@ -10,14 +10,21 @@ use crate::io::crs::Crs;
 use crate::io::formats::TextEncoding;
 use crate::io::formats::write::{WriteOptions, write};
 use crate::io::history::{DEFAULT_LIMIT_BYTES, History, Seen};
-use crate::io::load_path;
+use crate::io::{Parsed, SourceInfo, load_path};
+use kuiwen_core::i18n::both;
+use kuiwen_postgis::{ConnSpec, PgEnv, PublishOptions};
 
 /// Arguments of `convert`.
 #[derive(clap::Args, Debug)]
 pub struct ConvertArgs {
-    /// The file to read (any format `check` reads).
+    /// The file to read (any format `check` reads), a PostGIS table
+    /// "PG:host=… port=… dbname=… user=… table=schema.name" (password from PGPASSWORD or
+    /// ~/.pgpass), or a feature service layer "WFS:https://…?typeNames=…" /
+    /// "OAPIF:https://…/collections/…".
     pub input: PathBuf,
-    /// The file to write: .geojson/.json (RFC 7946, WGS84 unless --to-crs), .gpkg or .shp.
+    /// The file to write: .geojson/.json (RFC 7946, WGS84 unless --to-crs), .gpkg or .shp; or a
+    /// PostGIS table "PG:… table=schema.name", written in one transaction in --to-crs's EPSG code
+    /// (default: the input's coordinate system).
     pub output: PathBuf,
     #[command(flatten)]
     pub from: InputArgs,
@@ -30,6 +37,9 @@ pub struct ConvertArgs {
     /// Text encoding of a shapefile's attributes: UTF-8 (default) or GBK (for older ArcGIS).
     #[arg(long)]
     pub to_encoding: Option<String>,
+    /// Replace the PostGIS table if it exists (without it, an existing table is left alone).
+    #[arg(long)]
+    pub overwrite: bool,
     /// Print a JSON report instead of text.
     #[arg(long)]
     pub json: bool,
@@ -100,12 +110,36 @@ pub fn run_convert(args: &ConvertArgs) -> i32 {
             return 2;
         }
     };
-    let parsed = match load_path(&args.input, options) {
-        Ok(p) => p,
-        Err(e) => {
-            let d = e.diagnostic();
-            eprintln!("{}: {d}\n{}", args.input.display(), d.message_zh);
-            return 1;
+    let input_text = args.input.to_string_lossy();
+    let parsed = if ConnSpec::is_spec(&input_text) {
+        match read_table(&input_text) {
+            Ok(p) => p,
+            Err(code) => return code,
+        }
+    } else if let Some(got) = kuiwen_ogc::open_spec(&input_text) {
+        // A WFS or OGC API Features layer (`WFS:…`, `OAPIF:…`): every page, as GeoJSON.
+        match got {
+            Ok((features, name)) => Parsed {
+                features,
+                errors: Vec::new(),
+                warnings: Vec::new(),
+                crs: Crs::Wgs84,
+                name: Some(name.clone()),
+                source: SourceInfo { format: "OGC service", encoding: None, layer: Some(name), layers: Vec::new() },
+            },
+            Err(e) => {
+                eprintln!("{}", both(&e));
+                return 1;
+            }
+        }
+    } else {
+        match load_path(&args.input, options) {
+            Ok(p) => p,
+            Err(e) => {
+                let d = e.diagnostic();
+                eprintln!("{}: {d}\n{}", args.input.display(), d.message_zh);
+                return 1;
+            }
         }
     };
     if !parsed.ok() {
@@ -122,6 +156,12 @@ pub fn run_convert(args: &ConvertArgs) -> i32 {
         .or_else(|| parsed.name.clone())
         .or_else(|| args.output.file_stem().map(|s| s.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "layer".to_owned());
+    let output_text = args.output.to_string_lossy();
+    if ConnSpec::is_spec(&output_text) {
+        // A table keeps the input's system unless told otherwise, as ogr2ogr does.
+        let crs = if args.to_crs.is_some() { to_crs } else { parsed.crs };
+        return publish_table(args, &output_text, &parsed, &crs);
+    }
     let write_options = WriteOptions { to_crs, encoding, layer_name };
     match write(&args.output, &parsed.features, &write_options) {
         Ok(r) => {
@@ -191,6 +231,93 @@ fn keep_in_history(args: &ConvertArgs, features: usize) -> Option<u64> {
         Err(e) => {
             eprintln!("kuiwen-atlas convert: {}", kuiwen_core::i18n::both(&e));
             None
+        }
+    }
+}
+
+/// A PostGIS table read whole (transformed to WGS84 on the server), as a parsed layer; on an
+/// error, the message printed and the exit code.
+fn read_table(text: &str) -> Result<Parsed, i32> {
+    let (info, features) = kuiwen_postgis::read_spec(text).map_err(|e| {
+        eprintln!("{}", both(&e));
+        if matches!(e, kuiwen_postgis::PgError::BadSpec(_)) { 2 } else { 1 }
+    })?;
+    let crs = format!("EPSG:{}", info.srid).parse::<Crs>().unwrap_or(Crs::Wgs84);
+    let table = info.table.to_string();
+    Ok(Parsed {
+        features,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+        crs,
+        name: Some(info.table.name.clone()),
+        source: SourceInfo { format: "PostGIS", encoding: None, layer: Some(table), layers: Vec::new() },
+    })
+}
+
+/// Publish to a PostGIS table in `crs`'s EPSG code, in one transaction.
+fn publish_table(args: &ConvertArgs, text: &str, parsed: &Parsed, crs: &Crs) -> i32 {
+    let spec = match ConnSpec::parse(text, &PgEnv::from_process()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{}", both(&e));
+            return 2;
+        }
+    };
+    let Some(table) = spec.table.clone() else {
+        eprintln!(
+            "输出的数据库连接缺少表名（table=模式.表名） / the output connection names no table (table=schema.name)"
+        );
+        return 2;
+    };
+    let Some(srid) = crs.epsg().and_then(|c| i32::try_from(c).ok()) else {
+        eprintln!(
+            "{} 没有 EPSG 代码，数据库表需要一个（用 --to-crs EPSG:4549 等指定） / {} has no EPSG code, which a table needs (give --to-crs EPSG:4549 or another)",
+            crs.name(),
+            crs.name()
+        );
+        return 2;
+    };
+    let result = spec.connect().and_then(|mut client| {
+        kuiwen_postgis::publish(
+            &mut client,
+            &table,
+            &parsed.features,
+            &PublishOptions { srid, overwrite: args.overwrite },
+        )
+    });
+    match result {
+        Ok(p) => {
+            let verb = if p.replaced { "replaced" } else { "created" };
+            let report = serde_json::json!({
+                "input": args.input.display().to_string(),
+                "output": spec.display(),
+                "table": p.table.to_string(),
+                "srid": p.srid,
+                "geometry_type": p.geometry_type,
+                "features": p.rows,
+                "replaced": p.replaced,
+                "seconds": p.elapsed.as_secs_f64(),
+            });
+            if args.json {
+                println!("{report:#}");
+            } else {
+                println!(
+                    "{} → {} (EPSG:{}, {}): {} features, table {verb} in {:.2} s\n  已写入数据库表 {}（{} 个要素）",
+                    args.input.display(),
+                    spec.display(),
+                    p.srid,
+                    p.geometry_type,
+                    p.rows,
+                    p.elapsed.as_secs_f64(),
+                    p.table,
+                    p.rows
+                );
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("{}", both(&e));
+            1
         }
     }
 }

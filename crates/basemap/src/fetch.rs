@@ -71,16 +71,7 @@ pub fn http_client() -> Result<reqwest::blocking::Client, ClientError> {
 
 /// An error and its causes in one line, without URLs (they can hold keys).
 fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut source = e.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = s.source();
-    }
-    redact(&parts.join(": "))
+    redact(&kuiwen_core::i18n::error_chain(e))
 }
 
 fn classify_reqwest(e: reqwest::Error) -> TileFailure {

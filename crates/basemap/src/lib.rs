@@ -16,5 +16,5 @@ pub use engine::{ActiveBasemap, BasemapEnv, TileLayer, TileSources};
 pub use projection::MapProjection;
 pub use sources::{
     Basemap, BasemapError, BulkRefusal, Credit, HttpSource, TemplateProblem, UrlPattern, XyzTemplate, tile_cache_dir,
-    tile_cache_root, user_agent,
+    tile_cache_root, user_agent, web_mercator_bbox,
 };

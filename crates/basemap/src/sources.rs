@@ -37,7 +37,7 @@ pub fn tile_cache_dir(basemap_key: &str) -> Option<PathBuf> {
 #[derive(Debug, thiserror::Error, PartialEq)]
 #[non_exhaustive]
 pub enum BasemapError {
-    /// A template that is not an http(s) URL with `{z}`, `{x}` and `{y}`.
+    /// A template that is not an http(s) URL with `{z}`, `{x}` and `{y}` (or `{bbox}`).
     #[error("invalid tile URL template {template:?}: {why}")]
     BadTemplate {
         /// The template.
@@ -47,7 +47,7 @@ pub enum BasemapError {
     },
     /// A name that is none of the known basemaps, templates or files.
     #[error(
-        "unknown basemap {0:?}: use none, osm, tianditu-vec, tianditu-img, amap, amap-img, an http(s) XYZ template, a .pmtiles file or a folder of z/x/y tiles"
+        "unknown basemap {0:?}: use none, osm, tianditu-vec, tianditu-img, amap, amap-img, an http(s) XYZ template (or a WMS GetMap template with {{bbox}}), a .pmtiles file or a folder of z/x/y tiles"
     )]
     Unknown(String),
     /// A local file or folder that does not exist.
@@ -63,7 +63,7 @@ impl Bilingual for BasemapError {
         match self {
             BasemapError::BadTemplate { template, why } => format!("瓦片地址模板“{template}”无效：{}", why.zh()),
             BasemapError::Unknown(name) => format!(
-                "未知底图“{name}”：可用 none、osm、tianditu-vec、tianditu-img、amap、amap-img、http(s) XYZ 地址模板、.pmtiles 文件或 z/x/y 瓦片文件夹"
+                "未知底图“{name}”：可用 none、osm、tianditu-vec、tianditu-img、amap、amap-img、http(s) XYZ 地址模板（或带 {{bbox}} 的 WMS GetMap 模板）、.pmtiles 文件或 z/x/y 瓦片文件夹"
             ),
             BasemapError::NotFound(path) => format!("底图文件或文件夹不存在：{}", path.display()),
             BasemapError::MbTiles(path) => format!(
@@ -82,7 +82,7 @@ pub enum TemplateProblem {
     Scheme,
     /// No host after the scheme.
     NoHost,
-    /// `{z}`, `{x}` or `{y}` is missing.
+    /// `{z}`, `{x}` or `{y}` is missing (and there is no `{bbox}`).
     Missing(&'static str),
     /// A placeholder we do not know.
     UnknownPlaceholder(String),
@@ -95,9 +95,12 @@ impl std::fmt::Display for TemplateProblem {
         match self {
             TemplateProblem::Scheme => write!(f, "only http:// and https:// URLs are allowed"),
             TemplateProblem::NoHost => write!(f, "the URL has no host"),
-            TemplateProblem::Missing(p) => write!(f, "the placeholder {p} is missing"),
+            TemplateProblem::Missing(p) => write!(
+                f,
+                "the placeholder {p} is missing (a tile URL needs {{z}}, {{x}} and {{y}}; a WMS GetMap URL needs {{bbox}} instead)"
+            ),
             TemplateProblem::UnknownPlaceholder(p) => {
-                write!(f, "unknown placeholder {p} (use {{z}}, {{x}}, {{y}} and optionally {{s}})")
+                write!(f, "unknown placeholder {p} (use {{z}}, {{x}}, {{y}} and optionally {{s}}, or {{bbox}} for WMS)")
             }
             TemplateProblem::Whitespace => write!(f, "URLs cannot contain spaces or control characters"),
         }
@@ -109,21 +112,26 @@ impl Bilingual for TemplateProblem {
         match self {
             TemplateProblem::Scheme => "只允许 http:// 或 https:// 地址".into(),
             TemplateProblem::NoHost => "地址缺少主机名".into(),
-            TemplateProblem::Missing(p) => format!("缺少占位符 {p}"),
-            TemplateProblem::UnknownPlaceholder(p) => format!("未知占位符 {p}（可用 {{z}} {{x}} {{y}}，可选 {{s}}）"),
+            TemplateProblem::Missing(p) => {
+                format!("缺少占位符 {p}（瓦片地址需要 {{z}} {{x}} {{y}}；WMS GetMap 地址则用 {{bbox}}）")
+            }
+            TemplateProblem::UnknownPlaceholder(p) => {
+                format!("未知占位符 {p}（可用 {{z}} {{x}} {{y}}，可选 {{s}}；WMS 用 {{bbox}}）")
+            }
             TemplateProblem::Whitespace => "地址不能包含空格或控制字符".into(),
         }
     }
 }
 
-/// A validated XYZ URL template (`https://host/{z}/{x}/{y}.png`, optional `{s}` subdomains
-/// a, b, c).
+/// A validated tile URL template: XYZ (`https://host/{z}/{x}/{y}.png`, optional `{s}` subdomains
+/// a, b, c), or a WMS GetMap request with `{bbox}`, the tile's Web Mercator box (`minx,miny,maxx,maxy`
+/// in metres), which is how WMTS and WMS services from their capabilities reach the tile loader.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct XyzTemplate(String);
 
 impl XyzTemplate {
-    /// Check and wrap a template: http or https only, a host, all three of `{z}`, `{x}`, `{y}`,
-    /// no other placeholder than `{s}`.
+    /// Check and wrap a template: http or https only, a host, all three of `{z}`, `{x}`, `{y}` or
+    /// else `{bbox}`, no other placeholder than `{s}`.
     pub fn parse(template: &str) -> Result<Self, BasemapError> {
         let t = template.trim();
         let bad = |why: TemplateProblem| BasemapError::BadTemplate { template: t.to_owned(), why };
@@ -137,16 +145,18 @@ impl XyzTemplate {
         if rest.split(['/', '?', '#']).next().is_none_or(str::is_empty) {
             return Err(bad(TemplateProblem::NoHost));
         }
-        for p in ["{z}", "{x}", "{y}"] {
-            if !t.contains(p) {
-                return Err(bad(TemplateProblem::Missing(p)));
+        if !t.contains("{bbox}") {
+            for p in ["{z}", "{x}", "{y}"] {
+                if !t.contains(p) {
+                    return Err(bad(TemplateProblem::Missing(p)));
+                }
             }
         }
         let mut rest = t;
         while let Some(open) = rest.find('{') {
             let close = rest[open..].find('}').map(|c| open + c + 1).unwrap_or(rest.len());
             let p = &rest[open..close];
-            if !["{z}", "{x}", "{y}", "{s}"].contains(&p) {
+            if !["{z}", "{x}", "{y}", "{s}", "{bbox}"].contains(&p) {
                 return Err(bad(TemplateProblem::UnknownPlaceholder(p.to_owned())));
             }
             rest = &rest[close..];
@@ -167,16 +177,49 @@ impl XyzTemplate {
         authority.rsplit('@').next().unwrap_or_default().to_owned()
     }
 
-    /// The URL of one tile. `{s}` cycles through `a`, `b`, `c` by tile position.
+    /// Whether the template asks for a box (`{bbox}`, a WMS GetMap request) rather than a tile.
+    pub fn is_bbox(&self) -> bool {
+        self.0.contains("{bbox}")
+    }
+
+    /// The URL of one tile. `{s}` cycles through `a`, `b`, `c` by tile position; `{bbox}` is
+    /// the tile's [`web_mercator_bbox`].
     pub fn url(&self, tile: TileId) -> String {
         let sub = ["a", "b", "c"][((tile.x + tile.y) % 3) as usize];
-        self.0
+        let mut url = self
+            .0
             .replace("{z}", &tile.zoom.to_string())
             .replace("{x}", &tile.x.to_string())
             .replace("{y}", &tile.y.to_string())
-            .replace("{s}", sub)
+            .replace("{s}", sub);
+        if url.contains("{bbox}") {
+            let b = web_mercator_bbox(tile);
+            let text = b.iter().map(|v| metres(*v)).collect::<Vec<_>>().join(",");
+            url = url.replace("{bbox}", &text);
+        }
+        url
     }
 }
+
+/// Half the width of the Web Mercator square, metres.
+const MERCATOR_HALF: f64 = 20_037_508.342_789_244;
+
+/// The Web Mercator (EPSG:3857) box of a tile, `[minx, miny, maxx, maxy]` in metres.
+pub fn web_mercator_bbox(tile: TileId) -> [f64; 4] {
+    let size = 2.0 * MERCATOR_HALF / f64::from(1u32 << tile.zoom.min(30));
+    let minx = -MERCATOR_HALF + f64::from(tile.x) * size;
+    let maxy = MERCATOR_HALF - f64::from(tile.y) * size;
+    [minx, maxy - size, minx + size, maxy]
+}
+
+/// Metres with a micrometre's precision, trailing zeros dropped ("-20037508.342789", "0").
+fn metres(v: f64) -> String {
+    let text = format!("{v:.6}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" { "0".to_owned() } else { text.to_owned() }
+}
+
+impl XyzTemplate {}
 
 /// A basemap choice.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -359,7 +402,13 @@ impl Basemap {
             Basemap::Amap => ("高德 地图（GCJ-02）", "AMap streets (GCJ-02)"),
             Basemap::AmapImg => ("高德 影像（GCJ-02）", "AMap imagery (GCJ-02)"),
             Basemap::Xyz(t) => {
-                return format!("{} {}", if english { "Custom XYZ" } else { "自定义 XYZ" }, short(t.as_str(), 48));
+                let kind = match (t.is_bbox(), english) {
+                    (true, true) => "Custom WMS",
+                    (true, false) => "自定义 WMS",
+                    (false, true) => "Custom XYZ",
+                    (false, false) => "自定义 XYZ",
+                };
+                return format!("{kind} {}", short(t.as_str(), 48));
             }
             Basemap::PmTiles(p) => return format!("PMTiles {}", file_name(p)),
             Basemap::Folder(p) => {
@@ -615,6 +664,41 @@ mod tests {
         assert!(a.url(TileId { x: 1, y: 0, zoom: 1 }).starts_with("https://webrd02.is.autonavi.com"));
         assert_eq!(Basemap::Amap.projection(), MapProjection::Gcj02Mercator);
         assert_eq!(Basemap::Osm.projection(), MapProjection::WebMercator);
+    }
+
+    #[test]
+    fn wms_templates_take_the_tile_box_in_web_mercator_metres() {
+        // Zoom 0 is the whole square; zoom 1, x 1, y 0 its north-east quarter.
+        let h = 20_037_508.342_789_244;
+        assert_eq!(web_mercator_bbox(TileId { x: 0, y: 0, zoom: 0 }), [-h, -h, h, h]);
+        assert_eq!(web_mercator_bbox(TileId { x: 1, y: 0, zoom: 1 }), [0.0, 0.0, h, h]);
+        // Kuiwen at zoom 12: tile 3403/1598, 9783.94 m on a side.
+        let b = web_mercator_bbox(TileId { x: 3403, y: 1598, zoom: 12 });
+        let size = 2.0 * h / 4096.0;
+        assert!((b[2] - b[0] - size).abs() < 1e-6 && (b[3] - b[1] - size).abs() < 1e-6, "{b:?}");
+        assert!((b[0] - 13_257_238.185_780_969).abs() < 1e-6 && (b[3] - 4_402_772.829_226_153).abs() < 1e-6, "{b:?}");
+        let wms = "http://10.0.0.5/geoserver/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=kuiwen:parks&STYLES=&CRS=EPSG:3857&BBOX={bbox}&WIDTH=256&HEIGHT=256&FORMAT=image/png&TRANSPARENT=TRUE";
+        let t = XyzTemplate::parse(wms).unwrap_or_else(|e| panic!("{e}"));
+        assert!(t.is_bbox());
+        assert_eq!(t.url(TileId { x: 1, y: 0, zoom: 1 }), wms.replace("{bbox}", "0,0,20037508.342789,20037508.342789"));
+        assert_eq!(
+            t.url(TileId { x: 0, y: 1, zoom: 1 }),
+            wms.replace("{bbox}", "-20037508.342789,-20037508.342789,0,0")
+        );
+        let u = t.url(TileId { x: 3403, y: 1598, zoom: 12 });
+        assert!(u.contains("&BBOX=13257238.185781,4392988.889606,13267022.125401,4402772.829226&"), "{u}");
+        // `--basemap` takes it as it is.
+        assert_eq!(wms.parse::<Basemap>(), Ok(Basemap::Xyz(t.clone())));
+        assert!(Basemap::Xyz(t.clone()).label(true).starts_with("Custom WMS"));
+        assert_eq!(Basemap::Xyz(t).key_or_spec(), wms);
+        // Without {bbox} the three tile placeholders are still needed, and the message says so.
+        let e = "https://x/{z}/{x}.png".parse::<Basemap>().err().unwrap_or_else(|| panic!("parsed"));
+        assert!(e.to_string().contains("{y}") && e.to_string().contains("{bbox}"), "{e}");
+        assert!(e.zh().contains("{bbox}"), "{}", e.zh());
+        assert!(matches!(
+            "https://x/wms?BBOX={BBOX}".parse::<Basemap>(),
+            Err(BasemapError::BadTemplate { why: TemplateProblem::Missing("{z}"), .. })
+        ));
     }
 
     #[test]

@@ -24,6 +24,21 @@ pub fn both(e: &dyn Bilingual) -> String {
     format!("{} / {}", e.zh(), e.en())
 }
 
+/// An error and its causes in one line, `error: cause: cause`, each text once (network and
+/// database drivers often repeat their source's message in their own).
+pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
 /// The Chinese for an operating-system error, as a planner would read it: the common kinds in
 /// Chinese (文件不存在, 没有权限, 磁盘空间不足…), anything else as the system's own text. An error
 /// made with a message of its own (not straight from the system) keeps that message after the

@@ -140,6 +140,13 @@ pub enum LayerSource {
         /// The path as stored.
         path: PathBuf,
     },
+    /// A table in a spatial database or a layer of a feature service.
+    Remote {
+        /// The source as the command line names it (`PG:… table=…`, `WFS:…`, `OAPIF:…`), with
+        /// no password (it comes from PGPASSWORD, the password file, or the 连接数据库 window) and
+        /// keys in the address saved as `***`.
+        source: String,
+    },
     /// A layer the app made (statistics, overlays, kept measurements), kept in the workspace
     /// itself as GeoJSON text: it has no file of its own, and a result that vanished when the
     /// workspace reopened would be a result lost.

@@ -18,6 +18,13 @@ pub enum LayerOrigin {
         /// The path it was loaded from.
         path: PathBuf,
     },
+    /// A table in a spatial database (followed live) or a layer of a feature service (read by
+    /// view).
+    Remote {
+        /// The source as the command line names it, without a password: `PG:host=… dbname=…
+        /// user=… table=…`, `WFS:https://…?typeNames=…` or `OAPIF:https://…/collections/…`.
+        source: String,
+    },
     /// Made inside the app (analysis results, measurements).
     Generated,
 }
