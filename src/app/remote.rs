@@ -128,9 +128,11 @@ pub(super) fn logic(app: &mut AtlasApp) {
     if app.remote_layers.is_empty() {
         return;
     }
-    let keys: Vec<String> = app.layers.iter().map(|e| e.layer.key.clone()).collect();
-    app.remote_layers.retain(|l| keys.contains(&l.key));
-    let view = app.last_view();
+    let layers = &app.layers;
+    app.remote_layers.retain(|l| layers.iter().any(|e| e.layer.key == l.key));
+    // While a fit is pending the last view is about to change: reading it would fetch a view
+    // the planner never sees (at start, whatever the map showed before the first fit).
+    let view = app.last_view().filter(|_| app.map.pending_fit.is_none());
     let english = app.lang().english();
     let mut updates = Vec::new();
     for l in &mut app.remote_layers {

@@ -233,21 +233,7 @@ pub fn status<'a>(layers: impl IntoIterator<Item = (&'a LayerHealth, usize)>) ->
 /// Remove secrets (`tk=…`, `key=…`, `token=…` and `access_token=…` query values) from a
 /// message before it is kept or shown.
 pub fn redact(message: &str) -> String {
-    let mut out = message.to_owned();
-    for marker in ["tk=", "key=", "token="] {
-        let mut result = String::with_capacity(out.len());
-        let mut rest = out.as_str();
-        while let Some(pos) = rest.find(marker) {
-            result.push_str(&rest[..pos + marker.len()]);
-            result.push_str("***");
-            let after = &rest[pos + marker.len()..];
-            let end = after.find(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c))).unwrap_or(after.len());
-            rest = &after[end..];
-        }
-        result.push_str(rest);
-        out = result;
-    }
-    out
+    kuiwen_core::i18n::redact_secrets(message)
 }
 
 /// A logger that redacts secrets from every record (tile URLs can hold keys) before handing

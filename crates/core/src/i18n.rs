@@ -39,6 +39,33 @@ pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
+/// A message with the values of secrets in it (`tk=…`, `key=…` and so `apikey=…`, `token=…` and
+/// so `access_token=…`; any case) replaced by `***`, before it is kept, logged or shown: tile and
+/// service addresses carry keys, and an error names its address.
+pub fn redact_secrets(message: &str) -> String {
+    let mut out = message.to_owned();
+    for marker in ["tk=", "key=", "token="] {
+        // ASCII lower-casing keeps byte offsets, so positions found in it hold in the text.
+        let lower = out.to_ascii_lowercase();
+        let mut result = String::with_capacity(out.len());
+        let mut last = 0;
+        let mut from = 0;
+        while let Some(pos) = lower[from..].find(marker).map(|p| p + from) {
+            let start = pos + marker.len();
+            let end = out[start..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || "-_.%".contains(c)))
+                .map_or(out.len(), |e| start + e);
+            result.push_str(&out[last..start]);
+            result.push_str("***");
+            last = end;
+            from = start;
+        }
+        result.push_str(&out[last..]);
+        out = result;
+    }
+    out
+}
+
 /// The Chinese for an operating-system error, as a planner would read it: the common kinds in
 /// Chinese (文件不存在, 没有权限, 磁盘空间不足…), anything else as the system's own text. An error
 /// made with a message of its own (not straight from the system) keeps that message after the

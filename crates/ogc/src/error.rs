@@ -259,21 +259,7 @@ impl Bilingual for OgcError {
 /// Remove secrets (`tk=…`, `key=…`, `token=…`, `access_token=…`, `apikey=…` values) from a text
 /// before it is kept or shown.
 pub fn redact(text: &str) -> String {
-    let mut out = text.to_owned();
-    for marker in ["tk=", "key=", "token="] {
-        let mut result = String::with_capacity(out.len());
-        let mut rest = out.as_str();
-        while let Some(pos) = rest.to_ascii_lowercase().find(marker) {
-            result.push_str(&rest[..pos + marker.len()]);
-            result.push_str("***");
-            let after = &rest[pos + marker.len()..];
-            let end = after.find(|c: char| !(c.is_ascii_alphanumeric() || "-_.%".contains(c))).unwrap_or(after.len());
-            rest = &after[end..];
-        }
-        result.push_str(rest);
-        out = result;
-    }
-    out
+    kuiwen_core::i18n::redact_secrets(text)
 }
 
 #[cfg(test)]
